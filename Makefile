@@ -1,0 +1,48 @@
+# Thin wrapper over CMake. `make` builds, `make run` runs the sensor with the
+# default config, `make test` installs what is missing and runs every test.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc)
+CONFIG ?= config/ringtap.yaml
+CMAKE_FLAGS ?=
+
+.PHONY: all build run test test-asan test-valgrind deps bench clean
+
+all: build
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+deps:
+	scripts/install-deps.sh test
+
+run: build
+	$(BUILD)/ringtap run --config $(CONFIG)
+
+# Every test: the full suite (BPF as root, Kafka broker, chart), then the
+# unit and replay tests again under ASan/UBSan and under valgrind.
+test: deps
+	$(MAKE) build
+	cd $(BUILD) && ctest --output-on-failure -j 1
+	$(MAKE) test-asan
+	$(MAKE) test-valgrind
+
+test-asan:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DRINGTAP_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -L 'unit|replay|bpf'
+
+test-valgrind: build
+	cd $(BUILD) && ctest --output-on-failure -L unit \
+	  --overwrite MemoryCheckCommand=/usr/bin/valgrind \
+	  --overwrite MemoryCheckCommandOptions="--error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --track-fds=no" \
+	  -T memcheck
+
+bench: build
+	bench/hook_tax.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

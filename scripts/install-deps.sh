@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs what building and testing ringtap needs, from Debian's registry.
+# Used by `make test`, CI and the Dockerfile's build stage, so all three agree.
+#
+# Versions: libbpf 1.4.6 and bpftool 7.5 from bookworm-backports (bookworm's
+# libbpf 1.1 lacks APIs the loader uses), clang-19 from bookworm, librdkafka
+# 2.0.2 from bookworm (its idempotent-producer fatal errors are handled by
+# recreating the producer, see src/sink/).
+#
+# Usage: scripts/install-deps.sh [build|runtime|test]   (default: test)
+set -euo pipefail
+
+what=${1:-test}
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+BUILD_PKGS="build-essential cmake pkg-config clang-19 llvm-19 libelf-dev zlib1g-dev
+  libbpf-dev bpftool librdkafka-dev libprotobuf-c-dev protobuf-c-compiler
+  libyaml-dev libjson-c-dev"
+RUNTIME_PKGS="libbpf1 librdkafka1 libprotobuf-c1 libyaml-0-2 libjson-c5 libelf1 zlib1g"
+TEST_PKGS="libcmocka-dev valgrind protobuf-compiler kcat iproute2 procps maven default-jre-headless"
+BACKPORTS_PKGS="libbpf-dev libbpf1 bpftool"
+
+case "$what" in
+  build) pkgs="$BUILD_PKGS" ;;
+  runtime) pkgs="$RUNTIME_PKGS"; BACKPORTS_PKGS="libbpf1" ;;
+  test) pkgs="$BUILD_PKGS $TEST_PKGS" ;;
+  *) echo "usage: $0 [build|runtime|test]" >&2; exit 2 ;;
+esac
+
+need_install() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || return 0
+  done
+  # libbpf must be the backports version (>= 1.4)
+  if dpkg --compare-versions "$(dpkg-query -W -f='${Version}' libbpf1 2>/dev/null || echo 0)" lt 1:1.4; then
+    return 0
+  fi
+  return 1
+}
+
+# shellcheck disable=SC2086
+if ! need_install $pkgs $BACKPORTS_PKGS; then
+  echo "install-deps: everything for '$what' is installed"
+  exit 0
+fi
+
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  echo 'deb http://deb.debian.org/debian bookworm-backports main' |
+    $SUDO tee /etc/apt/sources.list.d/bookworm-backports.list >/dev/null
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports $BACKPORTS_PKGS
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $pkgs
+echo "install-deps: installed packages for '$what'"

@@ -1,0 +1,238 @@
+/* Declarative option tables: defaults, parsing, help. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "config/options.h"
+
+static int parse_bool(const char *v, int *out)
+{
+	if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1") || !strcasecmp(v, "on"))
+		*out = 1;
+	else if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0") || !strcasecmp(v, "off"))
+		*out = 0;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_int(const char *v, int64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	long long n = strtoll(v, &end, 0);
+	if (errno || end == v || *end)
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+
+static int parse_size(const char *v, uint64_t *out)
+{
+	char *end;
+
+	if (*v == '-')
+		return -EINVAL;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 0);
+	if (errno || end == v)
+		return -EINVAL;
+	uint64_t mul = 1;
+	if (*end) {
+		switch (*end) {
+		case 'k': case 'K': mul = 1ull << 10; break;
+		case 'm': case 'M': mul = 1ull << 20; break;
+		case 'g': case 'G': mul = 1ull << 30; break;
+		default: return -EINVAL;
+		}
+		end++;
+		if (*end == 'i' || *end == 'I')
+			end++;
+		if (*end == 'b' || *end == 'B')
+			end++;
+		if (*end)
+			return -EINVAL;
+	}
+	if (n > UINT64_MAX / mul)
+		return -ERANGE;
+	*out = n * mul;
+	return 0;
+}
+
+int options_set(const struct option_def *def, void *target, const char *value)
+{
+	char *field = (char *)target + def->offset;
+	int rc;
+
+	switch (def->type) {
+	case OPT_STRING:
+	case OPT_SECRET: {
+		char *copy = strdup(value);
+		if (!copy)
+			return -ENOMEM;
+		free(*(char **)field);
+		*(char **)field = copy;
+		return 0;
+	}
+	case OPT_INT: {
+		int64_t n;
+		rc = parse_int(value, &n);
+		if (!rc)
+			*(int64_t *)field = n;
+		return rc;
+	}
+	case OPT_BOOL: {
+		int b;
+		rc = parse_bool(value, &b);
+		if (!rc)
+			*(int *)field = b;
+		return rc;
+	}
+	case OPT_SIZE: {
+		uint64_t n;
+		rc = parse_size(value, &n);
+		if (!rc)
+			*(uint64_t *)field = n;
+		return rc;
+	}
+	}
+	return -EINVAL;
+}
+
+static const char *type_name(enum option_type t)
+{
+	switch (t) {
+	case OPT_STRING: return "string";
+	case OPT_SECRET: return "secret";
+	case OPT_INT: return "integer";
+	case OPT_BOOL: return "boolean";
+	case OPT_SIZE: return "size";
+	}
+	return "?";
+}
+
+int options_apply(const struct option_def *table, void *target,
+		  const struct sink_options *opts, const char *passthrough_prefix,
+		  char *err, size_t errlen)
+{
+	int rc;
+
+	for (const struct option_def *d = table; d->name; d++) {
+		if (!d->def)
+			continue;
+		rc = options_set(d, target, d->def);
+		if (rc) {
+			snprintf(err, errlen, "internal: bad default for option '%s'", d->name);
+			return rc;
+		}
+	}
+	for (size_t i = 0; opts && i < opts->n; i++) {
+		const struct option_kv *kv = &opts->items[i];
+		const struct option_def *d;
+
+		if (passthrough_prefix && !strncmp(kv->key, passthrough_prefix, strlen(passthrough_prefix)))
+			continue;
+		for (d = table; d->name; d++)
+			if (!strcmp(d->name, kv->key))
+				break;
+		if (!d->name) {
+			snprintf(err, errlen, "%s: unknown option '%s'", kv->where ? kv->where : "?", kv->key);
+			return -EINVAL;
+		}
+		rc = options_set(d, target, kv->value);
+		if (rc) {
+			/* Never echo a secret's value. */
+			snprintf(err, errlen, "%s: option '%s' wants a %s, got '%s'",
+				 kv->where ? kv->where : "?", kv->key, type_name(d->type),
+				 d->type == OPT_SECRET ? "<hidden>" : kv->value);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void options_free_strings(const struct option_def *table, void *target)
+{
+	for (const struct option_def *d = table; d->name; d++) {
+		if (d->type == OPT_STRING || d->type == OPT_SECRET) {
+			char **p = (char **)((char *)target + d->offset);
+			free(*p);
+			*p = NULL;
+		}
+	}
+}
+
+void options_print_help(const struct option_def *table, FILE *out, const char *indent)
+{
+	for (const struct option_def *d = table; d->name; d++) {
+		fprintf(out, "%s%-22s %-8s %s", indent, d->name, type_name(d->type), d->help);
+		if (d->def && d->type != OPT_SECRET)
+			fprintf(out, " (default: %s)", d->def);
+		fputc('\n', out);
+	}
+}
+
+int sink_options_add(struct sink_options *o, const char *key, const char *value, const char *where)
+{
+	struct option_kv *items = realloc(o->items, (o->n + 1) * sizeof(*items));
+
+	if (!items)
+		return -ENOMEM;
+	o->items = items;
+	struct option_kv *kv = &items[o->n];
+	kv->key = strdup(key);
+	kv->value = strdup(value);
+	kv->where = strdup(where ? where : "?");
+	if (!kv->key || !kv->value || !kv->where) {
+		free(kv->key);
+		free(kv->value);
+		free(kv->where);
+		return -ENOMEM;
+	}
+	o->n++;
+	return 0;
+}
+
+void sink_options_clear(struct sink_options *o)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		free(o->items[i].key);
+		free(o->items[i].value);
+		free(o->items[i].where);
+	}
+	free(o->items);
+	o->items = NULL;
+	o->n = 0;
+}
+
+int options_resolve_secret(const char *value, char **out)
+{
+	*out = NULL;
+	if (!strncmp(value, "env:", 4)) {
+		const char *v = getenv(value + 4);
+		if (!v)
+			return -ENOENT;
+		*out = strdup(v);
+		return *out ? 0 : -ENOMEM;
+	}
+	if (!strncmp(value, "file:", 5)) {
+		FILE *f = fopen(value + 5, "re");
+		if (!f)
+			return -errno;
+		char buf[4096];
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		int failed = ferror(f);
+		fclose(f);
+		if (failed)
+			return -EIO;
+		buf[n] = '\0';
+		while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = '\0';
+		*out = strdup(buf);
+		return *out ? 0 : -ENOMEM;
+	}
+	*out = strdup(value);
+	return *out ? 0 : -ENOMEM;
+}

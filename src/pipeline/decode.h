@@ -1,0 +1,40 @@
+/* Raw kernel record (bpf/ringtap_abi.h) -> ringtap.v1.Event, without heap
+ * allocation: everything lives in a caller-owned struct decoded_event that is
+ * reused for each record.
+ */
+#ifndef RINGTAP_DECODE_H
+#define RINGTAP_DECODE_H
+
+#include <stddef.h>
+#include <netinet/in.h>
+#include "ringtap_abi.h"
+#include "ringtap/v1/event.pb-c.h"
+
+struct decoded_event {
+	Ringtap__V1__Event ev;
+	Ringtap__V1__Header hdr;
+	union {
+		Ringtap__V1__Exec exec;
+		Ringtap__V1__Exit exit;
+		Ringtap__V1__Fork fork;
+		Ringtap__V1__Open open;
+		Ringtap__V1__Connect connect;
+		Ringtap__V1__Accept accept;
+	} body;
+	Ringtap__V1__Endpoint ep[2];
+	char comm[RT_COMM_LEN + 1];
+	char path[RT_PATH_MAX + 1];
+	char argv_buf[RT_ARGV_MAX + 1];
+	char *argv[RT_ARGV_MAX / 2 + 1];
+	char addr[2][INET6_ADDRSTRLEN];
+};
+
+/* Decode one record. -EBADMSG for a record that is too short, whose size
+ * field disagrees with len, whose lengths overrun it, or of unknown type;
+ * -EPROTO for another ABI version. On success out->ev is ready to use. */
+int decode_record(const void *raw, size_t len, struct decoded_event *out);
+
+/* Name of an event type ("exec", "open", ...) or "unknown". */
+const char *event_type_name(unsigned type);
+
+#endif

@@ -1,0 +1,38 @@
+/* JSON form of ringtap.v1.Event (NDJSON lines), driven by the protobuf-c
+ * descriptors so every field of the schema is covered without per-field code.
+ *
+ * Canonical output: fields in .proto declaration order, every field of a
+ * present message emitted (defaults included), integers as JSON numbers,
+ * no whitespace. So record -> replay -> NDJSON reproduces bytes exactly.
+ */
+#ifndef RINGTAP_JSON_CODEC_H
+#define RINGTAP_JSON_CODEC_H
+
+#include <stddef.h>
+#include "ringtap/v1/event.pb-c.h"
+
+/* A growable output buffer, reused across events to avoid allocation. */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+void strbuf_reset(struct strbuf *sb);
+void strbuf_free(struct strbuf *sb);
+
+/* Append the JSON form of msg (no trailing newline) to sb. 0 or -ENOMEM. */
+int json_encode_message(const ProtobufCMessage *msg, struct strbuf *sb);
+
+static inline int json_encode_event(const Ringtap__V1__Event *ev, struct strbuf *sb)
+{
+	return json_encode_message(&ev->base, sb);
+}
+
+/* Parse one JSON object into a newly allocated Event (free with
+ * ringtap__v1__event__free_unpacked(ev, NULL)). Unknown fields, wrong types
+ * and out-of-range numbers are errors: -EBADMSG with a reason in err. */
+int json_decode_event(const char *text, size_t len, Ringtap__V1__Event **out,
+		      char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,64 @@
+/* EventSink: where decoded events go (ndjson, null, record, kafka, ...).
+ *
+ * Ownership: emit() borrows the event for the duration of the call; a sink
+ * that keeps data copies it. Backpressure is a return code (-EAGAIN), never an
+ * unbounded block. destroy() accepts NULL and half-initialized instances.
+ */
+#ifndef RINGTAP_EVENT_SINK_H
+#define RINGTAP_EVENT_SINK_H
+
+#include <stdio.h>
+#include "ringtap/v1/event.pb-c.h"
+#include "config/options.h"
+
+struct event_sink;
+
+struct event_sink_ops {
+	const char *name;
+	/* Create from a spec argument (the part after "name:" in --sink, may be
+	 * NULL) and an optional YAML-derived option list. */
+	int (*create)(const char *arg, const struct sink_options *opts, struct event_sink **out);
+	/* Hand over one event. 0, -EAGAIN (queue full, caller may retry), or -errno. */
+	int (*emit)(struct event_sink *sink, const Ringtap__V1__Event *ev);
+	/* Deliver what is buffered, waiting at most timeout_ms. 0 or -errno
+	 * (-ETIMEDOUT if something is still undelivered). */
+	int (*flush)(struct event_sink *sink, int timeout_ms);
+	/* Append the sink's counters to the shutdown summary line (may be NULL). */
+	void (*summary)(struct event_sink *sink, FILE *out);
+	void (*destroy)(struct event_sink *sink);
+};
+
+/* Every sink instance starts with this; implementations embed it first. */
+struct event_sink {
+	const struct event_sink_ops *ops;
+};
+
+extern const struct event_sink_ops sink_ndjson_ops;
+extern const struct event_sink_ops sink_null_ops;
+extern const struct event_sink_ops sink_record_ops;
+
+/* Look up a sink type by name ("ndjson", "null", "record", "kafka"). */
+const struct event_sink_ops *sink_find(const char *name);
+
+/* Parse a --sink SPEC ("stdout", "ndjson:PATH", "null", "NAME:ARG") and
+ * create the sink. -EINVAL for an unknown type. */
+int sink_create_from_spec(const char *spec, const struct sink_options *opts,
+			  struct event_sink **out);
+
+static inline int sink_emit(struct event_sink *s, const Ringtap__V1__Event *ev)
+{
+	return s->ops->emit(s, ev);
+}
+
+static inline int sink_flush(struct event_sink *s, int timeout_ms)
+{
+	return s->ops->flush ? s->ops->flush(s, timeout_ms) : 0;
+}
+
+static inline void sink_destroy(struct event_sink *s)
+{
+	if (s && s->ops && s->ops->destroy)
+		s->ops->destroy(s);
+}
+
+#endif

@@ -1,0 +1,77 @@
+/* EventSource: where events come from (live BPF ring buffer, replayed file).
+ *
+ * A source hands each item to the pipeline's callback, borrowed for the
+ * duration of the call: the bpf source hands raw kernel records (the pipeline
+ * decodes them), the replay source hands already-decoded events.
+ * The main loop owns scheduling: it polls fd() (when >= 0) and calls read().
+ * destroy() accepts NULL and half-initialized instances.
+ */
+#ifndef RINGTAP_EVENT_SOURCE_H
+#define RINGTAP_EVENT_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "ringtap/v1/event.pb-c.h"
+#include "config/options.h"
+
+struct source_item {
+	const void *raw;		   /* a kernel record (struct rt_header ...), or NULL */
+	size_t raw_len;
+	const Ringtap__V1__Event *event; /* a decoded event, or NULL */
+	const char *where;		   /* "FILE:LINE" for replayed items, else NULL */
+};
+
+/* Return 0 to continue, or -errno to stop reading (read() returns it). */
+typedef int (*source_item_fn)(void *ctx, const struct source_item *item);
+
+/* Kernel-side counters for one event type, summed over CPUs. */
+struct source_type_stats {
+	uint64_t emitted;
+	uint64_t dropped;
+	uint64_t truncated;
+	uint64_t filtered;
+};
+
+struct source_config {
+	uint64_t ring_bytes;	  /* bpf: ring buffer size (power of two pages) */
+	int poll_interval_ms;	  /* bpf: bounded delivery latency */
+	uint32_t target_tgid;	  /* bpf: only this process (0 = all) */
+	uint32_t policy_gen;	  /* bpf: generation stamped on records */
+	const char *path;	  /* replay: the NDJSON file ("-" = stdin) */
+	const unsigned char *event_enabled; /* [RT_EVENT_MAX] or NULL = all on */
+};
+
+struct event_source;
+
+struct event_source_ops {
+	const char *name;
+	int (*create)(const struct source_config *cfg, struct event_source **out);
+	/* A pollable fd, or -1 when the source is always ready (files). */
+	int (*fd)(struct event_source *src);
+	/* Deliver what is ready now (at most max items, 0 = no limit).
+	 * Returns the number delivered (>= 0), -ENODATA at end of stream,
+	 * or -errno (the callback's error, or a source error such as a
+	 * malformed replay line: -EBADMSG with the reason in last_error()). */
+	int (*read)(struct event_source *src, source_item_fn fn, void *ctx, int max);
+	/* Kernel counters per event type (index = RT_EVENT_*); -ENOTSUP if none. */
+	int (*stats)(struct event_source *src, struct source_type_stats *out, size_t n);
+	/* Human-readable reason for the last error, or NULL. */
+	const char *(*last_error)(struct event_source *src);
+	void (*destroy)(struct event_source *src);
+};
+
+struct event_source {
+	const struct event_source_ops *ops;
+};
+
+extern const struct event_source_ops source_bpf_ops;
+extern const struct event_source_ops source_replay_ops;
+
+static inline void source_destroy(struct event_source *s)
+{
+	if (s && s->ops && s->ops->destroy)
+		s->ops->destroy(s);
+}
+
+#endif
