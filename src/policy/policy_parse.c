@@ -646,8 +646,8 @@ static void syntax_error(const yaml_parser_t *yp, const char *buf, size_t len, s
 	line = (unsigned)yp->problem_mark.line + 1;
 	col = (unsigned)yp->problem_mark.column + 1;
 	if (yp->context)
-		diag_at(d, line, col, "YAML syntax error: %s %s (line %zu)", problem, yp->context,
-			yp->context_mark.line + 1);
+		diag_at(d, line, col, "YAML syntax error: %s (%s that starts at %zu:%zu)", problem,
+			yp->context, yp->context_mark.line + 1, yp->context_mark.column + 1);
 	else
 		diag_at(d, line, col, "YAML syntax error: %s", problem);
 }
