@@ -108,7 +108,7 @@ static int cidr_excluded(const struct policy_compiled *c, const char *family, co
 	} else if (!strcmp(family, "inet6")) {
 		if (inet_pton(AF_INET6, addr, a) != 1)
 			return 0;
-		if (!IN6_IS_ADDR_V4MAPPED((struct in6_addr *)a)) {
+		if (!policy_addr_is_v4mapped(a)) {
 			for (size_t i = 0; i < c->n_cidr6; i++)
 				if (bits_equal(c->cidr6[i].addr, a, c->cidr6[i].prefixlen - 8))
 					return 1;

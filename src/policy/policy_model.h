@@ -41,6 +41,16 @@ struct policy {
 	size_t n_ports;
 };
 
+/* ::ffff:a.b.c.d (byte-wise: addr need not be aligned like in6_addr). */
+static inline int policy_addr_is_v4mapped(const uint8_t addr[16])
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	for (int i = 0; i < 12; i++)
+		if (addr[i] != mapped[i])
+			return 0;
+	return 1;
+}
+
 /* Event type names as written under `events:` (index = RT_EVENT_*; NULL
  * where a number has no type). */
 extern const char *const policy_event_names[RT_EVENT_MAX];

@@ -521,7 +521,7 @@ static void on_cidr(struct walk *w, yaml_node_t *item)
 		     net, plen);
 		return;
 	}
-	if (c.family == AF_INET6 && plen >= 96 && IN6_IS_ADDR_V4MAPPED((struct in6_addr *)c.addr)) {
+	if (c.family == AF_INET6 && plen >= 96 && policy_addr_is_v4mapped(c.addr)) {
 		diag(w, item, "bad CIDR '%s': IPv4-mapped addresses are matched as IPv4; "
 			      "write %u.%u.%u.%u/%u", SHOW(item), c.addr[12], c.addr[13], c.addr[14],
 		     c.addr[15], plen - 96);

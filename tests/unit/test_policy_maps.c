@@ -94,7 +94,7 @@ static unsigned kernel_connect(uint32_t gen, int family, const char *addr, uint3
 		return (unsigned)r;
 	uint8_t a[16] = { 0 }, one;
 	assert_int_equal(inet_pton(family, addr, a), 1);
-	if (family == AF_INET6 && IN6_IS_ADDR_V4MAPPED((struct in6_addr *)a)) {
+	if (family == AF_INET6 && policy_addr_is_v4mapped(a)) {
 		memmove(a, a + 12, 4);
 		family = AF_INET;
 	}

@@ -195,7 +195,7 @@ static unsigned spec_connect(const struct policy *p, const char *addr_text, int 
 	int fam = family;
 
 	inet_pton(family, addr_text, a);
-	if (family == AF_INET6 && IN6_IS_ADDR_V4MAPPED((struct in6_addr *)a)) {
+	if (family == AF_INET6 && policy_addr_is_v4mapped(a)) {
 		memmove(a, a + 12, 4);
 		fam = AF_INET;
 	}
