@@ -9,7 +9,7 @@
 #include <bpf/bpf.h>
 #include "policy/policy_map_writer.h"
 #include "policy/policy_match.h"
-#include "test_policy_helpers.h"
+#include "../unit/test_policy_helpers.h"
 
 static struct policy_map_fds fds;
 
