@@ -47,6 +47,8 @@ int policy_compile(const struct policy *p, uint32_t generation, struct policy_co
 {
 	int ret;
 
+	if (generation == 0)
+		return -EINVAL;
 	memset(out, 0, sizeof(*out));
 	out->generation = generation;
 	out->slot = policy_slot(generation);

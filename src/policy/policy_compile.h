@@ -30,8 +30,9 @@ struct policy_compiled {
 	size_t n_cidr6;
 };
 
-/* Fill out for generation (slot = generation & 1). -E2BIG if a list exceeds
- * its map (the parser already refuses such files). */
+/* Fill out for generation (slot = generation & 1). Generations start at 1:
+ * 0 means "no policy loaded" to the probes, so it is -EINVAL here. -E2BIG if
+ * a list exceeds its map (the parser already refuses such files). */
 int policy_compile(const struct policy *p, uint32_t generation, struct policy_compiled *out);
 
 static inline uint8_t policy_slot(uint32_t generation)

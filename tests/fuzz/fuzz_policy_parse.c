@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check(diags.n == 0 && diags.dropped == 0, "a valid policy has no messages");
-	check(policy_compile(&pol, (uint32_t)size, &comp) == 0, "a valid policy compiles");
+	check(policy_compile(&pol, (uint32_t)size + 1, &comp) == 0, "a valid policy compiles");
 	if (!(pol.event_mask & (1u << RT_EVENT_OPEN)))
 		return 0;
 	for (size_t i = 0; i < pol.n_exclude; i++)

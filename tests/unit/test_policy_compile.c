@@ -127,6 +127,10 @@ static void test_too_big(void **state)
 	}
 	p->n_include = p->n_exclude = RT_POLICY_MAX_PREFIXES;
 	assert_int_equal(policy_compile(p, 1, c), -E2BIG);
+	/* Generation 0 means "no policy" to the probes. */
+	p->n_include = p->n_exclude = 0;
+	assert_int_equal(policy_compile(p, 0, c), -EINVAL);
+	assert_int_equal(policy_compile(p, 2, c), 0);
 	free(p);
 	free(c);
 }
