@@ -90,6 +90,7 @@
 #define RT_POLICY_RULE_CIDR         5
 #define RT_POLICY_RULE_PORT         6
 #define RT_POLICY_RULE_MAX          7
+#define RT_POLICY_KEEP RT_POLICY_RULE_MAX /* a check's result: no rule filters */
 
 /* rt_policy_config.flags: which lookups can match at all. */
 #define RT_POLICY_HAS_COMMS   (1u << 0)

@@ -10,7 +10,7 @@
 #include "ringtap/v1/event.pb-c.h"
 
 /* policy_match() result when no rule filters the event. */
-#define POLICY_KEEP RT_POLICY_RULE_MAX
+#define POLICY_KEEP RT_POLICY_KEEP
 
 /* POLICY_KEEP, or the RT_POLICY_RULE_* class that filters ev (the first in
  * evaluation order, the one the kernel would count). Sensor records (Drop)
