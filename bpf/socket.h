@@ -46,14 +46,15 @@ static __always_inline __u32 sock__protocol(struct sock *sk)
 	return BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
 }
 
+/* BPF_CORE_READ_INTO copies sizeof(*dst): hence the typed casts of addr. */
 static __always_inline void sock__local(struct sock *sk, struct rt_sockaddr *out)
 {
 	__u16 family = sock__family(sk);
 
 	if (family == RT_AF_INET)
-		BPF_CORE_READ_INTO(out->addr, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO((__u32 *)out->addr, sk, __sk_common.skc_rcv_saddr);
 	else if (family == RT_AF_INET6)
-		BPF_CORE_READ_INTO(out->addr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO((struct in6_addr *)out->addr, sk, __sk_common.skc_v6_rcv_saddr);
 	else
 		return;
 	out->family = family;
@@ -65,9 +66,9 @@ static __always_inline void sock__peer(struct sock *sk, struct rt_sockaddr *out)
 	__u16 family = sock__family(sk);
 
 	if (family == RT_AF_INET)
-		BPF_CORE_READ_INTO(out->addr, sk, __sk_common.skc_daddr);
+		BPF_CORE_READ_INTO((__u32 *)out->addr, sk, __sk_common.skc_daddr);
 	else if (family == RT_AF_INET6)
-		BPF_CORE_READ_INTO(out->addr, sk, __sk_common.skc_v6_daddr);
+		BPF_CORE_READ_INTO((struct in6_addr *)out->addr, sk, __sk_common.skc_v6_daddr);
 	else
 		return;
 	out->family = family;
