@@ -39,6 +39,8 @@ struct rec_list {
 	struct rec *v;
 	size_t n, cap;
 	uint64_t seen; /* every record handed over, kept or not */
+	uint64_t kept[RT_EVENT_MAX]; /* records of the listed tgids, per type */
+	bool count_only;	     /* count them but do not store them */
 	uint32_t tgids[8];
 	int ntgids;
 };
@@ -56,6 +58,10 @@ static inline int rec_collect(void *ctx, const struct source_item *item)
 	for (i = 0; i < l->ntgids; i++)
 		keep |= h->tgid == l->tgids[i];
 	if (!keep)
+		return 0;
+	if (h->type < RT_EVENT_MAX)
+		l->kept[h->type]++;
+	if (l->count_only)
 		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 64;
