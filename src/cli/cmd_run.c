@@ -1,6 +1,7 @@
 /* `ringtap run` and `ringtap record`: live probes through the pipeline. */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -197,6 +198,9 @@ static int live_main(int argc, char **argv)
 		fprintf(stderr, "ringtap %s: cannot start the pipeline\n", a.cmd);
 		goto cleanup;
 	}
+	/* Scripts wait for this line: from here on events are captured. */
+	fprintf(stderr, "ringtap %s: probes attached (ring %" PRIu64 " KiB, node %s); capturing\n",
+		a.cmd, cfg.ring_buffer_size >> 10, pipe->host.node);
 	struct runner_opts ro = {
 		.src = src,
 		.pipe = pipe,
