@@ -117,6 +117,30 @@ static int load_sink(struct loader *l, const yaml_node_t *n, struct daemon_sink_
 	return 0;
 }
 
+/* A mapping of scalars whose keys a module's option table checks later. */
+static int load_section(struct loader *l, const yaml_node_t *map, const char *name,
+			struct sink_options *out)
+{
+	char where[512];
+	int rc;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return fail_at(l, map, "wants a mapping:", name);
+	if ((rc = check_duplicates(l, map)))
+		return rc;
+	sink_options_clear(out);
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
+		const yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
+		if (!scalar(k) || !scalar(v))
+			return fail_at(l, v, "wants key: value pairs:", name);
+		where_of(l, k, where, sizeof(where));
+		if ((rc = sink_options_add(out, scalar(k), scalar(v), where)))
+			return rc;
+	}
+	return 0;
+}
+
 static void free_sinks(struct daemon_config *cfg)
 {
 	for (size_t i = 0; i < cfg->n_sinks; i++) {
@@ -165,6 +189,11 @@ static int load_root(struct loader *l, const yaml_node_t *root, struct daemon_co
 			return fail_at(l, k, "keys must be plain strings", NULL);
 		if (!strcmp(key, "sinks")) {
 			if ((rc = load_sinks(l, v, cfg)))
+				return rc;
+			continue;
+		}
+		if (!strcmp(key, "kubernetes")) {
+			if ((rc = load_section(l, v, key, &cfg->kubernetes)))
 				return rc;
 			continue;
 		}
@@ -241,4 +270,5 @@ void daemon_config_free(struct daemon_config *cfg)
 {
 	options_free_strings(daemon_config_options, cfg);
 	free_sinks(cfg);
+	sink_options_clear(&cfg->kubernetes);
 }

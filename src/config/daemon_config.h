@@ -22,6 +22,8 @@ struct daemon_config {
 	int64_t flush_timeout_ms;
 	struct daemon_sink_conf sinks[DAEMON_MAX_SINKS];
 	size_t n_sinks;
+	/* The "kubernetes:" section, applied by the pod resolver's option table. */
+	struct sink_options kubernetes;
 };
 
 /* The top-level keys, with defaults and help (also printed by --help). */
