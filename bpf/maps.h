@@ -55,14 +55,15 @@ struct {
 	__type(value, struct rt_counters);
 } counters SEC(".maps");
 
-/* What sys_enter saw, for sys_exit of the same thread. */
+/* What sys_enter saw, for sys_exit of the same thread. Only connect needs
+ * it: its destination is copied before the call (the caller may rewrite the
+ * buffer). Every other argument is still in the exit-time pt_regs. */
 #define RT_STASH_SOCKADDR 28 /* sizeof(struct sockaddr_in6) */
 struct rt_stash {
 	__s32 nr;	/* syscall number stashed; -1 = nothing pending */
-	__u32 variant;	/* RT_OPEN_* for opens */
-	__u64 arg[4];	/* syscall arguments the exit side needs */
 	__u32 sa_len;	/* bytes of sa read at enter (0 = read at exit) */
 	__u8 sa[RT_STASH_SOCKADDR];
+	__u32 _pad;
 };
 
 struct {

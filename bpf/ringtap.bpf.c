@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ringtap's probes. Syscalls are caught by one tp_btf/sys_enter and one
- * tp_btf/sys_exit program that test a syscall bitmap before anything else;
- * enter stashes the arguments in task storage, exit emits one record with
- * the result. Process lifecycle comes from the sched tracepoints.
- * Records are laid out in ringtap_abi.h. */
+/* ringtap's probes. One tp_btf/sys_exit program tests a syscall bitmap
+ * before anything else and emits one record per interesting syscall, with
+ * its result. The arguments are read from the exit-time pt_regs, where the
+ * kernel leaves them (x86-64: di/si/dx/r10; arm64: orig_x0 and x1..x5), so
+ * most syscalls need no enter-side work at all. connect is the exception:
+ * tp_btf/sys_enter copies its destination into task storage before the
+ * call, since the caller may rewrite that buffer. Process lifecycle comes
+ * from the sched tracepoints. Records are laid out in ringtap_abi.h. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -33,7 +36,7 @@ static __always_inline bool syscall__interesting(long id)
 	return syscall_bitmap[id >> 6] & (1ULL << (id & 63));
 }
 
-/* ---- sys_enter: stash what exit needs --------------------------------- */
+/* ---- sys_enter: stash what exit cannot read ------------------------- */
 
 static __always_inline void stash__sockaddr(struct rt_stash *st, __u64 uaddr, __u64 len)
 {
@@ -51,7 +54,8 @@ int BPF_PROG(rt_sys_enter, struct pt_regs *regs, long id)
 {
 	struct rt_stash *st;
 
-	if (!syscall__interesting(id))
+	/* One compare for every syscall: only connect stashes anything. */
+	if (id != nr_connect || !event__enabled(RT_EVENT_CONNECT))
 		return 0;
 	if (!task__traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
@@ -59,46 +63,9 @@ int BPF_PROG(rt_sys_enter, struct pt_regs *regs, long id)
 				  BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st)
 		return 0;
-
 	st->nr = id;
 	st->sa_len = 0;
-	if (id == nr_openat || id == nr_openat2) {
-		st->variant = id == nr_openat ? RT_OPEN_OPENAT : RT_OPEN_OPENAT2;
-		st->arg[0] = SYSCALL_ARG1(regs); /* dirfd */
-		st->arg[1] = SYSCALL_ARG2(regs); /* path */
-		st->arg[2] = SYSCALL_ARG3(regs); /* flags; openat2: struct open_how * */
-		st->arg[3] = SYSCALL_ARG4(regs); /* mode; openat2: sizeof(open_how) */
-	} else if (id == nr_open) {
-		st->variant = RT_OPEN_OPEN;
-		st->arg[0] = (__u64)RT_AT_FDCWD;
-		st->arg[1] = SYSCALL_ARG1(regs);
-		st->arg[2] = SYSCALL_ARG2(regs);
-		st->arg[3] = SYSCALL_ARG3(regs);
-	} else if (id == nr_creat) {
-		st->variant = RT_OPEN_CREAT;
-		st->arg[0] = (__u64)RT_AT_FDCWD;
-		st->arg[1] = SYSCALL_ARG1(regs);
-		st->arg[2] = RT_O_CREAT | RT_O_WRONLY | RT_O_TRUNC;
-		st->arg[3] = SYSCALL_ARG2(regs);
-	} else if (id == nr_execve) {
-		st->arg[0] = (__u64)RT_AT_FDCWD;
-		st->arg[1] = SYSCALL_ARG1(regs); /* filename */
-		st->arg[2] = SYSCALL_ARG2(regs); /* argv */
-	} else if (id == nr_execveat) {
-		st->arg[0] = SYSCALL_ARG1(regs);
-		st->arg[1] = SYSCALL_ARG2(regs);
-		st->arg[2] = SYSCALL_ARG3(regs);
-	} else if (id == nr_connect) {
-		st->arg[0] = SYSCALL_ARG1(regs); /* fd */
-		st->arg[1] = SYSCALL_ARG2(regs); /* struct sockaddr * */
-		st->arg[2] = SYSCALL_ARG3(regs); /* addrlen */
-		/* Copy the destination now: the caller may reuse the buffer. */
-		stash__sockaddr(st, st->arg[1], st->arg[2]);
-	} else if (id == nr_accept || id == nr_accept4) {
-		st->arg[0] = SYSCALL_ARG1(regs); /* listening fd */
-	} else {
-		st->nr = -1;
-	}
+	stash__sockaddr(st, SYSCALL_ARG2(regs), SYSCALL_ARG3(regs));
 	return 0;
 }
 
@@ -124,11 +91,12 @@ static __always_inline __u32 string__read(void *dst, const void *src, bool user,
 	return n - 1;
 }
 
-static __always_inline void emit__open(struct rt_stash *st, long ret)
+static __always_inline void emit__open(struct pt_regs *regs, long id, long ret)
 {
 	struct rt_scratch *s;
 	struct rt_header *hdr;
 	struct rt_open_body *body;
+	const void *upath;
 	char *path;
 	__u32 flags = 0, len, size;
 
@@ -142,19 +110,36 @@ static __always_inline void emit__open(struct rt_stash *st, long ret)
 	path = (void *)(s->buf + HDR_SIZE + sizeof(*body));
 
 	body->ret = ret;
-	body->dirfd = (__s32)st->arg[0];
-	body->syscall = st->variant;
-	if (st->variant == RT_OPEN_OPENAT2) {
-		struct open_how how = {};
+	if (id == nr_openat || id == nr_openat2) {
+		body->dirfd = (__s32)SYSCALL_ARG1(regs);
+		upath = (const void *)SYSCALL_ARG2(regs);
+		if (id == nr_openat) {
+			body->syscall = RT_OPEN_OPENAT;
+			body->flags = SYSCALL_ARG3(regs);
+			body->mode = SYSCALL_ARG4(regs);
+		} else {
+			struct open_how how = {};
 
-		bpf_probe_read_user(&how, sizeof(how.flags) + sizeof(how.mode), (void *)st->arg[2]);
-		body->flags = how.flags;
-		body->mode = how.mode;
+			body->syscall = RT_OPEN_OPENAT2;
+			bpf_probe_read_user(&how, sizeof(how.flags) + sizeof(how.mode),
+					    (void *)SYSCALL_ARG3(regs));
+			body->flags = how.flags;
+			body->mode = how.mode;
+		}
 	} else {
-		body->flags = st->arg[2];
-		body->mode = st->arg[3];
+		body->dirfd = RT_AT_FDCWD;
+		upath = (const void *)SYSCALL_ARG1(regs);
+		if (id == nr_open) {
+			body->syscall = RT_OPEN_OPEN;
+			body->flags = SYSCALL_ARG2(regs);
+			body->mode = SYSCALL_ARG3(regs);
+		} else {
+			body->syscall = RT_OPEN_CREAT;
+			body->flags = RT_O_CREAT | RT_O_WRONLY | RT_O_TRUNC;
+			body->mode = SYSCALL_ARG2(regs);
+		}
 	}
-	len = string__read(path, (void *)st->arg[1], true, &flags);
+	len = string__read(path, upath, true, &flags);
 	body->path_len = len;
 
 	size = HDR_SIZE + sizeof(*body) + len;
@@ -192,9 +177,11 @@ static __always_inline void emit__exec(struct rt_scratch *s, long ret, __u32 fna
 }
 
 /* A failed execve/execveat: filename and argv from the caller's memory. */
-static __always_inline void emit__exec_failed(struct rt_stash *st, long ret)
+static __always_inline void emit__exec_failed(struct pt_regs *regs, long id, long ret)
 {
-	const char *const *argv = (const char *const *)st->arg[2];
+	bool at = id == nr_execveat;
+	const char *const *argv = (const char *const *)(at ? SYSCALL_ARG3(regs) : SYSCALL_ARG2(regs));
+	const char *filename = (const char *)(at ? SYSCALL_ARG2(regs) : SYSCALL_ARG1(regs));
 	struct rt_scratch *s;
 	const char *arg;
 	__u32 flags = 0, fname_len, off = 0, argc = 0;
@@ -206,7 +193,7 @@ static __always_inline void emit__exec_failed(struct rt_stash *st, long ret)
 	s = scratch__get();
 	if (!s)
 		return;
-	fname_len = string__read(s->buf + EXEC_DATA, (void *)st->arg[1], true, &flags);
+	fname_len = string__read(s->buf + EXEC_DATA, filename, true, &flags);
 	if (fname_len > RT_PATH_MAX)
 		return;
 	args = s->buf + EXEC_DATA + fname_len;
@@ -259,20 +246,25 @@ struct accept_record {
 		}                                                              \
 	} while (0)
 
-static __always_inline void emit__connect(struct rt_stash *st, long ret)
+static __always_inline void emit__connect(struct pt_regs *regs, long ret)
 {
 	struct connect_record rec = {};
+	struct rt_stash *st;
 	struct sock *sk;
 
 	if (!event__enabled(RT_EVENT_CONNECT))
 		return;
+	st = bpf_task_storage_get(&stash, bpf_get_current_task_btf(), 0, 0);
+	if (!st || st->nr != nr_connect)
+		return;
+	st->nr = -1;
 	if (st->sa_len == 0) /* not readable at enter: the kernel has it paged in now */
-		stash__sockaddr(st, st->arg[1], st->arg[2]);
+		stash__sockaddr(st, SYSCALL_ARG2(regs), SYSCALL_ARG3(regs));
 	/* Only IPv4/IPv6 destinations are network connects worth a record. */
 	if (!sockaddr__from_user_bytes(st->sa, st->sa_len, &rec.body.dst))
 		return;
 	rec.body.ret = ret;
-	rec.body.fd = (__s32)st->arg[0];
+	rec.body.fd = (__s32)SYSCALL_ARG1(regs);
 	sk = sock__from_fd(rec.body.fd);
 	if (sk) {
 		sock__local(sk, &rec.body.src);
@@ -286,7 +278,7 @@ static __always_inline void emit__connect(struct rt_stash *st, long ret)
 	RECORD_COMMIT(RT_EVENT_CONNECT, rec);
 }
 
-static __always_inline void emit__accept(struct rt_stash *st, long ret)
+static __always_inline void emit__accept(struct pt_regs *regs, long ret)
 {
 	struct accept_record rec = {};
 	struct sock *sk;
@@ -297,7 +289,7 @@ static __always_inline void emit__accept(struct rt_stash *st, long ret)
 	if (ret == -RT_EAGAIN) /* a non-blocking poll that found nothing */
 		return;
 	rec.body.ret = ret;
-	rec.body.listen_fd = (__s32)st->arg[0];
+	rec.body.listen_fd = (__s32)SYSCALL_ARG1(regs);
 	sk = sock__from_fd(ret >= 0 ? (int)ret : rec.body.listen_fd);
 	if (!sk)
 		return;
@@ -315,31 +307,29 @@ static __always_inline void emit__accept(struct rt_stash *st, long ret)
 	RECORD_COMMIT(RT_EVENT_ACCEPT, rec);
 }
 
-/* ---- sys_exit: one record per stashed syscall --------------------------- */
+/* ---- sys_exit: one record per interesting syscall ----------------------- */
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(rt_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = SYSCALL_NR(regs);
-	struct rt_stash *st;
 
 	if (!syscall__interesting(id))
 		return 0;
-	st = bpf_task_storage_get(&stash, bpf_get_current_task_btf(), 0, 0);
-	if (!st || st->nr != id)
+	if (!task__traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	st->nr = -1;
 
 	if (id == nr_execve || id == nr_execveat) {
-		/* Successful execs are reported by sched_process_exec. */
+		/* Successful execs are reported by sched_process_exec (and
+		 * their registers no longer hold the caller's arguments). */
 		if (ret < 0)
-			emit__exec_failed(st, ret);
+			emit__exec_failed(regs, id, ret);
 	} else if (id == nr_connect) {
-		emit__connect(st, ret);
+		emit__connect(regs, ret);
 	} else if (id == nr_accept || id == nr_accept4) {
-		emit__accept(st, ret);
+		emit__accept(regs, ret);
 	} else {
-		emit__open(st, ret);
+		emit__open(regs, id, ret);
 	}
 	return 0;
 }
