@@ -57,7 +57,8 @@ int BPF_PROG(rt_sys_enter, struct pt_regs *regs, long id)
 	/* One compare for every syscall: only connect stashes anything. */
 	if (id != nr_connect || !event__enabled(RT_EVENT_CONNECT))
 		return 0;
-	if (!task__traced(bpf_get_current_pid_tgid() >> 32))
+	if (!task__traced(bpf_get_current_pid_tgid() >> 32) ||
+	    SYSCALL_IS_COMPAT(bpf_get_current_task_btf()))
 		return 0;
 	st = bpf_task_storage_get(&stash, bpf_get_current_task_btf(), 0,
 				  BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -318,6 +319,8 @@ int BPF_PROG(rt_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	if (!task__traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
+	if (SYSCALL_IS_COMPAT(bpf_get_current_task_btf()))
+		return 0; /* 32-bit syscall table: not decoded (yet) */
 
 	if (id == nr_execve || id == nr_execveat) {
 		/* Successful execs are reported by sched_process_exec (and
