@@ -259,11 +259,16 @@ static void test_live_events(void **state)
 		assert_sockaddr(&b->peer, "127.0.0.1", rep.local_port);
 	}
 
-	/* fork: the actor made one new process. */
-	h = rec_find(&recs, RT_EVENT_FORK, w.actor, 0);
-	assert_header(h, RT_EVENT_FORK, w.actor, self, "prog_actor");
-	assert_int_equal(((const struct rt_fork_body *)rec_body(h))->child_pid, w.grandchild);
-	assert_null(rec_find(&recs, RT_EVENT_FORK, w.actor, 1));
+	/* fork: the actor's new process. (Under ASan, LeakSanitizer's exit-time
+	 * tracer is a process too, so look for the grandchild's pid.) */
+	{
+		int i;
+
+		for (i = 0; (h = rec_find(&recs, RT_EVENT_FORK, w.actor, i)); i++)
+			if (((const struct rt_fork_body *)rec_body(h))->child_pid == (uint32_t)w.grandchild)
+				break;
+		assert_header(h, RT_EVENT_FORK, w.actor, self, "prog_actor");
+	}
 
 	/* exits: grandchild 7, actor 3, acceptor 0; one record per process. */
 	h = rec_find(&recs, RT_EVENT_EXIT, w.grandchild, 0);
