@@ -1,4 +1,4 @@
-/* ringtap check FILE...: validate policy (and daemon config) files.
+/* ringtap check FILE...: validate policy and daemon config files.
  * One "FILE:LINE:COL: message" per problem on stderr; exit 0 when every
  * file is valid, 1 when any is not, 2 on a usage error. */
 #include <errno.h>
@@ -7,25 +7,65 @@
 #include <string.h>
 #include <yaml.h>
 #include "cli/commands.h"
+#include "config/daemon_config.h"
 #include "policy/policy_parse.h"
 
-/* A kind of file `check` knows, and the top-level keys that identify it.
- * A file goes to the kind whose keys it uses most (ties: the earlier kind).
- *
- * Hook for the daemon config: add its entry below, e.g.
- *   { "config", daemon_config_keys, daemon_config_check_file },
- * where daemon_config_check_file(path, errs) prints FILE:LINE:COL problems
- * and returns 0 / -EINVAL / -errno like policy_check_file(). */
+/* A kind of file `check` knows, and how to recognise it by a top-level key.
+ * A file goes to the kind that claims most of its top-level keys (ties: the
+ * earlier kind). check() prints FILE:LINE:COL problems on errs and returns
+ * 0, -EINVAL (invalid) or -errno (unreadable). */
 struct check_kind {
 	const char *name;
-	const char *const *keys; /* NULL-terminated */
+	int (*claims)(const char *key);
 	int (*check)(const char *path, FILE *errs);
 };
 
-static const char *const policy_keys[] = { "version", "events", "exclude", "file", "network", NULL };
+static int policy_claims(const char *key)
+{
+	static const char *const keys[] = { "version", "events", "exclude", "file", "network" };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(key, keys[i]))
+			return 1;
+	return 0;
+}
+
+static int config_claims(const char *key)
+{
+	if (!strcmp(key, "sinks") || !strcmp(key, "kubernetes"))
+		return 1;
+	for (const struct option_def *d = daemon_config_options; d->name; d++)
+		if (!strcmp(key, d->name))
+			return 1;
+	return 0;
+}
+
+/* A daemon config, and the policy file it names (opened as the daemon
+ * would: the path as written). */
+static int config_check_file(const char *path, FILE *errs)
+{
+	struct daemon_config cfg;
+	char err[1024];
+	int ret = daemon_config_defaults(&cfg);
+
+	if (ret == 0) {
+		ret = daemon_config_load(path, &cfg, err, sizeof(err));
+		if (ret < 0 && ret != -ENOMEM)
+			fprintf(errs, "%s\n", err);
+	}
+	if (ret == 0 && cfg.policy && cfg.policy[0]) {
+		ret = policy_check_file(cfg.policy, errs);
+		if (ret < 0)
+			fprintf(errs, "%s: the policy file it names (%s) has problems\n", path, cfg.policy);
+	}
+	if (ret == -ENOMEM)
+		fprintf(errs, "%s: out of memory\n", path);
+	daemon_config_free(&cfg);
+	return ret;
+}
 
 static const struct check_kind kinds[] = {
-	{ "policy", policy_keys, policy_check_file },
+	{ "policy", policy_claims, policy_check_file },
+	{ "config", config_claims, config_check_file },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
@@ -66,9 +106,7 @@ static void score_kinds(const char *path, unsigned scores[NKINDS])
 		case YAML_SCALAR_EVENT:
 			if (depth == 1 && is_key)
 				for (size_t k = 0; k < NKINDS; k++)
-					for (const char *const *key = kinds[k].keys; *key; key++)
-						if (!strcmp(*key, (const char *)ev.data.scalar.value))
-							scores[k]++;
+					scores[k] += (unsigned)kinds[k].claims((const char *)ev.data.scalar.value);
 			/* fall through */
 		case YAML_ALIAS_EVENT:
 			if (depth == 1)
@@ -111,7 +149,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: ringtap check [--kind KIND] [--quiet] FILE...\n"
 		"\n"
-		"Validates ringtap policy files (and daemon config files). Prints one\n"
+		"Validates ringtap policy files and daemon config files (for a config,\n"
+		"also the policy file its 'policy:' key names). Prints one\n"
 		"FILE:LINE:COL: message per problem on stderr and exits 1 if any file\n"
 		"has a problem; exits 0 when every file is valid.\n"
 		"\n"

@@ -110,6 +110,29 @@ static void test_several_files_and_problems(void **state)
 	assert_string_equal(err, "v2.yaml:1:10: unsupported version 2 (this ringtap reads version 1)\n");
 }
 
+static void test_daemon_config_files(void **state)
+{
+	(void)state;
+	char args[4096];
+
+	/* The shipped config is recognised as a config by its keys. */
+	snprintf(args, sizeof(args), "'%s/config/ringtap.yaml'", getenv("RINGTAP_SRC"));
+	assert_int_equal(check(args), 0);
+	assert_non_null(strstr(out, "config/ringtap.yaml: ok (config)\n"));
+	/* A config's own problem, and the problems of the policy it names. */
+	put("cfg-bad.yaml", "node_name: n1\nsinks: [stdout]\nbogus: 1\n");
+	put("p2.yaml", "version: 2\n");
+	put("cfg-policy.yaml", "node_name: n1\npolicy: p2.yaml\n");
+	assert_int_equal(check("cfg-bad.yaml cfg-policy.yaml"), 1);
+	assert_non_null(strstr(err, "cfg-bad.yaml:3:1: unknown key 'bogus'"));
+	assert_non_null(strstr(err, "p2.yaml:1:10: unsupported version 2 (this ringtap reads version 1)\n"
+				    "cfg-policy.yaml: the policy file it names (p2.yaml) has problems\n"));
+	put("cfg-good.yaml", "policy: good.yaml\n");
+	put("good.yaml", "version: 1\n");
+	assert_int_equal(check("cfg-good.yaml"), 0);
+	assert_string_equal(out, "cfg-good.yaml: ok (config)\n");
+}
+
 static void test_usage(void **state)
 {
 	(void)state;
@@ -130,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_reference_policy_is_valid),
 		cmocka_unit_test(test_unknown_key_on_line_7),
 		cmocka_unit_test(test_several_files_and_problems),
+		cmocka_unit_test(test_daemon_config_files),
 		cmocka_unit_test(test_usage),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
