@@ -9,7 +9,7 @@
  * Use, before bpf_ringbuf_reserve:
  *
  *   struct rt_policy_ctx pc;
- *   policy__begin(&pc);                                  // once per event
+ *   policy__begin(&pc, READ_ONCE(policy_gen));           // once per event
  *   __u32 rule = policy__check_task(&pc, RT_EVENT_OPEN, comm, uid);
  *   if (rule == RT_POLICY_KEEP)
  *           rule = policy__check_path(&pc, (struct rt_policy_path_key *)scratch, path_len);
@@ -73,20 +73,19 @@ struct {
 	__type(value, __u8);
 } rt_policy_cidr6 SEC(".maps");
 
-/* The live generation, published by userspace with one release store
- * (policy_publish() on skel->bss->rt_policy_gen). 0 = no policy loaded. */
-volatile __u32 rt_policy_gen;
-
 struct rt_policy_ctx {
 	__u32 gen;
 	__u32 slot;
 	const struct rt_policy_config *cfg; /* NULL: pass everything */
 };
 
-/* Read the generation once: every lookup for this event uses its slot. */
-static __always_inline void policy__begin(struct rt_policy_ctx *pc)
+/* gen: the live generation, read ONCE per event by the caller from the
+ * global userspace publishes (policy_gen in bpf/maps.h); every lookup for
+ * this event uses its slot, and the record must be stamped with pc->gen,
+ * not with a second read of the global. 0 = no policy: pass everything. */
+static __always_inline void policy__begin(struct rt_policy_ctx *pc, __u32 gen)
 {
-	pc->gen = rt_policy_gen;
+	pc->gen = gen;
 	pc->slot = pc->gen & 1;
 	pc->cfg = pc->gen ? bpf_map_lookup_elem(&rt_policy_config, &pc->slot) : NULL;
 }

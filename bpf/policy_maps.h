@@ -30,8 +30,9 @@
  * event is the one charged in the per-type filtered counter
  * (RT_POLICY_RULE_*). Skip a lookup when its RT_POLICY_HAS_* flag is clear.
  *
- *   gen  = READ_ONCE(published generation)   (0: no policy loaded yet:
- *                                              pass everything)
+ *   gen  = READ_ONCE(policy_gen)      the published generation (.bss), read
+ *                                     once; the record is stamped with it.
+ *                                     0 = no policy loaded: pass everything.
  *   slot = gen & 1; cfg = rt_policy_config[slot]
  *   1 EVENT   !(cfg->event_mask & (1u << type))                    -> filter
  *   2 COMM    rt_policy_comms{slot, header comm (16 bytes, NUL-padded

@@ -4,7 +4,7 @@
  *   policy_load_file(path, &p, diags)      parse + validate (old policy keeps running on error)
  *   policy_compile(p, gen + 1, &c)         entries for slot (gen + 1) & 1, the idle one
  *   policy_maps_write(&c, &fds, &failed)   replace that slot's entries
- *   policy_publish(&skel->bss->rt_policy_gen, gen + 1)   one atomic store: the switch
+ *   policy_publish(&skel->bss->policy_gen, gen + 1)   one atomic store: the switch
  *
  * The slot written here was last in use two generations ago; the caller
  * must not start a write until programs that may still be running with the

@@ -56,8 +56,7 @@ int policy_filter_test(void *unused)
 	if (!ctx)
 		return 1;
 
-	rt_policy_gen = ctx->gen; /* userspace would publish it */
-	policy__begin(&pc);
+	policy__begin(&pc, ctx->gen); /* a probe reads its published global once */
 	__builtin_memcpy(comm, ctx->comm, RT_COMM_LEN);
 	__u32 rule = policy__check_task(&pc, ctx->type, comm, ctx->uid);
 	if (rule == RT_POLICY_KEEP && ctx->type == RT_EVENT_OPEN) {
