@@ -170,3 +170,15 @@ unsigned policy_match(const struct policy_compiled *c, const Ringtap__V1__Event 
 		return POLICY_KEEP;
 	}
 }
+
+int policy_keep(const struct policy_compiled *c, const Ringtap__V1__Event *ev,
+		struct policy_counters *cnt)
+{
+	unsigned rule = policy_match(c, ev);
+
+	if (rule == POLICY_KEEP)
+		return 1;
+	if (cnt)
+		cnt->filtered[policy_event_type(ev)][rule]++;
+	return 0;
+}

@@ -17,6 +17,16 @@
  * and events without a body are always kept. */
 unsigned policy_match(const struct policy_compiled *c, const Ringtap__V1__Event *ev);
 
+/* What the policy filtered, per event type and rule class: the userspace
+ * twin of the kernel's per-type filtered counters, for the replay path. */
+struct policy_counters {
+	uint64_t filtered[RT_EVENT_MAX][RT_POLICY_RULE_MAX];
+};
+
+/* 1 to keep ev, 0 to drop it (counted in cnt, which may be NULL). */
+int policy_keep(const struct policy_compiled *c, const Ringtap__V1__Event *ev,
+		struct policy_counters *cnt);
+
 /* RT_EVENT_* of an event's body, 0 for none/Drop. */
 unsigned policy_event_type(const Ringtap__V1__Event *ev);
 

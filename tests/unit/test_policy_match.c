@@ -160,6 +160,31 @@ static void test_ports(void **state)
 	free(c);
 }
 
+static void test_counters(void **state)
+{
+	(void)state;
+	struct policy_compiled *c = compile_ok(
+		"version: 1\nevents: {fork: false}\nexclude: {comms: [kubelet]}\nfile: {exclude_prefixes: [/proc/]}\n", 1);
+	struct policy_counters cnt = { 0 };
+	struct test_event t;
+
+	assert_int_equal(policy_keep(c, ev_open(&t, "cat", 1, "/proc/1/stat"), &cnt), 0);
+	assert_int_equal(policy_keep(c, ev_open(&t, "cat", 1, "/proc/2/stat"), &cnt), 0);
+	assert_int_equal(policy_keep(c, ev_open(&t, "kubelet", 1, "/etc/hosts"), &cnt), 0);
+	assert_int_equal(policy_keep(c, ev_exec(&t, "kubelet", 1), &cnt), 0);
+	assert_int_equal(policy_keep(c, ev_open(&t, "cat", 1, "/etc/hosts"), &cnt), 1);
+	assert_int_equal(policy_keep(c, ev_open(&t, "cat", 1, "/proc/3/stat"), NULL), 0);
+	assert_int_equal(cnt.filtered[RT_EVENT_OPEN][RT_POLICY_RULE_PATH_EXCLUDE], 2);
+	assert_int_equal(cnt.filtered[RT_EVENT_OPEN][RT_POLICY_RULE_COMM], 1);
+	assert_int_equal(cnt.filtered[RT_EVENT_EXEC][RT_POLICY_RULE_COMM], 1);
+	uint64_t total = 0;
+	for (int ty = 0; ty < RT_EVENT_MAX; ty++)
+		for (int r = 0; r < RT_POLICY_RULE_MAX; r++)
+			total += cnt.filtered[ty][r];
+	assert_int_equal(total, 4);
+	free(c);
+}
+
 /* ---- the trie matcher against the policy read plainly ------------------ */
 
 static int starts_with(const char *s, const struct policy_prefix *p)
@@ -314,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_long_and_truncated_paths),
 		cmocka_unit_test(test_cidrs),
 		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_matches_plain_reading),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
