@@ -14,6 +14,8 @@
 #include <yaml.h>
 #include "policy/policy_parse.h"
 
+#define POLICY_MAX_KEYS 64 /* pairs in one mapping before we stop looking */
+
 struct walk {
 	yaml_document_t *doc;
 	struct policy *p;
@@ -171,6 +173,22 @@ static void walk_mapping(struct walk *w, yaml_node_t *map, const char *section,
 	yaml_node_pair_t *start = map->data.mapping.pairs.start;
 	yaml_node_pair_t *top = map->data.mapping.pairs.top;
 
+	char expected[256] = "";
+	size_t o = 0;
+	for (size_t j = 0; j < nkeys && o < sizeof(expected); j++)
+		o += (size_t)snprintf(expected + o, sizeof(expected) - o, "%s%s", j ? ", " : "",
+				      keys[j].name);
+	/* Every section has a handful of keys; a huge mapping is a mistake, and
+	 * checking it for duplicates would take quadratic time. */
+	if (top - start > POLICY_MAX_KEYS) {
+		if (section)
+			diag(w, map, "'%s' has %td keys; expected at most %zu, each once (%s)", section,
+			     top - start, nkeys, expected);
+		else
+			diag(w, map, "the policy has %td top-level keys; expected at most %zu, each once (%s)",
+			     top - start, nkeys, expected);
+		return;
+	}
 	for (yaml_node_pair_t *pair = start; pair < top; pair++) {
 		yaml_node_t *k = yaml_document_get_node(w->doc, pair->key);
 		yaml_node_t *v = yaml_document_get_node(w->doc, pair->value);
@@ -203,11 +221,6 @@ static void walk_mapping(struct walk *w, yaml_node_t *map, const char *section,
 				keys[i].handle(w, k, v);
 			continue;
 		}
-		char expected[256] = "";
-		size_t o = 0;
-		for (size_t j = 0; j < nkeys && o < sizeof(expected); j++)
-			o += (size_t)snprintf(expected + o, sizeof(expected) - o, "%s%s",
-					      j ? ", " : "", keys[j].name);
 		if (section)
 			diag(w, k, "unknown key '%s' in '%s' (expected one of: %s)", SHOW(k), section,
 			     expected);

@@ -284,6 +284,13 @@ static void test_limits(void **state)
 	for (int i = 0; i < 100; i++)
 		o += (size_t)snprintf(text + o, 64 * 1024 - o, "    - /e%d/\n", i);
 	EXPECT(text, { 3, 3, "include_prefixes and exclude_prefixes hold 300 distinct prefixes; at most 256 together (the size of rt_policy_paths)" });
+
+	/* A mapping with thousands of keys is refused at once (no quadratic
+	 * duplicate scan during a reload). */
+	o = (size_t)snprintf(text, 64 * 1024, "version: 1\nevents:\n");
+	for (int i = 0; i < 3000; i++)
+		o += (size_t)snprintf(text + o, 64 * 1024 - o, "  k%d: true\n", i);
+	EXPECT(text, { 3, 3, "'events' has 3000 keys; expected at most 6, each once (exec, exit, fork, open, connect, accept)" });
 	free(text);
 }
 
