@@ -20,7 +20,22 @@ struct walk {
 	yaml_document_t *doc;
 	struct policy *p;
 	struct policy_diags *d;
+	unsigned full; /* FULL_* lists whose overflow was reported: once is enough */
 };
+
+#define FULL_COMMS    (1u << 0)
+#define FULL_UIDS     (1u << 1)
+#define FULL_PREFIXES (1u << 2)
+#define FULL_CIDR4    (1u << 3)
+#define FULL_CIDR6    (1u << 4)
+
+/* True the first time a list overflows. */
+static bool first_overflow(struct walk *w, unsigned which)
+{
+	bool first = !(w->full & which);
+	w->full |= which;
+	return first;
+}
 
 typedef void (*key_handler)(struct walk *w, yaml_node_t *key, yaml_node_t *val);
 
@@ -346,8 +361,9 @@ static void on_comm(struct walk *w, yaml_node_t *item)
 		if (!memcmp(p->comms[i], comm, RT_COMM_LEN))
 			return;
 	if (p->n_comms == RT_POLICY_MAX_COMMS) {
-		diag(w, item, "too many comms: at most %d (the size of rt_policy_comms)",
-		     RT_POLICY_MAX_COMMS);
+		if (first_overflow(w, FULL_COMMS))
+			diag(w, item, "too many comms: at most %d (the size of rt_policy_comms)",
+			     RT_POLICY_MAX_COMMS);
 		return;
 	}
 	memcpy(p->comms[p->n_comms++], comm, RT_COMM_LEN);
@@ -372,8 +388,9 @@ static void on_uid(struct walk *w, yaml_node_t *item)
 		if (p->uids[i] == uid)
 			return;
 	if (p->n_uids == RT_POLICY_MAX_UIDS) {
-		diag(w, item, "too many uids: at most %d (the size of rt_policy_uids)",
-		     RT_POLICY_MAX_UIDS);
+		if (first_overflow(w, FULL_UIDS))
+			diag(w, item, "too many uids: at most %d (the size of rt_policy_uids)",
+			     RT_POLICY_MAX_UIDS);
 		return;
 	}
 	p->uids[p->n_uids++] = (uint32_t)uid;
@@ -415,8 +432,9 @@ static void add_prefix(struct walk *w, yaml_node_t *item, struct policy_prefix *
 		if (list[i].len == len && !memcmp(list[i].bytes, item->data.scalar.value, len))
 			return;
 	if (*n == RT_POLICY_MAX_PREFIXES) {
-		diag(w, item, "too many path prefixes: at most %d (the size of rt_policy_paths)",
-		     RT_POLICY_MAX_PREFIXES);
+		if (first_overflow(w, FULL_PREFIXES))
+			diag(w, item, "too many path prefixes: at most %d (the size of rt_policy_paths)",
+			     RT_POLICY_MAX_PREFIXES);
 		return;
 	}
 	struct policy_prefix *pp = &list[(*n)++];
@@ -547,9 +565,10 @@ static void on_cidr(struct walk *w, yaml_node_t *item)
 		same_family += p->cidrs[i].family == c.family;
 	}
 	if (same_family == RT_POLICY_MAX_CIDRS) {
-		diag(w, item, "too many %s CIDRs: at most %d (the size of %s)",
-		     c.family == AF_INET ? "IPv4" : "IPv6", RT_POLICY_MAX_CIDRS,
-		     c.family == AF_INET ? "rt_policy_cidr4" : "rt_policy_cidr6");
+		if (first_overflow(w, c.family == AF_INET ? FULL_CIDR4 : FULL_CIDR6))
+			diag(w, item, "too many %s CIDRs: at most %d (the size of %s)",
+			     c.family == AF_INET ? "IPv4" : "IPv6", RT_POLICY_MAX_CIDRS,
+			     c.family == AF_INET ? "rt_policy_cidr4" : "rt_policy_cidr6");
 		return;
 	}
 	p->cidrs[p->n_cidrs++] = c;
