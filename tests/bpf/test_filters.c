@@ -307,6 +307,38 @@ static void test_bad_ring_size_is_refused_with_a_reason(void **state)
 	assert_int_equal(source_bpf_set_policy_gen(NULL, 1), -EINVAL);
 }
 
+/* Without privileges create() fails with one sentence saying what to do. */
+static void test_unprivileged_create_says_why(void **state)
+{
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct source_config cfg = { 0 };
+		struct event_source *src = NULL;
+		const char *why;
+		int rc;
+
+		/* Leaving uid 0 for good clears every capability. */
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(10);
+		rc = source_bpf_ops.create(&cfg, &src);
+		why = src ? src->ops->last_error(src) : NULL;
+		if (rc != -EPERM)
+			_exit(11);
+		if (!why || !strstr(why, "needs root"))
+			_exit(12);
+		source_destroy(src);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_disabled_types_emit_nothing_until_enabled),
 		cmocka_unit_test(test_threads_and_signals),
 		cmocka_unit_test(test_bad_ring_size_is_refused_with_a_reason),
+		cmocka_unit_test(test_unprivileged_create_says_why),
 	};
 
 	bpf_test_require_or_skip();
