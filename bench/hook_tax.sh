@@ -127,14 +127,16 @@ prog_stats() {
 
 # account MODE ENTER EXIT: per-syscall cost of a getppid loop (u), then of
 # an openat+close loop with the other syscalls seen meanwhile priced at u.
+# Syscalls are counted by the exit program's runs (ringtap has no enter
+# program: pass its exit program twice).
 account() {
 	local mode=$1 enter=$2 exit=$3 t0 c0 t1 c1 t2 c2 e0 e1 e2
 	start_probe "$mode"
-	read -r t0 _ < <(prog_stats "$enter" "$exit"); read -r _ e0 < <(prog_stats "$enter")
+	read -r t0 _ < <(prog_stats "$enter" "$exit"); read -r _ e0 < <(prog_stats "$exit")
 	loop --getppid "$N" >/dev/null
-	read -r t1 _ < <(prog_stats "$enter" "$exit"); read -r _ e1 < <(prog_stats "$enter")
+	read -r t1 _ < <(prog_stats "$enter" "$exit"); read -r _ e1 < <(prog_stats "$exit")
 	loop "$TARGET" "$N" >/dev/null
-	read -r t2 _ < <(prog_stats "$enter" "$exit"); read -r _ e2 < <(prog_stats "$enter")
+	read -r t2 _ < <(prog_stats "$enter" "$exit"); read -r _ e2 < <(prog_stats "$exit")
 	stop_probe
 	awk -v t0="$t0" -v t1="$t1" -v t2="$t2" -v e0="$e0" -v e1="$e1" -v e2="$e2" -v n="$N" 'BEGIN {
 		u = (t1 - t0) / (e1 - e0)              # enter+exit per uninteresting syscall
@@ -144,7 +146,7 @@ account() {
 }
 sysctl -q kernel.bpf_stats_enabled=1
 read -r f_u f_open f_pair < <(account floor floor_sys_enter floor_sys_exit)
-read -r r_u r_open r_pair < <(account ringtap rt_sys_enter rt_sys_exit)
+read -r r_u r_open r_pair < <(account ringtap rt_sys_exit rt_sys_exit)
 sysctl -q kernel.bpf_stats_enabled="$OLD_STATS"
 
 # ---- idle footprint ------------------------------------------------------
@@ -174,7 +176,7 @@ each mode is the least disturbed estimate; the medians are the headline.)
 Runs (cpu): none $(col 2 "${none[@]}" | tr '\n' ' '); floor $(col 2 "${floor[@]}" | tr '\n' ' '); ringtap $(col 2 "${ringtap[@]}" | tr '\n' ' ')
 Runs (wall): none $(col 1 "${none[@]}" | tr '\n' ' '); floor $(col 1 "${floor[@]}" | tr '\n' ' '); ringtap $(col 1 "${ringtap[@]}" | tr '\n' ' ')
 
-Kernel accounting (run_time_ns / run_cnt, enter+exit programs together), ns:
+Kernel accounting (run_time_ns / run_cnt, all of the mode's syscall programs together), ns:
 
 | | per uninteresting syscall | per openat | per openat+close pair |
 |---|---:|---:|---:|
