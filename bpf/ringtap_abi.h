@@ -125,8 +125,10 @@ struct rt_sockaddr {
 };
 
 /* connect: src is the socket's local end after the call (may be unset when
- * the connect failed early), dst what the caller asked for. Only IPv4/IPv6
- * destinations are reported (not AF_UNIX, not AF_UNSPEC disconnects). */
+ * the connect failed early). dst is the socket's peer as the kernel set it
+ * when the connect succeeded or is in progress (-EINPROGRESS), else the
+ * caller's sockaddr. Only IPv4/IPv6 destinations are reported (not AF_UNIX,
+ * not AF_UNSPEC disconnects). */
 struct rt_connect_body {
 	__s32 ret;
 	__s32 fd;
