@@ -9,7 +9,8 @@
 int cgroup_root_check(const char *path);
 
 /* Find the cgroup v2 mount. With override (non-NULL, non-empty) only checks
- * that. Writes the path into out. 0, -ENOENT (none found), -ENAMETOOLONG,
+ * that and, if it is not cgroup2, override/unified (a host's hybrid
+ * /sys/fs/cgroup mounted into a pod). Writes the path into out. 0, -ENOENT (none found), -ENAMETOOLONG,
  * or the error cgroup_root_check gave for the override. */
 int cgroup_root_detect(const char *override, char *out, size_t outlen);
 
