@@ -197,6 +197,22 @@ static void test_runs_without_api(void **state)
 	pod_resolver_destroy(r);
 }
 
+/* Hybrid hosts: a host /sys/fs/cgroup (here, or mounted into a pod) that is
+ * not itself cgroup2 leads to its unified/ subdirectory. */
+static void test_root_detect(void **state)
+{
+	char got[1024], via_override[1024];
+	(void)state;
+
+	if (cgroup_root_detect(NULL, got, sizeof(got)))
+		skip();
+	assert_int_equal(cgroup_root_check(got), 0);
+	assert_int_equal(cgroup_root_detect("/sys/fs/cgroup", via_override, sizeof(via_override)), 0);
+	assert_string_equal(via_override, got);
+	assert_int_equal(cgroup_root_detect("/tmp", got, sizeof(got)), -ENOTDIR);
+	assert_int_equal(cgroup_root_detect("/nonexistent", got, sizeof(got)), -ENOENT);
+}
+
 static void test_bad_cgroup_root(void **state)
 {
 	struct pod_resolver_config cfg = { .cache_size = 16, .cgroup_root = "/tmp" };
@@ -216,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_removed_cgroup),
 		cmocka_unit_test(test_walk_fallback),
 		cmocka_unit_test(test_runs_without_api),
+		cmocka_unit_test(test_root_detect),
 		cmocka_unit_test(test_bad_cgroup_root),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
