@@ -66,6 +66,16 @@ for mode in default full; do
   fi
 done
 
+# The chart's kubernetes: section uses only keys the daemon's option table knows.
+known=$(sed -n 's/^[[:space:]]*{ "\([a-z_]*\)", OPT_.*/\1/p' "$src/src/enrich/pod_resolver.c" | sort)
+rendered=$(python3 -c 'import sys,yaml
+for d in yaml.safe_load_all(sys.stdin):
+    if d and d["kind"] == "ConfigMap":
+        print("\n".join(sorted(yaml.safe_load(d["data"]["ringtap.yaml"])["kubernetes"])))' <"$tmp/default.yaml")
+unknown=$(comm -13 <(echo "$known") <(echo "$rendered"))
+[ -n "$known" ] && [ -z "$unknown" ] && ok "kubernetes: keys are pod_resolver_options" ||
+  bad "kubernetes: keys unknown to src/enrich/pod_resolver.c: ${unknown:-(no option table found)}"
+
 # The checksum annotation follows the config and the policy, and nothing else.
 sum() { render "$@" | python3 "$here/check_rendered.py" default | sed -n 's/^CHECKSUM //p'; }
 base=$(sum)

@@ -213,6 +213,34 @@ static void test_root_detect(void **state)
 	assert_int_equal(cgroup_root_detect("/nonexistent", got, sizeof(got)), -ENOENT);
 }
 
+/* The "kubernetes:" config section as the chart renders it. */
+static void test_options_table(void **state)
+{
+	struct pod_resolver_config cfg = { 0 };
+	struct sink_options kv = { 0 };
+	char err[256];
+	(void)state;
+
+	assert_int_equal(sink_options_add(&kv, "cgroup_root", "/host/sys/fs/cgroup", "ringtap.yaml:9:5"), 0);
+	assert_int_equal(sink_options_add(&kv, "cache_size", "4K", "ringtap.yaml:10:5"), 0);
+	assert_int_equal(sink_options_add(&kv, "api", "false", "ringtap.yaml:11:5"), 0);
+	assert_int_equal(options_apply(pod_resolver_options, &cfg, &kv, NULL, err, sizeof(err)), 0);
+	assert_string_equal(cfg.cgroup_root, "/host/sys/fs/cgroup");
+	assert_int_equal(cfg.cache_size, 4096);
+	assert_int_equal(cfg.api, 0);
+	assert_int_equal(cfg.watch_timeout_s, 300);
+	assert_string_equal(cfg.api_url, "");
+	options_free_strings(pod_resolver_options, &cfg);
+	sink_options_clear(&kv);
+
+	assert_int_equal(sink_options_add(&kv, "cgroup_rot", "/x", "ringtap.yaml:9:5"), 0);
+	assert_int_equal(options_apply(pod_resolver_options, &cfg, &kv, NULL, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "ringtap.yaml:9:5"));
+	assert_non_null(strstr(err, "cgroup_rot"));
+	options_free_strings(pod_resolver_options, &cfg);
+	sink_options_clear(&kv);
+}
+
 static void test_bad_cgroup_root(void **state)
 {
 	struct pod_resolver_config cfg = { .cache_size = 16, .cgroup_root = "/tmp" };
@@ -233,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_walk_fallback),
 		cmocka_unit_test(test_runs_without_api),
 		cmocka_unit_test(test_root_detect),
+		cmocka_unit_test(test_options_table),
 		cmocka_unit_test(test_bad_cgroup_root),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
