@@ -62,8 +62,9 @@ check("limits" in c["resources"] and "requests" in c["resources"], "resources ne
 grace = pod["terminationGracePeriodSeconds"]
 cm = by_kind["ConfigMap"][0]
 cfg = yaml.safe_load(cm["data"]["ringtap.yaml"])
-flush = max((s.get("flush_timeout_ms", 0) for s in cfg["sinks"] if s["type"] == "kafka"), default=0)
-check(grace * 1000 > flush, f"grace {grace}s must exceed the kafka flush timeout {flush}ms")
+sinks = [s if isinstance(s, dict) else {"type": s} for s in cfg["sinks"]]
+flush = max([cfg["flush_timeout_ms"]] + [s.get("flush_timeout_ms", 0) for s in sinks])
+check(grace * 1000 > flush, f"grace {grace}s must exceed the flush timeout {flush}ms")
 check("policy.yaml" in cm["data"], "the ConfigMap must carry policy.yaml")
 check(cfg["policy"] == "/etc/ringtap/policy.yaml", "ringtap.yaml must point at the mounted policy")
 check(cfg["kubernetes"]["cgroup_root"] == "/host/sys/fs/cgroup", "cgroup_root must be the host cgroup mount")
@@ -81,15 +82,19 @@ check(by_kind["Service"][0]["spec"]["clusterIP"] == "None", "metrics Service is 
 if mode == "default":
     check("ServiceMonitor" not in by_kind and "NetworkPolicy" not in by_kind, "optional kinds off by default")
     check("kafka" not in vols, "no Kafka secret by default")
-    check(not any(k.startswith("rdkafka.") for s in cfg["sinks"] for k in s), "no rdkafka security keys by default")
+    check(not any("rdkafka" in s or "sasl_password" in s for s in sinks), "no Kafka security settings by default")
 else:
     check("ServiceMonitor" in by_kind and "NetworkPolicy" in by_kind, "ServiceMonitor and NetworkPolicy when enabled")
     check(vols["kafka"]["secret"]["secretName"] == "ringtap-kafka", "Kafka material from the Secret")
     check(mounts["kafka"]["mountPath"] == "/etc/ringtap/kafka", "Kafka secret mount path")
-    k = [s for s in cfg["sinks"] if s["type"] == "kafka"][0]
-    check(k.get("rdkafka.security.protocol") == "sasl_ssl", "TLS+SASL -> sasl_ssl")
-    check(k.get("rdkafka.ssl.ca.location") == "/etc/ringtap/kafka/ca.crt", "CA from the secret")
-    check(k.get("rdkafka.sasl.password") == "file:/etc/ringtap/kafka/sasl-password", "SASL password by file")
+    k = [s for s in sinks if s["type"] == "kafka"][0]
+    rd = k.get("rdkafka", {})
+    check(rd.get("security.protocol") == "sasl_ssl", "TLS+SASL -> sasl_ssl")
+    check(rd.get("ssl.ca.location") == "/etc/ringtap/kafka/ca.crt", "CA from the secret")
+    check(rd.get("ssl.key.location") == "/etc/ringtap/kafka/tls.key", "client key from the secret")
+    check(rd.get("compression.codec") == "zstd", "the user's own rdkafka options are kept")
+    check(k.get("sasl_password") == "file:/etc/ringtap/kafka/sasl-password", "SASL password by file")
+    check(not any("password" in str(v) and "file:" not in str(v) for v in rd.values()), "no inline secrets")
     check(pod.get("priorityClassName") == "system-node-critical", "priorityClassName")
     check(c["image"] == "registry.example/sec/ringtap:1.2.3", "image")
     np = by_kind["NetworkPolicy"][0]["spec"]

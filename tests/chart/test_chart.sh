@@ -66,6 +66,21 @@ for mode in default full; do
   fi
 done
 
+# The rendered ringtap.yaml is a config the daemon's own loader accepts.
+checker=${RINGTAP_BUILD:-$src/build}/tests/prog_chart_config_check
+if [ -x "$checker" ]; then
+  for mode in default full; do
+    python3 -c 'import sys,yaml
+for d in yaml.safe_load_all(sys.stdin):
+    if d and d["kind"] == "ConfigMap":
+        sys.stdout.write(d["data"]["ringtap.yaml"])' <"$tmp/$mode.yaml" >"$tmp/ringtap.$mode.yaml"
+    "$checker" "$tmp/ringtap.$mode.yaml" >"$tmp/cc" 2>&1 && ok "daemon accepts ringtap.yaml ($mode)" ||
+      { cat "$tmp/cc"; bad "daemon refuses the rendered ringtap.yaml ($mode)"; }
+  done
+else
+  bad "no $checker: build the tree first"
+fi
+
 # The chart's kubernetes: section uses only keys the daemon's option table knows.
 known=$(sed -n 's/^[[:space:]]*{ "\([a-z_]*\)", OPT_.*/\1/p' "$src/src/enrich/pod_resolver.c" | sort)
 rendered=$(python3 -c 'import sys,yaml

@@ -37,42 +37,54 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $out := list -}}
 {{- $k := .Values.kafka -}}
 {{- range .Values.config.sinks -}}
+{{- if not (kindIs "map" .) -}}
+{{- $out = append $out . -}}{{/* a spec string: stdout, ndjson:PATH, kafka:BROKERS */}}
+{{- else -}}
 {{- $s := deepCopy . -}}
 {{- if eq (toString .type) "kafka" -}}
+{{- $rd := dict -}}
 {{- if and $k.tls.enabled $k.sasl.enabled -}}
-{{- $_ := set $s "rdkafka.security.protocol" "sasl_ssl" -}}
+{{- $_ := set $rd "security.protocol" "sasl_ssl" -}}
 {{- else if $k.tls.enabled -}}
-{{- $_ := set $s "rdkafka.security.protocol" "ssl" -}}
+{{- $_ := set $rd "security.protocol" "ssl" -}}
 {{- else if $k.sasl.enabled -}}
-{{- $_ := set $s "rdkafka.security.protocol" "sasl_plaintext" -}}
+{{- $_ := set $rd "security.protocol" "sasl_plaintext" -}}
 {{- end -}}
 {{- if $k.tls.enabled -}}
-{{- $_ := set $s "rdkafka.ssl.ca.location" "/etc/ringtap/kafka/ca.crt" -}}
+{{- $_ := set $rd "ssl.ca.location" "/etc/ringtap/kafka/ca.crt" -}}
 {{- if $k.tls.clientCert -}}
-{{- $_ := set $s "rdkafka.ssl.certificate.location" "/etc/ringtap/kafka/tls.crt" -}}
-{{- $_ := set $s "rdkafka.ssl.key.location" "/etc/ringtap/kafka/tls.key" -}}
+{{- $_ := set $rd "ssl.certificate.location" "/etc/ringtap/kafka/tls.crt" -}}
+{{- $_ := set $rd "ssl.key.location" "/etc/ringtap/kafka/tls.key" -}}
 {{- end -}}
 {{- end -}}
 {{- if $k.sasl.enabled -}}
-{{- $_ := set $s "rdkafka.sasl.mechanism" $k.sasl.mechanism -}}
-{{- $_ := set $s "rdkafka.sasl.username" "file:/etc/ringtap/kafka/sasl-username" -}}
-{{- $_ := set $s "rdkafka.sasl.password" "file:/etc/ringtap/kafka/sasl-password" -}}
+{{- $_ := set $rd "sasl.mechanism" $k.sasl.mechanism -}}
+{{- $_ := set $rd "sasl.username" $k.sasl.username -}}
+{{- $_ := set $s "sasl_password" "file:/etc/ringtap/kafka/sasl-password" -}}
+{{- end -}}
+{{- if $rd -}}
+{{- $_ := set $s "rdkafka" (merge (default dict .rdkafka) $rd) -}}
 {{- end -}}
 {{- end -}}
 {{- $out = append $out $s -}}
 {{- end -}}
+{{- end -}}
 {{- toYaml $out -}}
 {{- end -}}
 
-{{/* Refuse a grace period that does not cover the longest Kafka flush. */}}
+{{/* Refuse a grace period that does not cover the flush on shutdown. */}}
 {{- define "ringtap.checkGrace" -}}
 {{- $grace := int .Values.terminationGracePeriodSeconds -}}
+{{- $flush := int .Values.config.flushTimeoutMs -}}
 {{- range .Values.config.sinks -}}
-{{- if and (eq (toString .type) "kafka") (hasKey . "flush_timeout_ms") -}}
-{{- if le (mul $grace 1000) (int .flush_timeout_ms) -}}
-{{- fail (printf "terminationGracePeriodSeconds (%d s) must be longer than the kafka sink's flush_timeout_ms (%v ms): raise it or lower the flush timeout" $grace .flush_timeout_ms) -}}
+{{- if and (kindIs "map" .) (hasKey . "flush_timeout_ms") -}}
+{{- if gt (int .flush_timeout_ms) $flush -}}
+{{- $flush = int .flush_timeout_ms -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+{{- if le (mul $grace 1000) $flush -}}
+{{- fail (printf "terminationGracePeriodSeconds (%d s) must be longer than the flush timeout on shutdown (%d ms, config.flushTimeoutMs or a sink's flush_timeout_ms): raise it or lower the timeout" $grace $flush) -}}
 {{- end -}}
 {{- if and (or .Values.kafka.tls.enabled .Values.kafka.sasl.enabled) (not .Values.kafka.secretName) -}}
 {{- fail "kafka.tls.enabled / kafka.sasl.enabled need kafka.secretName: the Secret holding the certificates or credentials" -}}
