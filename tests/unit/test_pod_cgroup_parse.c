@@ -33,6 +33,8 @@ static const struct pcase cases[] = {
 	/* k3s in docker (k3d), and a test prefix */
 	{ "/system.slice/docker-" CID ".scope/kubepods/besteffort/pod" UID "/" CID, UID, CID },
 	{ "/ringtap-test-42/kubepods/besteffort/pod" UID "/" CID, UID, CID },
+	/* rootless k3s under the user's systemd */
+	{ "/user.slice/user-1000.slice/user@1000.service/k3s-rootless.service/kubepods/burstable/pod" UID "/" CID, UID, CID },
 	/* static pod: its UID is a 32-digit hash */
 	{ "/kubepods/burstable/pod0123456789abcdef0123456789abcdef/" CID, "0123456789abcdef0123456789abcdef", CID },
 	/* the pause/sandbox or a short id is no container id, the pod is still known */
