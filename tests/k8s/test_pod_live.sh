@@ -10,7 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../e2e/lib.sh"
 require_root_bpf
-if ! nm "$RINGTAP" 2>/dev/null | grep -q ' pod_resolver_lookup$'; then
+if ! nm "$RINGTAP" 2>/dev/null | grep ' pod_resolver_lookup$' >/dev/null; then
   echo "SKIPPED: $RINGTAP does not link the pod resolver yet (the pipeline does not call pod_resolver_lookup)"
   exit 77
 fi
@@ -52,10 +52,17 @@ kubernetes:
 EOF2
 
 cg=$("$here/kubelet_cgroup.sh" create "$base" systemd-containerd "$UID_" "$CID")
-start_ringtap "$tmp/log" run --config "$tmp/ringtap.yaml" --duration 4 --sink "ndjson:$tmp/x.ndjson"
+# The child waits for a go, moves itself into the pod cgroup, then execs cat:
+# its exec, opens and exit belong to the pod. ringtap captures only its pid
+# (--pid), so a busy machine cannot crowd its events out of the ring.
+mkfifo "$tmp/go"
+sh -c "read _ < '$tmp/go'; echo \$\$ > '$cg/cgroup.procs'; exec cat /etc/hostname" >/dev/null &
+child=$!
+start_ringtap "$tmp/log" run --config "$tmp/ringtap.yaml" --duration 4 --pid "$child" \
+  --sink "ndjson:$tmp/x.ndjson"
 sleep 0.5 # let the API client list the pods
-# the child moves itself into the pod cgroup, then execs: exec, open, exit are the pod's
-sh -c "echo \$\$ > '$cg/cgroup.procs'; exec cat /etc/hostname" >/dev/null
+echo go >"$tmp/go"
+wait "$child"
 wait "$RINGTAP_PID"
 RINGTAP_PID=
 cat "$tmp/log"
