@@ -6,6 +6,7 @@
 #include <limits.h>
 #include "enrich/cgroup_path.h"
 #include "enrich/cgroup_root.h"
+#include "enrich/cgroup_watch.h"
 #include "enrich/k8s_client.h"
 #include "enrich/pod_cache.h"
 #include "enrich/pod_cgroup_parse.h"
@@ -32,8 +33,10 @@ struct pod_resolver {
 	struct pod_cache cache;
 	struct pod_store store;
 	int store_ready;
+	struct cgroup_watch watch;
+	int watching;
 	struct k8s_client *api;
-	uint64_t lookups, pods, host, gone;
+	uint64_t lookups, pods, host, gone, recovered;
 };
 
 int pod_resolver_create(const struct pod_resolver_config *cfg, struct pod_resolver **out,
@@ -58,6 +61,9 @@ int pod_resolver_create(const struct pod_resolver_config *cfg, struct pod_resolv
 		snprintf(err, errlen, "%s: %s", root, strerror(-rc));
 		goto cleanup;
 	}
+	/* Not fatal: without it only cgroups removed before their first event
+	 * is read go unattributed. */
+	r->watching = cgroup_watch_start(&r->watch, root) == 0;
 	if ((rc = pod_cache_init(&r->cache, cfg->cache_size ? cfg->cache_size : 8192))) {
 		snprintf(err, errlen, "kubernetes.cache_size %llu: %s",
 			 (unsigned long long)cfg->cache_size, strerror(-rc));
@@ -93,6 +99,8 @@ void pod_resolver_destroy(struct pod_resolver *r)
 	if (!r)
 		return;
 	k8s_client_free(r->api); /* stops the watcher before the store goes */
+	if (r->watching)
+		cgroup_watch_stop(&r->watch);
 	pod_cache_fini(&r->cache);
 	if (r->store_ready)
 		pod_store_fini(&r->store);
@@ -127,6 +135,10 @@ int pod_resolver_lookup(struct pod_resolver *r, uint64_t cgroup_id, const struct
 		int rc = cgroup_path_lookup(&r->fs, cgroup_id, path, sizeof(path));
 		if (rc && rc != -ENOENT)
 			return rc;
+		if (rc == -ENOENT && r->watching && cgroup_watch_find(&r->watch, cgroup_id, path, sizeof(path)) == 0) {
+			rc = 0; /* removed already, but seen when it was made */
+			r->recovered++;
+		}
 		e = pod_cache_insert(&r->cache, cgroup_id);
 		e->meta_generation = UINT64_MAX;
 		if (rc == -ENOENT) {
@@ -155,6 +167,8 @@ void pod_resolver_stats(struct pod_resolver *r, struct pod_resolver_stats *out)
 	out->pods = r->pods;
 	out->host = r->host;
 	out->gone = r->gone;
+	out->recovered = r->recovered;
+	out->watching = r->watching;
 	out->api_pods = pod_store_count(&r->store);
 	out->api_enabled = r->api != NULL;
 }

@@ -5,8 +5,9 @@
  *             --(pod_store, fed by the API watcher)--> name, namespace, labels
  *
  * Results are kept in a bounded LRU (pod_cache) keyed by cgroup id; a miss
- * resolves at once, so a container that lived 50 ms is attributed as long as
- * its cgroup still exists when its first event is read. Pod metadata comes
+ * resolves at once. A cgroup already removed when its first event is read
+ * (a container that lived 50 ms) is found in cgroup_watch, which records
+ * kubepods cgroups as they are created. Pod metadata comes
  * from the API in a background thread; without API access the resolver
  * still gives the pod UID and container id.
  *
@@ -40,6 +41,8 @@ extern const struct option_def pod_resolver_options[];
 struct pod_resolver_stats {
 	uint64_t lookups, hits, misses, evictions, walks;
 	uint64_t pods, host, gone;     /* misses resolved to a pod / to the host / not found */
+	uint64_t recovered;            /* of those, cgroups already removed but seen created */
+	int watching;                  /* the cgroup creation watcher runs */
 	uint64_t api_pods;             /* live pods the API reported for this node */
 	int api_enabled;
 };
