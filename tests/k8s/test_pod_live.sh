@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Acceptance, live: a process in a cgroup laid out like a kubelet pod
-# (systemd driver, containerd) produces events carrying that pod's UID and
-# container id, and, with the local API fixture (fake_apiserver.py over
-# HTTPS), the pod's name and namespace.
+# Acceptance, live: a short-lived process in a cgroup laid out like a kubelet
+# pod (systemd driver, containerd), whose cgroup is removed as soon as it
+# exits, produces events carrying that pod's UID and container id, and, with
+# the local API fixture (fake_apiserver.py over HTTPS), the pod's name and
+# namespace.
 #
 # Needs root, BPF, and a ringtap that calls the pod resolver; skips (77)
 # saying which is missing.
@@ -51,18 +52,24 @@ kubernetes:
   node_name: node-a
 EOF2
 
-cg=$("$here/kubelet_cgroup.sh" create "$base" systemd-containerd "$UID_" "$CID")
-# The child waits for a go, moves itself into the pod cgroup, then execs cat:
-# its exec, opens and exit belong to the pod. ringtap captures only its pid
-# (--pid), so a busy machine cannot crowd its events out of the ring.
+# The child waits for its cgroup's path, moves itself there, then execs
+# cat: its exec, opens and exit belong to the pod. The cgroup is made while
+# ringtap runs (as a runtime would) and removed as soon as cat exits, before
+# ringtap has read the events (a container that lived a few ms). ringtap
+# captures only the child's pid (--pid), so a busy machine cannot crowd its
+# events out of the ring.
 mkfifo "$tmp/go"
-sh -c "read _ < '$tmp/go'; echo \$\$ > '$cg/cgroup.procs'; exec cat /etc/hostname" >/dev/null &
+mkdir -p "$base/kubepods.slice" # the kubelet makes this at node start; pods come later
+cg=$base/kubepods.slice
+sh -c "read cg < '$tmp/go'; echo \$\$ > \"\$cg/cgroup.procs\"; exec cat /etc/hostname" >/dev/null &
 child=$!
 start_ringtap "$tmp/log" run --config "$tmp/ringtap.yaml" --duration 4 --pid "$child" \
   --sink "ndjson:$tmp/x.ndjson"
 sleep 0.5 # let the API client list the pods
-echo go >"$tmp/go"
+cg=$("$here/kubelet_cgroup.sh" create "$base" systemd-containerd "$UID_" "$CID")
+echo "$cg" >"$tmp/go"
 wait "$child"
+rmdir "$cg"
 wait "$RINGTAP_PID"
 RINGTAP_PID=
 cat "$tmp/log"
