@@ -14,6 +14,7 @@ chart=$src/charts/ringtap
 schemas=${RINGTAP_K8S_SCHEMAS:-$src/../shared/k8s-schemas} # CI: shared/ beside the clone
 
 skip() { echo "SKIPPED: $*"; exit 77; }
+command -v go >/dev/null || PATH=$PATH:/usr/local/go/bin
 command -v go >/dev/null || skip "go is not installed (needed to build helm and kubeconform)"
 python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml is missing (scripts/install-deps.sh test installs it)"
 [ -d "$schemas/v$K8S_VERSION-standalone-strict" ] || skip "no Kubernetes schemas at $schemas (set RINGTAP_K8S_SCHEMAS)"
