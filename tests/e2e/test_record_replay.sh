@@ -4,7 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_root_bpf
-tmp=$(mktemp -d); trap 'kill $RINGTAP_PID 2>/dev/null; rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d); trap 'kill $RINGTAP_PID 2>/dev/null || true; rm -rf "$tmp"' EXIT
 RINGTAP_PID=
 start_ringtap "$tmp/log" record --duration 3 --out "$tmp/rec.ndjson"
 for i in 1 2 3; do

@@ -5,7 +5,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_root_bpf
-tmp=$(mktemp -d); trap 'kill $RINGTAP_PID 2>/dev/null; rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d); trap 'kill $RINGTAP_PID 2>/dev/null || true; rm -rf "$tmp"' EXIT
 RINGTAP_PID=
 start_ringtap "$tmp/log" run --duration 4 --sink "ndjson:$tmp/x.ndjson"
 sh -c 'cat /etc/hostname' >/dev/null
