@@ -47,6 +47,9 @@ for name, v in vols.items():
 check(vols["btf"]["hostPath"]["path"] == "/sys/kernel/btf", "btf hostPath")
 check(vols["cgroup"]["hostPath"]["path"] == "/sys/fs/cgroup", "cgroup hostPath")
 check(("proc" in vols) == (mode == "full"), "host /proc only when hostProc.enabled")
+paths = [m["mountPath"].rstrip("/") for m in c["volumeMounts"]]
+nested = [(a, b) for a in paths for b in paths if b.startswith(a + "/")]
+check(not nested, f"no mount inside another (kubelet rewrites configMap/secret volumes): {nested}")
 writable = [n for n, m in mounts.items() if not m.get("readOnly")]
 check(writable == ["tmp"] and "emptyDir" in vols["tmp"], f"only the tmp emptyDir may be writable, got {writable}")
 
@@ -86,14 +89,14 @@ if mode == "default":
 else:
     check("ServiceMonitor" in by_kind and "NetworkPolicy" in by_kind, "ServiceMonitor and NetworkPolicy when enabled")
     check(vols["kafka"]["secret"]["secretName"] == "ringtap-kafka", "Kafka material from the Secret")
-    check(mounts["kafka"]["mountPath"] == "/etc/ringtap/kafka", "Kafka secret mount path")
+    check(mounts["kafka"]["mountPath"] == "/var/run/secrets/ringtap/kafka", "Kafka secret mount path")
     k = [s for s in sinks if s["type"] == "kafka"][0]
     rd = k.get("rdkafka", {})
     check(rd.get("security.protocol") == "sasl_ssl", "TLS+SASL -> sasl_ssl")
-    check(rd.get("ssl.ca.location") == "/etc/ringtap/kafka/ca.crt", "CA from the secret")
-    check(rd.get("ssl.key.location") == "/etc/ringtap/kafka/tls.key", "client key from the secret")
+    check(rd.get("ssl.ca.location") == "/var/run/secrets/ringtap/kafka/ca.crt", "CA from the secret")
+    check(rd.get("ssl.key.location") == "/var/run/secrets/ringtap/kafka/tls.key", "client key from the secret")
     check(rd.get("compression.codec") == "zstd", "the user's own rdkafka options are kept")
-    check(k.get("sasl_password") == "file:/etc/ringtap/kafka/sasl-password", "SASL password by file")
+    check(k.get("sasl_password") == "file:/var/run/secrets/ringtap/kafka/sasl-password", "SASL password by file")
     check(not any("password" in str(v) and "file:" not in str(v) for v in rd.values()), "no inline secrets")
     check(pod.get("priorityClassName") == "system-node-critical", "priorityClassName")
     check(c["image"] == "registry.example/sec/ringtap:1.2.3", "image")

@@ -51,16 +51,16 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $_ := set $rd "security.protocol" "sasl_plaintext" -}}
 {{- end -}}
 {{- if $k.tls.enabled -}}
-{{- $_ := set $rd "ssl.ca.location" "/etc/ringtap/kafka/ca.crt" -}}
+{{- $_ := set $rd "ssl.ca.location" "/var/run/secrets/ringtap/kafka/ca.crt" -}}
 {{- if $k.tls.clientCert -}}
-{{- $_ := set $rd "ssl.certificate.location" "/etc/ringtap/kafka/tls.crt" -}}
-{{- $_ := set $rd "ssl.key.location" "/etc/ringtap/kafka/tls.key" -}}
+{{- $_ := set $rd "ssl.certificate.location" "/var/run/secrets/ringtap/kafka/tls.crt" -}}
+{{- $_ := set $rd "ssl.key.location" "/var/run/secrets/ringtap/kafka/tls.key" -}}
 {{- end -}}
 {{- end -}}
 {{- if $k.sasl.enabled -}}
 {{- $_ := set $rd "sasl.mechanism" $k.sasl.mechanism -}}
 {{- $_ := set $rd "sasl.username" $k.sasl.username -}}
-{{- $_ := set $s "sasl_password" "file:/etc/ringtap/kafka/sasl-password" -}}
+{{- $_ := set $s "sasl_password" "file:/var/run/secrets/ringtap/kafka/sasl-password" -}}
 {{- end -}}
 {{- if $rd -}}
 {{- $_ := set $s "rdkafka" (merge (default dict .rdkafka) $rd) -}}
