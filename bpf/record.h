@@ -59,7 +59,7 @@ static __always_inline void record__fill_header(struct rt_header *h, __u16 type,
 	h->abi_version = RT_ABI_VERSION;
 	h->size = size;
 	h->flags = 0;
-	h->policy_gen = policy_gen;
+	h->policy_gen = 0; /* policy__start() stamps the generation it judged by */
 	h->ts_ns = bpf_ktime_get_boot_ns();
 	h->start_ns = task->group_leader->start_boottime;
 	h->cgroup_id = bpf_get_current_cgroup_id();

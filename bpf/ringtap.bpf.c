@@ -114,10 +114,8 @@ static __always_inline void emit__open(struct pt_regs *regs, long id, long ret)
 	size = HDR_SIZE + sizeof(*body) + len;
 	record__fill_header(hdr, RT_EVENT_OPEN, size);
 	hdr->flags = flags;
-	if (!policy__allows_open(hdr, body, path)) {
-		counters__inc(RT_EVENT_OPEN, COUNTER_FILTERED);
+	if (!policy__allows_open(s, hdr, path, len))
 		return;
-	}
 	record__output(s, RT_EVENT_OPEN, size, flags);
 }
 
@@ -138,10 +136,8 @@ static __always_inline void emit__exec(struct rt_scratch *s, long ret, __u32 fna
 	body->argc = argc;
 	record__fill_header(hdr, RT_EVENT_EXEC, size);
 	hdr->flags = flags;
-	if (!policy__allows_process(hdr)) {
-		counters__inc(RT_EVENT_EXEC, COUNTER_FILTERED);
+	if (!policy__allows_process(hdr))
 		return;
-	}
 	record__output(s, RT_EVENT_EXEC, size, flags);
 }
 
@@ -250,10 +246,8 @@ static __always_inline void emit__connect(struct pt_regs *regs, long ret)
 		}
 	}
 	record__fill_header(&rec.hdr, RT_EVENT_CONNECT, sizeof(rec));
-	if (!policy__allows_net(&rec.hdr, &rec.body.dst)) {
-		counters__inc(RT_EVENT_CONNECT, COUNTER_FILTERED);
+	if (!policy__allows_net(&rec.hdr, &rec.body.dst, rec.body.dst.port))
 		return;
-	}
 	RECORD_COMMIT(RT_EVENT_CONNECT, rec);
 }
 
@@ -279,10 +273,8 @@ static __always_inline void emit__accept(struct pt_regs *regs, long ret)
 	if (ret >= 0)
 		sock__peer(sk, &rec.body.peer);
 	record__fill_header(&rec.hdr, RT_EVENT_ACCEPT, sizeof(rec));
-	if (!policy__allows_net(&rec.hdr, &rec.body.peer)) {
-		counters__inc(RT_EVENT_ACCEPT, COUNTER_FILTERED);
+	if (!policy__allows_net(&rec.hdr, &rec.body.peer, rec.body.local.port))
 		return;
-	}
 	RECORD_COMMIT(RT_EVENT_ACCEPT, rec);
 }
 
@@ -372,10 +364,8 @@ int BPF_PROG(rt_process_exit, struct task_struct *p)
 	rec.body.code = (code >> 8) & 0xff;
 	rec.body.signal = code & 0x7f;
 	record__fill_header(&rec.hdr, RT_EVENT_EXIT, sizeof(rec));
-	if (!policy__allows_process(&rec.hdr)) {
-		counters__inc(RT_EVENT_EXIT, COUNTER_FILTERED);
+	if (!policy__allows_process(&rec.hdr))
 		return 0;
-	}
 	RECORD_COMMIT(RT_EVENT_EXIT, rec);
 	return 0;
 }
@@ -396,10 +386,8 @@ int BPF_PROG(rt_process_fork, struct task_struct *parent, struct task_struct *ch
 		return 0;
 	rec.body.child_pid = child->tgid;
 	record__fill_header(&rec.hdr, RT_EVENT_FORK, sizeof(rec));
-	if (!policy__allows_process(&rec.hdr)) {
-		counters__inc(RT_EVENT_FORK, COUNTER_FILTERED);
+	if (!policy__allows_process(&rec.hdr))
 		return 0;
-	}
 	RECORD_COMMIT(RT_EVENT_FORK, rec);
 	return 0;
 }

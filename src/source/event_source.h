@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include "ringtap/v1/event.pb-c.h"
 #include "config/options.h"
+#include "policy_maps.h"
 
 struct source_item {
 	const void *raw;		   /* a kernel record (struct rt_header ...), or NULL */
@@ -31,18 +32,23 @@ struct source_type_stats {
 	uint64_t dropped;
 	uint64_t truncated;
 	uint64_t filtered;
+	uint64_t filtered_by[RT_POLICY_RULE_MAX]; /* per rule class (RT_POLICY_RULE_*); sum = filtered */
 };
 
 struct source_config {
 	uint64_t ring_bytes;	  /* bpf: ring buffer size (power of two pages) */
 	int poll_interval_ms;	  /* bpf: bounded delivery latency */
 	uint32_t target_tgid;	  /* bpf: only this process (0 = all) */
-	uint32_t policy_gen;	  /* bpf: generation stamped on records */
+	/* bpf: the policy in force from the first event on (written into the
+	 * filter maps and published before the probes attach); NULL = none
+	 * (generation 0: the kernel filters nothing). */
+	const struct policy_compiled *policy;
 	const char *path;	  /* replay: the NDJSON file ("-" = stdin) */
 	const unsigned char *event_enabled; /* [RT_EVENT_MAX] or NULL = all on */
 };
 
 struct event_source;
+struct policy_compiled;
 
 struct event_source_ops {
 	const char *name;

@@ -19,6 +19,7 @@
 
 #include "ringtap_abi.h"
 #include "ringtap.skel.h"
+#include "policy/policy_map_writer.h"
 #include "source/source_bpf.h"
 #include "source/source_bpf_syscalls.h"
 
@@ -28,6 +29,8 @@ struct source_bpf {
 	struct event_source base;
 	struct ringtap *skel;
 	struct ring_buffer *rb;
+	struct policy_map_fds policy_fds;
+	bool policy_published; /* a generation was published: wait before the next write */
 	/* The current read() call, seen by the ring-buffer callback. */
 	source_item_fn fn;
 	void *fn_ctx;
@@ -218,13 +221,24 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 	}
 	set_rodata(s->skel, cfg, ring);
 	apply_enabled(s->skel, cfg->event_enabled);
-	s->skel->bss->policy_gen = cfg->policy_gen;
 
 	err = ringtap__load(s->skel);
 	if (err) {
 		set_error(s, "the kernel refused ringtap's BPF programs (%s): %s",
 			  strerror(-err), libbpf_last_warning[0] ? libbpf_last_warning : "no detail; set RINGTAP_DEBUG=1");
 		return err;
+	}
+	const char *missing = NULL;
+	err = policy_maps_find(s->skel->obj, &s->policy_fds, &missing);
+	if (err) {
+		set_error(s, "the BPF object has no policy map %s", missing);
+		return err;
+	}
+	/* Before attaching: no event escapes the initial policy. */
+	if (cfg->policy) {
+		err = source_bpf_policy_apply(&s->base, cfg->policy);
+		if (err)
+			return err;
 	}
 	err = ringtap__attach(s->skel);
 	if (err) {
@@ -263,6 +277,33 @@ static int bpf_read(struct event_source *base, source_item_fn fn, void *ctx, int
 	return s->delivered;
 }
 
+/* policy_filtered: per-CPU __u64 at type * RT_POLICY_RULE_MAX + rule. */
+static int read_filtered_by(struct source_bpf *s, struct source_type_stats *out, size_t n, int ncpu)
+{
+	uint64_t *percpu = calloc(ncpu, sizeof(*percpu));
+	int err = 0;
+
+	if (!percpu)
+		return -ENOMEM;
+	for (uint32_t type = 0; type < n && type < RT_EVENT_MAX; type++) {
+		for (uint32_t rule = 0; rule < RT_POLICY_RULE_MAX; rule++) {
+			uint32_t idx = type * RT_POLICY_RULE_MAX + rule;
+
+			err = bpf_map__lookup_elem(s->skel->maps.policy_filtered, &idx, sizeof(idx),
+						   percpu, ncpu * sizeof(*percpu), 0);
+			if (err) {
+				set_error(s, "reading the policy_filtered map failed: %s", strerror(-err));
+				goto cleanup;
+			}
+			for (int cpu = 0; cpu < ncpu; cpu++)
+				out[type].filtered_by[rule] += percpu[cpu];
+		}
+	}
+cleanup:
+	free(percpu);
+	return err;
+}
+
 static int bpf_stats(struct event_source *base, struct source_type_stats *out, size_t n)
 {
 	struct source_bpf *s = to_bpf(base);
@@ -291,6 +332,7 @@ static int bpf_stats(struct event_source *base, struct source_type_stats *out, s
 			out[type].filtered += percpu[cpu].filtered;
 		}
 	}
+	err = read_filtered_by(s, out, n, ncpu);
 cleanup:
 	free(percpu);
 	return err;
@@ -314,12 +356,41 @@ static void bpf_destroy(struct event_source *base)
 	free(s);
 }
 
-int source_bpf_set_policy_gen(struct event_source *src, uint32_t gen)
+int source_bpf_policy_apply(struct event_source *src, const struct policy_compiled *c)
+{
+	struct source_bpf *s;
+	const char *failed = NULL;
+	uint32_t live;
+	int err;
+
+	if (!src || src->ops != &source_bpf_ops || !to_bpf(src)->skel || !c || !c->generation)
+		return -EINVAL;
+	s = to_bpf(src);
+	live = source_bpf_policy_gen(src);
+	if (live && policy_slot(live) == c->slot) {
+		set_error(s, "policy generation %u would overwrite the live slot of generation %u",
+			  c->generation, live);
+		return -EINVAL;
+	}
+	/* The slot about to be written was live two generations ago: let every
+	 * program that may still be judging by it return first. */
+	if (s->policy_published)
+		policy_wait_readers();
+	err = policy_maps_write(c, &s->policy_fds, &failed);
+	if (err) {
+		set_error(s, "writing the policy map %s failed: %s", failed ? failed : "?", strerror(-err));
+		return err;
+	}
+	policy_publish(&s->skel->bss->policy_gen, c->generation);
+	s->policy_published = true;
+	return 0;
+}
+
+uint32_t source_bpf_policy_gen(struct event_source *src)
 {
 	if (!src || src->ops != &source_bpf_ops || !to_bpf(src)->skel)
-		return -EINVAL;
-	__atomic_store_n(&to_bpf(src)->skel->bss->policy_gen, gen, __ATOMIC_RELAXED);
-	return 0;
+		return 0;
+	return __atomic_load_n(&to_bpf(src)->skel->bss->policy_gen, __ATOMIC_ACQUIRE);
 }
 
 int source_bpf_set_event_enabled(struct event_source *src, const unsigned char *enabled)

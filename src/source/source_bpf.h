@@ -14,9 +14,19 @@
 /* Default ring size when source_config.ring_bytes is 0. */
 #define SOURCE_BPF_DEFAULT_RING_BYTES (8u << 20)
 
-/* Stamp records from now on with this policy generation. 0 or -EINVAL
- * (src is not a bpf source). */
-int source_bpf_set_policy_gen(struct event_source *src, uint32_t gen);
+/* Put a compiled policy in force: wait until no probe can still be judging
+ * by the generation before the live one (its slot is the one written),
+ * write c's entries into slot c->slot (the idle one when c->generation is
+ * the live generation + 1), then publish c->generation with one store.
+ * Events are judged wholly by the old or wholly by the new policy and
+ * stamped with the generation that judged them. On failure the live policy
+ * stays in force. 0, -EINVAL (not a bpf source; c->generation is 0 or has
+ * the live slot's parity), or the map write's -errno (the map named in
+ * last_error()). */
+int source_bpf_policy_apply(struct event_source *src, const struct policy_compiled *c);
+
+/* The live policy generation (0: none). */
+uint32_t source_bpf_policy_gen(struct event_source *src);
 
 /* Switch event types on or off (enabled[RT_EVENT_*] != 0 = on; NULL = all
  * on). Syscalls no enabled type needs stop being looked at in the kernel. */

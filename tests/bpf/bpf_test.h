@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "ringtap_abi.h"
 #include "source/source_bpf.h"
+#include "policy/policy_compile.h"
 
 /* Exit 77 (ctest: skipped) unless this process can load BPF probes. */
 static inline void bpf_test_require_or_skip(void)
@@ -27,6 +28,24 @@ static inline void bpf_test_require_or_skip(void)
 		printf("SKIPPED: this kernel has no BTF (/sys/kernel/btf/vmlinux)\n");
 		exit(77);
 	}
+}
+
+/* A compiled policy that lets everything through (every type on, nothing
+ * excluded), for generation gen; free() it. NULL on failure. */
+static inline struct policy_compiled *bpf_test_permissive_policy(uint32_t gen)
+{
+	struct policy *p = malloc(sizeof(*p));
+	struct policy_compiled *c = malloc(sizeof(*c));
+
+	if (p && c) {
+		policy_init_defaults(p);
+		if (policy_compile(p, gen, c)) {
+			free(c);
+			c = NULL;
+		}
+	}
+	free(p);
+	return c;
 }
 
 struct rec {

@@ -185,7 +185,8 @@ static void test_own_process_is_not_traced(void **state)
 static void test_disabled_types_emit_nothing_until_enabled(void **state)
 {
 	unsigned char enabled[RT_EVENT_MAX];
-	struct source_config cfg = { .event_enabled = enabled, .policy_gen = 1 };
+	struct policy_compiled *gen1 = bpf_test_permissive_policy(1), *gen2 = bpf_test_permissive_policy(2);
+	struct source_config cfg = { .event_enabled = enabled, .policy = gen1 };
 	struct source_type_stats st[RT_EVENT_MAX];
 	struct event_source *src = NULL;
 	struct rec_list recs = { 0 };
@@ -194,6 +195,8 @@ static void test_disabled_types_emit_nothing_until_enabled(void **state)
 	pid_t child;
 
 	(void)state;
+	assert_non_null(gen1);
+	assert_non_null(gen2);
 	memset(enabled, 1, sizeof(enabled));
 	enabled[RT_EVENT_OPEN] = 0;
 	assert_int_equal(source_bpf_ops.create(&cfg, &src), 0);
@@ -210,7 +213,8 @@ static void test_disabled_types_emit_nothing_until_enabled(void **state)
 
 	/* Switched on at runtime, with a new policy generation. */
 	assert_int_equal(source_bpf_set_event_enabled(src, NULL), 0);
-	assert_int_equal(source_bpf_set_policy_gen(src, 7), 0);
+	assert_int_equal(source_bpf_policy_apply(src, gen2), 0);
+	assert_int_equal(source_bpf_policy_gen(src), 2);
 	child = spawn_blocked(go, open_path, "/dev/null");
 	assert_true(child > 0);
 	rec_list_watch(&recs, child);
@@ -218,10 +222,12 @@ static void test_disabled_types_emit_nothing_until_enabled(void **state)
 	assert_int_equal(rec_drain_until(src, &recs, has_exit_of, &child, 5000), 0);
 	h = rec_find(&recs, RT_EVENT_OPEN, child, 0);
 	assert_non_null(h);
-	assert_int_equal(h->policy_gen, 7);
+	assert_int_equal(h->policy_gen, 2);
 
 	rec_list_free(&recs);
 	source_destroy(src);
+	free(gen1);
+	free(gen2);
 }
 
 static void *thread_main(void *arg)
@@ -304,7 +310,7 @@ static void test_bad_ring_size_is_refused_with_a_reason(void **state)
 	assert_non_null(src);
 	assert_non_null(strstr(src->ops->last_error(src), "ring size 12345 bytes is not a power of two"));
 	source_destroy(src);
-	assert_int_equal(source_bpf_set_policy_gen(NULL, 1), -EINVAL);
+	assert_int_equal(source_bpf_policy_apply(NULL, NULL), -EINVAL);
 }
 
 /* Without privileges create() fails with one sentence saying what to do. */

@@ -87,7 +87,8 @@ static void assert_sockaddr(const struct rt_sockaddr *a, const char *ip, int por
 static void test_live_events(void **state)
 {
 	unsigned char enabled[RT_EVENT_MAX];
-	struct source_config cfg = { .ring_bytes = 8u << 20, .policy_gen = 42, .event_enabled = enabled };
+	struct policy_compiled *policy = bpf_test_permissive_policy(42);
+	struct source_config cfg = { .ring_bytes = 8u << 20, .policy = policy, .event_enabled = enabled };
 	char actor[4096], path[64], port_s[16], self_comm[RT_COMM_LEN] = "", ignored;
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	socklen_t alen = sizeof(addr);
@@ -102,6 +103,7 @@ static void test_live_events(void **state)
 	pid_t self = getpid();
 
 	(void)state;
+	assert_non_null(policy);
 	memset(enabled, 1, sizeof(enabled));
 	assert_non_null(build);
 	snprintf(actor, sizeof(actor), "%s/tests/prog_actor", build);
@@ -288,6 +290,7 @@ static void test_live_events(void **state)
 
 	rec_list_free(&recs);
 	source_destroy(src);
+	free(policy);
 	unlink(path);
 }
 
