@@ -6,18 +6,22 @@
 #include <unistd.h>
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "pipeline/policy_reload.h"
 #include "pipeline/runner.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ringtap replay FILE [--sink SPEC]... [--config FILE]\n\n"
+		"usage: ringtap replay FILE [--sink SPEC]... [--config FILE] [--policy FILE]\n\n"
 		"Reads an NDJSON recording (one ringtap.v1.Event per line; '-' = stdin) and\n"
 		"sends each event to the sinks (default: stdout). A malformed line stops the\n"
-		"replay after the lines before it were delivered: FILE:LINE: reason, exit 1.\n\n"
+		"replay after the lines before it were delivered: FILE:LINE: reason, exit 1.\n"
+		"With a policy, events it filters are dropped exactly as the kernel would\n"
+		"have dropped them live (and counted in the summary).\n\n"
 		"options:\n"
 		"  -s, --sink SPEC     send events here (repeatable; replaces the config's sinks)\n"
-		"  -c, --config FILE   daemon config (its sinks and flush timeout)\n"
+		"  -c, --config FILE   daemon config (its sinks, flush timeout and policy)\n"
+		"  -P, --policy FILE   apply this policy (overrides the config's policy:)\n"
 		"  -h, --help          this help\n\n");
 	cli_print_sink_help(out);
 }
@@ -27,12 +31,14 @@ int cmd_replay_main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "sink", required_argument, NULL, 's' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "policy", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *specs[PIPELINE_MAX_SINKS];
 	size_t n_specs = 0, n_sinks = 0;
-	const char *config_path = NULL;
+	const char *config_path = NULL, *policy_path = NULL;
+	struct policy_reload *policy = NULL;
 	struct event_sink *sinks[PIPELINE_MAX_SINKS];
 	struct daemon_config cfg;
 	struct event_source *src = NULL;
@@ -42,7 +48,7 @@ int cmd_replay_main(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":s:c:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:c:P:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (n_specs == PIPELINE_MAX_SINKS) {
@@ -53,6 +59,9 @@ int cmd_replay_main(int argc, char **argv)
 			break;
 		case 'c':
 			config_path = optarg;
+			break;
+		case 'P':
+			policy_path = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -78,6 +87,12 @@ int cmd_replay_main(int argc, char **argv)
 		fprintf(stderr, "ringtap replay: %s\n", err);
 		goto cleanup;
 	}
+	if (!policy_path)
+		policy_path = cfg.policy;
+	/* The same load as the daemon's (generation 1), applied in userspace. */
+	if (policy_path && policy_path[0] &&
+	    policy_reload_create(policy_path, "ringtap replay", stderr, &policy))
+		goto cleanup;
 	sigfd = runner_signals_block();
 	if (sigfd < 0) {
 		fprintf(stderr, "ringtap replay: cannot set up signal handling: %s\n", strerror(-sigfd));
@@ -97,6 +112,7 @@ int cmd_replay_main(int argc, char **argv)
 		fprintf(stderr, "ringtap replay: cannot start the pipeline\n");
 		goto cleanup;
 	}
+	pipe->policy = policy ? policy_reload_initial(policy) : NULL;
 	struct runner_opts ro = {
 		.src = src,
 		.pipe = pipe,
@@ -116,6 +132,7 @@ int cmd_replay_main(int argc, char **argv)
 cleanup:
 	free(pipe);
 	source_destroy(src);
+	policy_reload_destroy(policy);
 	cli_sinks_destroy(sinks, n_sinks);
 	daemon_config_free(&cfg);
 	if (sigfd >= 0)

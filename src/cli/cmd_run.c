@@ -7,11 +7,13 @@
 #include <unistd.h>
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "pipeline/policy_reload.h"
 #include "pipeline/runner.h"
 
 struct live_args {
 	const char *cmd;
 	const char *config_path;
+	const char *policy_path; /* overrides the config's policy: */
 	char *specs[PIPELINE_MAX_SINKS];
 	size_t n_specs;
 	int duration_ms;
@@ -24,18 +26,21 @@ static void usage(FILE *out, const char *cmd)
 	if (!strcmp(cmd, "record"))
 		fprintf(out,
 			"usage: ringtap record --out FILE [--duration SECONDS] [--config FILE]\n"
-			"                      [--ring-size BYTES] [--pid PID]\n\n"
+			"                      [--policy FILE] [--ring-size BYTES] [--pid PID]\n\n"
 			"Records live kernel events to FILE as NDJSON, which `ringtap replay` reads.\n\n");
 	else
 		fprintf(out,
-			"usage: ringtap run [--config FILE] [--sink SPEC]... [--duration SECONDS]\n"
-			"                   [--ring-size BYTES] [--pid PID]\n\n"
+			"usage: ringtap run [--config FILE] [--policy FILE] [--sink SPEC]...\n"
+			"                   [--duration SECONDS] [--ring-size BYTES] [--pid PID]\n\n"
 			"Loads the probes and sends every event to the sinks until SIGINT/SIGTERM\n"
 			"(or the duration), then drains the ring, flushes the sinks and prints a\n"
-			"one-line summary on stderr.\n\n");
+			"one-line summary on stderr. The policy is in force before the probes\n"
+			"attach and is reloaded on SIGHUP or when its file changes; a bad file keeps\n"
+			"the running policy (FILE:LINE:COL: message on stderr).\n\n");
 	fprintf(out,
 		"options:\n"
-		"  -c, --config FILE     daemon config (YAML; default: built-in defaults)\n");
+		"  -c, --config FILE     daemon config (YAML; default: built-in defaults)\n"
+		"  -P, --policy FILE     policy file (overrides the config's policy:)\n");
 	if (!strcmp(cmd, "record"))
 		fprintf(out, "  -o, --out FILE        NDJSON output file\n");
 	else
@@ -56,6 +61,7 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "policy", required_argument, NULL, 'P' },
 		{ "sink", required_argument, NULL, 's' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -71,10 +77,13 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:s:o:d:r:p:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:P:s:o:d:r:p:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			a->config_path = optarg;
+			break;
+		case 'P':
+			a->policy_path = optarg;
 			break;
 		case 's':
 			if (is_record)
@@ -159,6 +168,8 @@ static int live_main(int argc, char **argv)
 	struct pod_resolver_config podcfg = { 0 };
 	struct pod_resolver *pods = NULL;
 	struct source_type_stats kstats[RT_EVENT_MAX];
+	struct policy_reload *policy = NULL;
+	const char *policy_path;
 	char err[1024];
 	int sigfd = -1, exit_code = 1, rc, flush_rc = 0;
 
@@ -175,6 +186,13 @@ static int live_main(int argc, char **argv)
 	}
 	if (a.ring_bytes)
 		cfg.ring_buffer_size = a.ring_bytes;
+	policy_path = a.policy_path ? a.policy_path : cfg.policy;
+	if (policy_path && policy_path[0]) {
+		rc = policy_reload_create(policy_path, !strcmp(a.cmd, "record") ? "ringtap record" : "ringtap run",
+					  stderr, &policy);
+		if (rc)
+			goto cleanup; /* the file's problems are printed */
+	}
 
 	sigfd = runner_signals_block();
 	if (sigfd < 0) {
@@ -197,6 +215,7 @@ static int live_main(int argc, char **argv)
 		.ring_bytes = cfg.ring_buffer_size,
 		.poll_interval_ms = (int)cfg.poll_interval_ms,
 		.target_tgid = a.target_tgid,
+		.policy = policy ? policy_reload_initial(policy) : NULL,
 	};
 	rc = source_bpf_ops.create(&scfg, &src);
 	if (rc) {
@@ -204,6 +223,9 @@ static int live_main(int argc, char **argv)
 		fprintf(stderr, "ringtap %s: %s\n", a.cmd, why ? why : strerror(-rc));
 		goto cleanup;
 	}
+	if (policy && (rc = policy_reload_watch(policy, src)))
+		fprintf(stderr, "ringtap %s: cannot watch the policy file's directory (%s); "
+			"reload with SIGHUP\n", a.cmd, strerror(-rc));
 	pipe = malloc(sizeof(*pipe));
 	if (!pipe || pipeline_init(pipe, sinks, n_sinks, cfg.node_name)) {
 		fprintf(stderr, "ringtap %s: cannot start the pipeline\n", a.cmd);
@@ -221,6 +243,10 @@ static int live_main(int argc, char **argv)
 		.poll_interval_ms = (int)cfg.poll_interval_ms,
 		.stats_interval_ms = (int)cfg.stats_interval_ms,
 		.flush_timeout_ms = (int)cfg.flush_timeout_ms,
+		.on_reload = policy ? policy_reload_now : NULL,
+		.reload_ctx = policy,
+		.watch_fd = policy_reload_fd(policy),
+		.on_watch = policy ? policy_reload_on_fd : NULL,
 	};
 	rc = runner_run(&ro, &flush_rc);
 	if (rc) {
@@ -231,6 +257,11 @@ static int live_main(int argc, char **argv)
 		fprintf(stderr, "ringtap %s: sinks did not deliver everything: %s\n", a.cmd, strerror(-flush_rc));
 	int have_k = src->ops->stats && !src->ops->stats(src, kstats, RT_EVENT_MAX);
 	pipeline_summary(pipe, have_k ? kstats : NULL, stderr);
+	if (policy) {
+		fprintf(stderr, "ringtap: ");
+		policy_reload_summary(policy, stderr);
+		fputc('\n', stderr);
+	}
 	exit_code = rc || flush_rc ? 1 : 0;
 cleanup:
 	if (pipe)
@@ -239,6 +270,7 @@ cleanup:
 	pod_resolver_destroy(pods); /* after the pipeline: it borrowed identities */
 	options_free_strings(pod_resolver_options, &podcfg);
 	source_destroy(src);
+	policy_reload_destroy(policy);
 	cli_sinks_destroy(sinks, n_sinks);
 	daemon_config_free(&cfg);
 	if (sigfd >= 0)

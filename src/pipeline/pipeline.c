@@ -46,6 +46,8 @@ int pipeline_on_item(void *ctx, const struct source_item *item)
 	struct pipeline *p = ctx;
 
 	if (item->event) {
+		if (p->policy && !policy_keep(p->policy, item->event, &p->policy_filtered))
+			return 0;
 		emit_all(p, item->event);
 		return 0;
 	}
@@ -103,6 +105,24 @@ int pipeline_flush(struct pipeline *p, int timeout_ms)
 	return first;
 }
 
+/* " (open/path_exclude 1000, exec/comm 2)" for the non-zero cells. */
+static void print_filtered_by(const struct policy_counters *c, FILE *out)
+{
+	const char *sep = " (";
+
+	for (unsigned t = 1; t < RT_EVENT_MAX; t++) {
+		for (unsigned r = 0; r < RT_POLICY_RULE_MAX; r++) {
+			if (!c->filtered[t][r])
+				continue;
+			fprintf(out, "%s%s/%s %" PRIu64, sep, event_type_name(t), policy_rule_name(r),
+				c->filtered[t][r]);
+			sep = ", ";
+		}
+	}
+	if (sep[0] == ',')
+		fputc(')', out);
+}
+
 void pipeline_summary(const struct pipeline *p, const struct source_type_stats *kernel, FILE *out)
 {
 	uint64_t dropped = 0, truncated = 0, filtered = 0;
@@ -119,6 +139,18 @@ void pipeline_summary(const struct pipeline *p, const struct source_type_stats *
 		}
 		fprintf(out, "; kernel: %" PRIu64 " dropped, %" PRIu64 " truncated, %" PRIu64 " filtered",
 			dropped, truncated, filtered);
+		struct policy_counters by;
+		for (unsigned t = 0; t < RT_EVENT_MAX; t++)
+			memcpy(by.filtered[t], kernel[t].filtered_by, sizeof(by.filtered[t]));
+		print_filtered_by(&by, out);
+	}
+	if (p->policy) {
+		filtered = 0;
+		for (unsigned t = 1; t < RT_EVENT_MAX; t++)
+			for (unsigned r = 0; r < RT_POLICY_RULE_MAX; r++)
+				filtered += p->policy_filtered.filtered[t][r];
+		fprintf(out, "; policy: %" PRIu64 " filtered", filtered);
+		print_filtered_by(&p->policy_filtered, out);
 	}
 	if (p->decode_errors)
 		fprintf(out, "; %" PRIu64 " undecodable records", p->decode_errors);

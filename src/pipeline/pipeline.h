@@ -13,6 +13,7 @@
 #include "sink/event_sink.h"
 #include "source/event_source.h"
 #include "enrich/pod_resolver.h"
+#include "policy/policy_match.h"
 
 #define PIPELINE_MAX_SINKS 8
 
@@ -23,6 +24,10 @@ struct pipeline {
 	struct decoded_event scratch;
 	Ringtap__V1__Pod scratch_pod;
 	struct pod_resolver *pods; /* borrowed; NULL: events carry no pod */
+	/* Borrowed; applied to replayed events (the kernel applies it to live
+	 * ones). NULL: replayed events pass as recorded. */
+	const struct policy_compiled *policy;
+	struct policy_counters policy_filtered; /* what policy dropped, per type and rule */
 	uint64_t events;			/* handed to the sinks */
 	uint64_t per_type[RT_EVENT_MAX + 1];	/* last slot: drop records */
 	uint64_t decode_errors;
@@ -44,8 +49,9 @@ int pipeline_report_drops(struct pipeline *p, const struct source_type_stats *no
 /* Flush every sink within timeout_ms. Returns the first error. */
 int pipeline_flush(struct pipeline *p, int timeout_ms);
 
-/* One line: events read, per-type counts, kernel drops and truncations
- * (when kernel != NULL), then each sink's own counters. */
+/* One line: events read, per-type counts, kernel drops, truncations and
+ * policy filtering by type and rule class (when kernel != NULL), what
+ * p->policy filtered in userspace, then each sink's own counters. */
 void pipeline_summary(const struct pipeline *p, const struct source_type_stats *kernel, FILE *out);
 
 #endif

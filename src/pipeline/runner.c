@@ -70,8 +70,8 @@ int runner_run(const struct runner_opts *o, int *flush_rc)
 	int rc = 0;
 
 	for (;;) {
-		struct pollfd pfd[2];
-		int nfds = 0, timeout = o->poll_interval_ms;
+		struct pollfd pfd[3];
+		int nfds = 0, watch = -1, timeout = o->poll_interval_ms;
 
 		if (o->duration_ms > 0) {
 			int64_t left = start + o->duration_ms - now_ms();
@@ -82,6 +82,10 @@ int runner_run(const struct runner_opts *o, int *flush_rc)
 		}
 		if (o->signal_fd >= 0)
 			pfd[nfds++] = (struct pollfd){ .fd = o->signal_fd, .events = POLLIN };
+		if (o->watch_fd > 0 && o->on_watch) {
+			watch = nfds;
+			pfd[nfds++] = (struct pollfd){ .fd = o->watch_fd, .events = POLLIN };
+		}
 		if (src_fd >= 0) {
 			pfd[nfds++] = (struct pollfd){ .fd = src_fd, .events = POLLIN };
 			/* Wakeups are batched in the kernel: wait at most one
@@ -93,6 +97,8 @@ int runner_run(const struct runner_opts *o, int *flush_rc)
 		}
 		if (handle_signals(o))
 			break;
+		if (watch >= 0 && (pfd[watch].revents & POLLIN))
+			o->on_watch(o->reload_ctx);
 		rc = src->ops->read(src, pipeline_on_item, o->pipe, src_fd >= 0 ? 0 : REPLAY_BATCH);
 		if (rc == -ENODATA) {
 			rc = 0;

@@ -18,6 +18,10 @@ struct runner_opts {
 	/* Called on SIGHUP (may be NULL). */
 	int (*on_reload)(void *ctx);
 	void *reload_ctx;
+	/* Polled too when > 0; on_watch(reload_ctx) runs when it is readable
+	 * (e.g. the policy file's inotify fd); 0 or -1: nothing to watch. */
+	int watch_fd;
+	int (*on_watch)(void *ctx);
 };
 
 /* Block SIGINT, SIGTERM and SIGHUP and return a signalfd for them (so sink

@@ -1,0 +1,241 @@
+/* Policy load at startup and live reload (see policy_reload.h). */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "pipeline/policy_reload.h"
+#include "policy/policy_parse.h"
+#include "source/source_bpf.h"
+
+/* What the path resolved to when it was last read: a change to any of these
+ * means new content (or a new file) to read. */
+struct file_identity {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+	bool exists;
+};
+
+struct policy_reload {
+	char *path;
+	const char *who;
+	FILE *errs;
+	struct event_source *src;
+	struct policy_compiled *compiled; /* the last one built (initial, then each reload) */
+	struct policy_diags diags;
+	struct file_identity seen;
+	int inotify_fd;
+	struct policy_reload_stats st;
+};
+
+static void identity_of(const char *path, struct file_identity *id)
+{
+	struct stat sb;
+
+	memset(id, 0, sizeof(*id));
+	if (stat(path, &sb))
+		return;
+	id->exists = true;
+	id->dev = sb.st_dev;
+	id->ino = sb.st_ino;
+	id->size = sb.st_size;
+	id->mtime = sb.st_mtim;
+	id->ctime = sb.st_ctim;
+}
+
+static bool identity_equal(const struct file_identity *a, const struct file_identity *b)
+{
+	return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
+	       a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
+	       a->mtime.tv_nsec == b->mtime.tv_nsec && a->ctime.tv_sec == b->ctime.tv_sec &&
+	       a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
+/* Parse and compile r->path as generation gen into r->compiled, reporting
+ * problems. The previous compiled policy is overwritten only on success. */
+static int load_compile(struct policy_reload *r, uint32_t gen)
+{
+	struct policy *p = NULL;
+	int ret;
+
+	identity_of(r->path, &r->seen);
+	ret = policy_load_file(r->path, &p, &r->diags);
+	if (ret == -EINVAL)
+		policy_diags_print(&r->diags, r->path, r->errs);
+	else if (ret == -EFBIG)
+		fprintf(r->errs, "%s: file is larger than %u bytes; a policy is much smaller\n", r->path,
+			POLICY_FILE_MAX);
+	else if (ret < 0)
+		fprintf(r->errs, "%s: cannot read the policy: %s\n", r->path, strerror(-ret));
+	if (ret < 0)
+		return ret;
+	ret = policy_compile(p, gen, r->compiled);
+	if (ret < 0)
+		fprintf(r->errs, "%s: cannot compile the policy: %s\n", r->path, strerror(-ret));
+	free(p);
+	return ret;
+}
+
+int policy_reload_create(const char *path, const char *who, FILE *errs, struct policy_reload **out)
+{
+	struct policy_reload *r;
+	int ret;
+
+	*out = NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->inotify_fd = -1;
+	r->who = who;
+	r->errs = errs;
+	r->path = strdup(path);
+	r->compiled = malloc(sizeof(*r->compiled));
+	if (!r->path || !r->compiled) {
+		ret = -ENOMEM;
+		goto cleanup;
+	}
+	ret = load_compile(r, 1);
+	if (ret < 0)
+		goto cleanup;
+	r->st.generation = 1;
+	*out = r;
+	r = NULL;
+cleanup:
+	policy_reload_destroy(r);
+	return ret;
+}
+
+const struct policy_compiled *policy_reload_initial(const struct policy_reload *r)
+{
+	return r->compiled;
+}
+
+int policy_reload_watch(struct policy_reload *r, struct event_source *src)
+{
+	char *copy = strdup(r->path);
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	r->src = src;
+	r->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (r->inotify_fd < 0) {
+		ret = -errno;
+		goto cleanup;
+	}
+	/* Close-after-write (in-place edits), renames into the directory
+	 * (editors, the ConfigMap ..data swap), creations (ln -sf), deletions. */
+	if (inotify_add_watch(r->inotify_fd, dirname(copy),
+			      IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_ATTRIB) < 0) {
+		ret = -errno;
+		close(r->inotify_fd);
+		r->inotify_fd = -1;
+	}
+cleanup:
+	free(copy);
+	return ret;
+}
+
+int policy_reload_fd(const struct policy_reload *r)
+{
+	return r ? r->inotify_fd : -1;
+}
+
+static void reload(struct policy_reload *r)
+{
+	uint32_t next = r->st.generation + 1;
+	int ret;
+
+	if (load_compile(r, next) < 0) {
+		r->st.failures++;
+		fprintf(r->errs, "%s: policy %s not reloaded; generation %u stays in force\n", r->who,
+			r->path, r->st.generation);
+		return;
+	}
+	ret = source_bpf_policy_apply(r->src, r->compiled);
+	if (ret < 0) {
+		const char *why = r->src->ops->last_error ? r->src->ops->last_error(r->src) : NULL;
+		r->st.failures++;
+		fprintf(r->errs, "%s: policy %s not reloaded (%s); generation %u stays in force\n",
+			r->who, r->path, why ? why : strerror(-ret), r->st.generation);
+		return;
+	}
+	r->st.generation = next;
+	r->st.reloads++;
+	fprintf(r->errs, "%s: policy %s reloaded: generation %u in force\n", r->who, r->path, next);
+}
+
+/* A file created in place is written after its IN_CREATE: wait for its
+ * IN_CLOSE_WRITE. A created symlink (ln -sf) is complete at once. */
+static bool event_is_complete(const struct policy_reload *r, const struct inotify_event *ev)
+{
+	char dir[PATH_MAX], full[PATH_MAX];
+	struct stat sb;
+
+	if (!(ev->mask & IN_CREATE) || !ev->len)
+		return true;
+	snprintf(dir, sizeof(dir), "%s", r->path);
+	snprintf(full, sizeof(full), "%s/%s", dirname(dir), ev->name);
+	return lstat(full, &sb) == 0 && S_ISLNK(sb.st_mode);
+}
+
+int policy_reload_on_fd(void *ctx)
+{
+	struct policy_reload *r = ctx;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	struct file_identity now;
+	bool relevant = false;
+	ssize_t n;
+
+	while ((n = read(r->inotify_fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const void *)p;
+
+			if (event_is_complete(r, ev))
+				relevant = true;
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	if (!relevant)
+		return 0;
+	identity_of(r->path, &now);
+	if (identity_equal(&now, &r->seen))
+		return 0;
+	reload(r);
+	return 0;
+}
+
+int policy_reload_now(void *ctx)
+{
+	reload(ctx);
+	return 0;
+}
+
+void policy_reload_get_stats(const struct policy_reload *r, struct policy_reload_stats *st)
+{
+	*st = r->st;
+}
+
+void policy_reload_summary(const struct policy_reload *r, FILE *out)
+{
+	fprintf(out, "policy %s: generation %u, %llu reloads, %llu failed", r->path,
+		r->st.generation, (unsigned long long)r->st.reloads,
+		(unsigned long long)r->st.failures);
+}
+
+void policy_reload_destroy(struct policy_reload *r)
+{
+	if (!r)
+		return;
+	if (r->inotify_fd >= 0)
+		close(r->inotify_fd);
+	free(r->compiled);
+	free(r->path);
+	free(r);
+}
