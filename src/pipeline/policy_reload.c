@@ -24,9 +24,11 @@ struct file_identity {
 
 struct policy_reload {
 	char *path;
+	char *base; /* the file's name in its directory */
 	const char *who;
 	FILE *errs;
-	struct event_source *src;
+	policy_apply_fn apply;
+	void *apply_ctx;
 	struct policy_compiled *compiled; /* the last one built (initial, then each reload) */
 	struct policy_diags diags;
 	struct file_identity seen;
@@ -96,7 +98,12 @@ int policy_reload_create(const char *path, const char *who, FILE *errs, struct p
 	r->errs = errs;
 	r->path = strdup(path);
 	r->compiled = malloc(sizeof(*r->compiled));
-	if (!r->path || !r->compiled) {
+	if (r->path) {
+		char *copy = strdup(path);
+		r->base = copy ? strdup(basename(copy)) : NULL;
+		free(copy);
+	}
+	if (!r->path || !r->base || !r->compiled) {
 		ret = -ENOMEM;
 		goto cleanup;
 	}
@@ -116,14 +123,30 @@ const struct policy_compiled *policy_reload_initial(const struct policy_reload *
 	return r->compiled;
 }
 
+static int apply_to_source(void *ctx, const struct policy_compiled *c, const char **why)
+{
+	struct event_source *src = ctx;
+	int ret = source_bpf_policy_apply(src, c);
+
+	if (ret < 0 && why && src->ops->last_error)
+		*why = src->ops->last_error(src);
+	return ret;
+}
+
 int policy_reload_watch(struct policy_reload *r, struct event_source *src)
+{
+	return policy_reload_watch_with(r, apply_to_source, src);
+}
+
+int policy_reload_watch_with(struct policy_reload *r, policy_apply_fn apply, void *ctx)
 {
 	char *copy = strdup(r->path);
 	int ret = 0;
 
 	if (!copy)
 		return -ENOMEM;
-	r->src = src;
+	r->apply = apply;
+	r->apply_ctx = ctx;
 	r->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (r->inotify_fd < 0) {
 		ret = -errno;
@@ -150,17 +173,19 @@ int policy_reload_fd(const struct policy_reload *r)
 static void reload(struct policy_reload *r)
 {
 	uint32_t next = r->st.generation + 1;
+	const char *why = NULL;
 	int ret;
 
+	if (!r->apply)
+		return; /* nothing to apply to yet */
 	if (load_compile(r, next) < 0) {
 		r->st.failures++;
 		fprintf(r->errs, "%s: policy %s not reloaded; generation %u stays in force\n", r->who,
 			r->path, r->st.generation);
 		return;
 	}
-	ret = source_bpf_policy_apply(r->src, r->compiled);
+	ret = r->apply(r->apply_ctx, r->compiled, &why);
 	if (ret < 0) {
-		const char *why = r->src->ops->last_error ? r->src->ops->last_error(r->src) : NULL;
 		r->st.failures++;
 		fprintf(r->errs, "%s: policy %s not reloaded (%s); generation %u stays in force\n",
 			r->who, r->path, why ? why : strerror(-ret), r->st.generation);
@@ -171,14 +196,22 @@ static void reload(struct policy_reload *r)
 	fprintf(r->errs, "%s: policy %s reloaded: generation %u in force\n", r->who, r->path, next);
 }
 
-/* A file created in place is written after its IN_CREATE: wait for its
- * IN_CLOSE_WRITE. A created symlink (ln -sf) is complete at once. */
-static bool event_is_complete(const struct policy_reload *r, const struct inotify_event *ev)
+/* Does this directory event say the policy may have changed? Only events
+ * on the file's own name, or on the ConfigMap's `..`-prefixed entries it
+ * resolves through (`..data`, `..2026_...`), count: a backup an editor
+ * renames aside must not make a half-written file be read. A file created
+ * in place is written after its IN_CREATE: wait for its IN_CLOSE_WRITE. A
+ * created symlink (ln -sf) is complete at once. */
+static bool event_is_relevant(const struct policy_reload *r, const struct inotify_event *ev)
 {
 	char dir[PATH_MAX], full[PATH_MAX];
 	struct stat sb;
 
-	if (!(ev->mask & IN_CREATE) || !ev->len)
+	if (!ev->len)
+		return false; /* the directory itself */
+	if (strcmp(ev->name, r->base) && strncmp(ev->name, "..", 2))
+		return false;
+	if (!(ev->mask & IN_CREATE))
 		return true;
 	snprintf(dir, sizeof(dir), "%s", r->path);
 	snprintf(full, sizeof(full), "%s/%s", dirname(dir), ev->name);
@@ -197,7 +230,7 @@ int policy_reload_on_fd(void *ctx)
 		for (char *p = buf; p < buf + n;) {
 			const struct inotify_event *ev = (const void *)p;
 
-			if (event_is_complete(r, ev))
+			if (event_is_relevant(r, ev))
 				relevant = true;
 			p += sizeof(*ev) + ev->len;
 		}
@@ -236,6 +269,7 @@ void policy_reload_destroy(struct policy_reload *r)
 	if (r->inotify_fd >= 0)
 		close(r->inotify_fd);
 	free(r->compiled);
+	free(r->base);
 	free(r->path);
 	free(r);
 }

@@ -3,9 +3,9 @@
  *
  * The file's directory is watched with inotify, not the file: editors
  * replace files by rename, and a Kubernetes ConfigMap update swaps the
- * `..data` symlink the file resolves through. Any change in the directory
- * re-stats the path (following symlinks); a reload happens only when what
- * it resolves to changed. A reload parses and validates the file, writes it
+ * `..data` symlink the file resolves through. A change to the file's own
+ * name or to a `..`-prefixed entry re-stats the path (following symlinks);
+ * a reload happens only when what it resolves to changed. A reload parses and validates the file, writes it
  * into the idle map slot and publishes the next generation
  * (source_bpf_policy_apply()). A bad file leaves the running policy in
  * force, prints FILE:LINE:COL: message lines and is counted.
@@ -35,8 +35,14 @@ int policy_reload_create(const char *path, const char *who, FILE *errs, struct p
 const struct policy_compiled *policy_reload_initial(const struct policy_reload *r);
 
 /* Start following the file for src (a bpf source created with the initial
- * policy). -errno when the directory cannot be watched. */
+ * policy): reloads go through source_bpf_policy_apply(). -errno when the
+ * directory cannot be watched. */
 int policy_reload_watch(struct policy_reload *r, struct event_source *src);
+
+/* The same with another way to put a compiled policy in force (tests):
+ * apply returns 0 or -errno, and why (may be NULL) says what failed. */
+typedef int (*policy_apply_fn)(void *ctx, const struct policy_compiled *c, const char **why);
+int policy_reload_watch_with(struct policy_reload *r, policy_apply_fn apply, void *ctx);
 
 /* The inotify fd to poll (POLLIN), or -1 before policy_reload_watch(). */
 int policy_reload_fd(const struct policy_reload *r);
