@@ -232,6 +232,8 @@ static int live_main(int argc, char **argv)
 		goto cleanup;
 	}
 	pipe->pods = pods;
+	if (policy)
+		fprintf(stderr, "ringtap %s: policy %s: generation 1 in force\n", a.cmd, policy_path);
 	/* Scripts wait for this line: from here on events are captured. */
 	fprintf(stderr, "ringtap %s: probes attached (ring %" PRIu64 " KiB, node %s); capturing\n",
 		a.cmd, cfg.ring_buffer_size >> 10, pipe->host.node);
