@@ -6,6 +6,7 @@
 
 static const struct event_sink_ops *const sink_types[] = {
 	//&sink_ndjson_ops,
+	&sink_kafka_ops,
 	&sink_null_ops,
 	//&sink_record_ops,
 	NULL,
