@@ -25,7 +25,7 @@ struct decoded_event {
 	char comm[RT_COMM_LEN + 1];
 	char path[RT_PATH_MAX + 1];
 	char argv_buf[RT_ARGV_MAX + 1];
-	char *argv[RT_ARGV_MAX / 2 + 1];
+	char *argv[RT_ARGV_MAX + 1]; /* an empty argument takes one byte */
 	char addr[2][INET6_ADDRSTRLEN];
 };
 

@@ -19,6 +19,9 @@ struct strbuf {
 };
 
 void strbuf_reset(struct strbuf *sb);
+/* Make room for extra more bytes (plus a NUL). 0 or -ENOMEM. */
+int strbuf_reserve(struct strbuf *sb, size_t extra);
+int strbuf_append(struct strbuf *sb, const char *s, size_t n);
 void strbuf_free(struct strbuf *sb);
 
 /* Append the JSON form of msg (no trailing newline) to sb. 0 or -ENOMEM. */

@@ -5,10 +5,10 @@
 #include "sink/event_sink.h"
 
 static const struct event_sink_ops *const sink_types[] = {
-	//&sink_ndjson_ops,
 	&sink_kafka_ops,
+	&sink_ndjson_ops,
 	&sink_null_ops,
-	//&sink_record_ops,
+	&sink_record_ops,
 	NULL,
 };
 
@@ -29,7 +29,7 @@ int sink_create_from_spec(const char *spec, const struct sink_options *opts,
 
 	*out = NULL;
 	if (!strcmp(spec, "stdout")) {
-		ops = sink_find("ndjson"); if (!ops) return -EINVAL;
+		ops = &sink_ndjson_ops;
 		arg = "-";
 	} else {
 		const char *colon = strchr(spec, ':');

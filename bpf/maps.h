@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The map and global-variable catalogue of ringtap.bpf.c: everything the
+ * kernel side keeps, in one place. Userspace reaches the globals through the
+ * skeleton (skel->rodata / skel->bss / skel->data), the maps by name. */
+#ifndef RINGTAP_BPF_MAPS_H
+#define RINGTAP_BPF_MAPS_H
+
+#include "ringtap_abi.h"
+
+/* ---- fixed at load (rodata; the verifier prunes on their values) ---- */
+
+/* Syscall numbers of the host architecture, filled by userspace from
+ * <sys/syscall.h>; -1 where the architecture lacks the call. */
+const volatile int nr_openat = -1;
+const volatile int nr_openat2 = -1;
+const volatile int nr_open = -1;
+const volatile int nr_creat = -1;
+const volatile int nr_execve = -1;
+const volatile int nr_execveat = -1;
+const volatile int nr_connect = -1;
+const volatile int nr_accept = -1;
+const volatile int nr_accept4 = -1;
+
+const volatile __u32 self_tgid = 0;   /* ringtap itself: never traced */
+const volatile __u32 target_tgid = 0; /* only this process; 0 = all */
+const volatile __u64 wakeup_bytes = 0; /* force a wakeup past this fill */
+
+/* ---- runtime knobs (mmapped globals: read without a helper call) ---- */
+
+/* One bit per syscall number the probes care about; sys_enter/sys_exit
+ * test it before anything else. Userspace derives it from the numbers
+ * above and event_enabled[]. */
+#define RT_SYSCALL_BITMAP_WORDS 8 /* 512 syscall numbers */
+__u64 syscall_bitmap[RT_SYSCALL_BITMAP_WORDS] = {};
+
+/* Event types switched on (index = RT_EVENT_*), consulted before reserving. */
+__u8 event_enabled[RT_EVENT_MAX] = {};
+
+/* Policy generation stamped on every record. */
+__u32 policy_gen = 0;
+
+/* ---- maps ---- */
+
+/* The one ring every record goes through. Size set by userspace. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} events SEC(".maps");
+
+/* Per-CPU counters per event type (index = RT_EVENT_*). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RT_EVENT_MAX);
+	__type(key, __u32);
+	__type(value, struct rt_counters);
+} counters SEC(".maps");
+
+/* What sys_enter saw, for sys_exit of the same thread. Only connect needs
+ * it: its destination is copied before the call (the caller may rewrite the
+ * buffer). Every other argument is still in the exit-time pt_regs. */
+#define RT_STASH_SOCKADDR 28 /* sizeof(struct sockaddr_in6) */
+struct rt_stash {
+	__s32 nr;	/* syscall number stashed; -1 = nothing pending */
+	__u32 sa_len;	/* bytes of sa read at enter (0 = read at exit) */
+	__u8 sa[RT_STASH_SOCKADDR];
+	__u32 _pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct rt_stash);
+} stash SEC(".maps");
+
+/* Per-CPU scratch where variable-size records (open, exec) are built
+ * before bpf_ringbuf_output() copies out exactly the bytes used.
+ * Layout: header, body, then data; argv gets twice its bound so each
+ * argument can be read with a constant size at any offset below the bound. */
+#define RT_SCRATCH_NEEDED (sizeof(struct rt_header) + 32 + RT_PATH_MAX + 2 + 2 * RT_ARGV_MAX)
+#define RT_SCRATCH_SIZE 16384 /* a power of two: sizes are bounded by masking */
+_Static_assert(RT_SCRATCH_SIZE >= RT_SCRATCH_NEEDED, "scratch too small");
+struct rt_scratch {
+	__u8 buf[RT_SCRATCH_SIZE];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rt_scratch);
+} scratch SEC(".maps");
+
+#endif

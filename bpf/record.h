@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Building and emitting records: the common header, the wakeup decision,
+ * and the per-type counters every emit path updates. */
+#ifndef RINGTAP_BPF_RECORD_H
+#define RINGTAP_BPF_RECORD_H
+
+#include "maps.h"
+
+#define COUNTER_EMITTED 0
+#define COUNTER_DROPPED 1
+#define COUNTER_TRUNCATED 2
+#define COUNTER_FILTERED 3
+
+static __always_inline void counters__inc(__u32 type, int which)
+{
+	struct rt_counters *c = bpf_map_lookup_elem(&counters, &type);
+
+	if (!c)
+		return;
+	/* Per-CPU slot and programs do not nest on a CPU: no atomics needed. */
+	switch (which) {
+	case COUNTER_EMITTED: c->emitted++; break;
+	case COUNTER_DROPPED: c->dropped++; break;
+	case COUNTER_TRUNCATED: c->truncated++; break;
+	default: c->filtered++; break;
+	}
+}
+
+/* Records go out without a wakeup; the consumer polls on a bounded interval.
+ * Only a ring past the fill threshold wakes it early. */
+static __always_inline __u64 record__wakeup_flags(void)
+{
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline bool event__enabled(__u32 type)
+{
+	return type < RT_EVENT_MAX && event_enabled[type];
+}
+
+/* Should the current task be traced at all (self exclusion, --pid)? */
+static __always_inline bool task__traced(__u32 tgid)
+{
+	if (tgid == self_tgid)
+		return false;
+	return target_tgid == 0 || tgid == target_tgid;
+}
+
+/* Fill the common header for the current task. */
+static __always_inline void record__fill_header(struct rt_header *h, __u16 type, __u32 size)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 uid_gid = bpf_get_current_uid_gid();
+
+	h->type = type;
+	h->abi_version = RT_ABI_VERSION;
+	h->size = size;
+	h->flags = 0;
+	h->policy_gen = policy_gen;
+	h->ts_ns = bpf_ktime_get_boot_ns();
+	h->start_ns = task->group_leader->start_boottime;
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->tgid = pid_tgid >> 32;
+	h->tid = (__u32)pid_tgid;
+	h->ppid = task->real_parent->tgid;
+	h->uid = (__u32)uid_gid;
+	h->gid = uid_gid >> 32;
+	h->_pad = 0;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+/* Reserve a fixed-size record, counting a drop when the ring is full. */
+static __always_inline void *record__reserve(__u32 type, __u32 size)
+{
+	void *rec = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!rec)
+		counters__inc(type, COUNTER_DROPPED);
+	return rec;
+}
+
+static __always_inline void record__submit(void *rec, __u32 type, __u32 flags)
+{
+	counters__inc(type, COUNTER_EMITTED);
+	if (flags & RT_FLAG_TRUNCATED)
+		counters__inc(type, COUNTER_TRUNCATED);
+	bpf_ringbuf_submit(rec, record__wakeup_flags());
+}
+
+/* Emit a record built in scratch: copy exactly size bytes into the ring. */
+static __always_inline void record__output(struct rt_scratch *s, __u32 type, __u32 size, __u32 flags)
+{
+	if (size > RT_SCRATCH_SIZE)
+		return; /* cannot happen */
+	/* The mask states the bound in a form the verifier keeps, whatever
+	 * register the compiler picks for size. */
+	if (bpf_ringbuf_output(&events, s->buf, size & (RT_SCRATCH_SIZE - 1),
+			       record__wakeup_flags())) {
+		counters__inc(type, COUNTER_DROPPED);
+		return;
+	}
+	counters__inc(type, COUNTER_EMITTED);
+	if (flags & RT_FLAG_TRUNCATED)
+		counters__inc(type, COUNTER_TRUNCATED);
+}
+
+static __always_inline struct rt_scratch *scratch__get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+#endif

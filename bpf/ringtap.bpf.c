@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ringtap's probes. One tp_btf/sys_exit program tests a syscall bitmap
+ * before anything else and emits one record per interesting syscall, with
+ * its result. The arguments are read from the exit-time pt_regs, where the
+ * kernel leaves them (x86-64: di/si/dx/r10; arm64: orig_x0 and x1..x5), so
+ * most syscalls need no enter-side work at all. connect is the exception:
+ * tp_btf/sys_enter copies its destination into task storage before the
+ * call, since the caller may rewrite that buffer. Process lifecycle comes
+ * from the sched tracepoints. Records are laid out in ringtap_abi.h. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "ringtap_abi.h"
+#include "maps.h"
+#include "syscall_regs.h"
+#include "record.h"
+#include "socket.h"
+#include "policy.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define RT_AT_FDCWD (-100)
+#define RT_EAGAIN 11
+#define RT_O_WRONLY 01
+#define RT_O_CREAT 0100
+#define RT_O_TRUNC 01000
+
+#define HDR_SIZE sizeof(struct rt_header)
+
+static __always_inline bool syscall__interesting(long id)
+{
+	if (id < 0 || id >= RT_SYSCALL_BITMAP_WORDS * 64)
+		return false;
+	return syscall_bitmap[id >> 6] & (1ULL << (id & 63));
+}
+
+/* ---- sys_enter: stash what exit cannot read ------------------------- */
+
+static __always_inline void stash__sockaddr(struct rt_stash *st, __u64 uaddr, __u64 len)
+{
+	if (len > RT_STASH_SOCKADDR)
+		len = RT_STASH_SOCKADDR;
+	barrier_var(len);
+	if (len > RT_STASH_SOCKADDR)
+		return;
+	if (bpf_probe_read_user(st->sa, len, (void *)uaddr) == 0)
+		st->sa_len = len;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(rt_sys_enter, struct pt_regs *regs, long id)
+{
+	struct rt_stash *st;
+
+	/* One compare for every syscall: only connect stashes anything. */
+	if (id != nr_connect || !event__enabled(RT_EVENT_CONNECT))
+		return 0;
+	if (!task__traced(bpf_get_current_pid_tgid() >> 32) ||
+	    SYSCALL_IS_COMPAT(bpf_get_current_task_btf()))
+		return 0;
+	st = bpf_task_storage_get(&stash, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st)
+		return 0;
+	st->nr = id;
+	st->sa_len = 0;
+	stash__sockaddr(st, SYSCALL_ARG2(regs), SYSCALL_ARG3(regs));
+	return 0;
+}
+
+/* ---- variable-size records (built in scratch) -------------------------- */
+
+/* Read a user or kernel string of at most RT_PATH_MAX bytes into dst (which
+ * has RT_PATH_MAX + 2 bytes of room). Returns its length without the NUL and
+ * sets RT_FLAG_TRUNCATED in *flags when the string was longer. */
+static __always_inline __u32 string__read(void *dst, const void *src, bool user, __u32 *flags)
+{
+	long n;
+
+	if (user)
+		n = bpf_probe_read_user_str(dst, RT_PATH_MAX + 2, src);
+	else
+		n = bpf_probe_read_kernel_str(dst, RT_PATH_MAX + 2, src);
+	if (n <= 0)
+		return 0;
+	if (n > RT_PATH_MAX + 1) {
+		*flags |= RT_FLAG_TRUNCATED;
+		return RT_PATH_MAX;
+	}
+	return n - 1;
+}
+
+static __always_inline void emit__open(struct pt_regs *regs, long id, long ret)
+{
+	struct rt_scratch *s;
+	struct rt_header *hdr;
+	struct rt_open_body *body;
+	const void *upath;
+	char *path;
+	__u32 flags = 0, len, size;
+
+	if (!event__enabled(RT_EVENT_OPEN))
+		return;
+	s = scratch__get();
+	if (!s)
+		return;
+	hdr = (void *)s->buf;
+	body = (void *)(s->buf + HDR_SIZE);
+	path = (void *)(s->buf + HDR_SIZE + sizeof(*body));
+
+	body->ret = ret;
+	if (id == nr_openat || id == nr_openat2) {
+		body->dirfd = (__s32)SYSCALL_ARG1(regs);
+		upath = (const void *)SYSCALL_ARG2(regs);
+		if (id == nr_openat) {
+			body->syscall = RT_OPEN_OPENAT;
+			body->flags = SYSCALL_ARG3(regs);
+			body->mode = SYSCALL_ARG4(regs);
+		} else {
+			struct open_how how = {};
+
+			body->syscall = RT_OPEN_OPENAT2;
+			bpf_probe_read_user(&how, sizeof(how.flags) + sizeof(how.mode),
+					    (void *)SYSCALL_ARG3(regs));
+			body->flags = how.flags;
+			body->mode = how.mode;
+		}
+	} else {
+		body->dirfd = RT_AT_FDCWD;
+		upath = (const void *)SYSCALL_ARG1(regs);
+		if (id == nr_open) {
+			body->syscall = RT_OPEN_OPEN;
+			body->flags = SYSCALL_ARG2(regs);
+			body->mode = SYSCALL_ARG3(regs);
+		} else {
+			body->syscall = RT_OPEN_CREAT;
+			body->flags = RT_O_CREAT | RT_O_WRONLY | RT_O_TRUNC;
+			body->mode = SYSCALL_ARG2(regs);
+		}
+	}
+	len = string__read(path, upath, true, &flags);
+	body->path_len = len;
+
+	size = HDR_SIZE + sizeof(*body) + len;
+	record__fill_header(hdr, RT_EVENT_OPEN, size);
+	hdr->flags = flags;
+	if (!policy__allows_open(hdr, body, path)) {
+		counters__inc(RT_EVENT_OPEN, COUNTER_FILTERED);
+		return;
+	}
+	record__output(s, RT_EVENT_OPEN, size, flags);
+}
+
+#define EXEC_DATA (HDR_SIZE + sizeof(struct rt_exec_body))
+
+/* Finish an exec record whose filename (fname_len bytes) and argv (argv_len)
+ * are already in scratch. */
+static __always_inline void emit__exec(struct rt_scratch *s, long ret, __u32 fname_len,
+				       __u32 argv_len, __u32 argc, __u32 flags)
+{
+	struct rt_header *hdr = (void *)s->buf;
+	struct rt_exec_body *body = (void *)(s->buf + HDR_SIZE);
+	__u32 size = EXEC_DATA + fname_len + argv_len;
+
+	body->ret = ret;
+	body->filename_len = fname_len;
+	body->argv_len = argv_len;
+	body->argc = argc;
+	record__fill_header(hdr, RT_EVENT_EXEC, size);
+	hdr->flags = flags;
+	if (!policy__allows_process(hdr)) {
+		counters__inc(RT_EVENT_EXEC, COUNTER_FILTERED);
+		return;
+	}
+	record__output(s, RT_EVENT_EXEC, size, flags);
+}
+
+/* A failed execve/execveat: filename and argv from the caller's memory. */
+static __always_inline void emit__exec_failed(struct pt_regs *regs, long id, long ret)
+{
+	bool at = id == nr_execveat;
+	const char *const *argv = (const char *const *)(at ? SYSCALL_ARG3(regs) : SYSCALL_ARG2(regs));
+	const char *filename = (const char *)(at ? SYSCALL_ARG2(regs) : SYSCALL_ARG1(regs));
+	struct rt_scratch *s;
+	const char *arg;
+	__u32 flags = 0, fname_len, off = 0, argc = 0;
+	__u8 *args;
+	int i;
+
+	if (!event__enabled(RT_EVENT_EXEC))
+		return;
+	s = scratch__get();
+	if (!s)
+		return;
+	fname_len = string__read(s->buf + EXEC_DATA, filename, true, &flags);
+	if (fname_len > RT_PATH_MAX)
+		return;
+	args = s->buf + EXEC_DATA + fname_len;
+
+	for (i = 0; i < RT_ARGC_MAX; i++) {
+		long n;
+
+		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
+			break;
+		if (off >= RT_ARGV_MAX) {
+			flags |= RT_FLAG_TRUNCATED;
+			break;
+		}
+		/* off < RT_ARGV_MAX and args has 2 * RT_ARGV_MAX of room. */
+		n = bpf_probe_read_user_str(args + off, RT_ARGV_MAX, arg);
+		if (n <= 0)
+			break;
+		off += n;
+		argc++;
+	}
+	if (i == RT_ARGC_MAX && !bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) && arg)
+		flags |= RT_FLAG_TRUNCATED;
+	if (off > RT_ARGV_MAX) {
+		off = RT_ARGV_MAX;
+		flags |= RT_FLAG_TRUNCATED;
+	}
+	emit__exec(s, ret, fname_len, off, argc, flags);
+}
+
+/* ---- fixed-size records (reserve/submit) ------------------------------- */
+
+struct connect_record {
+	struct rt_header hdr;
+	struct rt_connect_body body;
+};
+
+struct accept_record {
+	struct rt_header hdr;
+	struct rt_accept_body body;
+};
+
+/* Records are built on the stack so policy can decide before anything is
+ * reserved; the copy into the ring is a handful of stores. */
+#define RECORD_COMMIT(type, rec)                                               \
+	do {                                                                   \
+		void *__slot = record__reserve(type, sizeof(rec));             \
+		if (__slot) {                                                  \
+			__builtin_memcpy(__slot, &(rec), sizeof(rec));         \
+			record__submit(__slot, type, (rec).hdr.flags);         \
+		}                                                              \
+	} while (0)
+
+static __always_inline void emit__connect(struct pt_regs *regs, long ret)
+{
+	struct connect_record rec = {};
+	struct rt_stash *st;
+	struct sock *sk;
+
+	if (!event__enabled(RT_EVENT_CONNECT))
+		return;
+	st = bpf_task_storage_get(&stash, bpf_get_current_task_btf(), 0, 0);
+	if (!st || st->nr != nr_connect)
+		return;
+	st->nr = -1;
+	if (st->sa_len == 0) /* not readable at enter: the kernel has it paged in now */
+		stash__sockaddr(st, SYSCALL_ARG2(regs), SYSCALL_ARG3(regs));
+	/* Only IPv4/IPv6 destinations are network connects worth a record. */
+	if (!sockaddr__from_user_bytes(st->sa, st->sa_len, &rec.body.dst))
+		return;
+	rec.body.ret = ret;
+	rec.body.fd = (__s32)SYSCALL_ARG1(regs);
+	sk = sock__from_fd(rec.body.fd);
+	if (sk) {
+		sock__local(sk, &rec.body.src);
+		rec.body.protocol = sock__protocol(sk);
+	}
+	record__fill_header(&rec.hdr, RT_EVENT_CONNECT, sizeof(rec));
+	if (!policy__allows_net(&rec.hdr, &rec.body.dst)) {
+		counters__inc(RT_EVENT_CONNECT, COUNTER_FILTERED);
+		return;
+	}
+	RECORD_COMMIT(RT_EVENT_CONNECT, rec);
+}
+
+static __always_inline void emit__accept(struct pt_regs *regs, long ret)
+{
+	struct accept_record rec = {};
+	struct sock *sk;
+	__u16 family;
+
+	if (!event__enabled(RT_EVENT_ACCEPT))
+		return;
+	if (ret == -RT_EAGAIN) /* a non-blocking poll that found nothing */
+		return;
+	rec.body.ret = ret;
+	rec.body.listen_fd = (__s32)SYSCALL_ARG1(regs);
+	sk = sock__from_fd(ret >= 0 ? (int)ret : rec.body.listen_fd);
+	if (!sk)
+		return;
+	family = sock__family(sk);
+	if (family != RT_AF_INET && family != RT_AF_INET6)
+		return;
+	sock__local(sk, &rec.body.local);
+	if (ret >= 0)
+		sock__peer(sk, &rec.body.peer);
+	record__fill_header(&rec.hdr, RT_EVENT_ACCEPT, sizeof(rec));
+	if (!policy__allows_net(&rec.hdr, &rec.body.peer)) {
+		counters__inc(RT_EVENT_ACCEPT, COUNTER_FILTERED);
+		return;
+	}
+	RECORD_COMMIT(RT_EVENT_ACCEPT, rec);
+}
+
+/* ---- sys_exit: one record per interesting syscall ----------------------- */
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(rt_sys_exit, struct pt_regs *regs, long ret)
+{
+	long id = SYSCALL_NR(regs);
+
+	if (!syscall__interesting(id))
+		return 0;
+	if (!task__traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	if (SYSCALL_IS_COMPAT(bpf_get_current_task_btf()))
+		return 0; /* 32-bit syscall table: not decoded (yet) */
+
+	if (id == nr_execve || id == nr_execveat) {
+		/* Successful execs are reported by sched_process_exec (and
+		 * their registers no longer hold the caller's arguments). */
+		if (ret < 0)
+			emit__exec_failed(regs, id, ret);
+	} else if (id == nr_connect) {
+		emit__connect(regs, ret);
+	} else if (id == nr_accept || id == nr_accept4) {
+		emit__accept(regs, ret);
+	} else {
+		emit__open(regs, id, ret);
+	}
+	return 0;
+}
+
+/* ---- process lifecycle -------------------------------------------------- */
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(rt_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct rt_scratch *s;
+	struct mm_struct *mm;
+	__u32 flags = 0, fname_len;
+	__u64 start, end, len;
+
+	if (!event__enabled(RT_EVENT_EXEC) || !task__traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	s = scratch__get();
+	if (!s)
+		return 0;
+	fname_len = string__read(s->buf + EXEC_DATA, bprm->filename, false, &flags);
+	if (fname_len > RT_PATH_MAX)
+		return 0;
+
+	/* The new image's arguments, NUL-separated, as the kernel laid them out. */
+	mm = p->mm;
+	start = mm->arg_start;
+	end = mm->arg_end;
+	len = end > start ? end - start : 0;
+	if (len > RT_ARGV_MAX) {
+		len = RT_ARGV_MAX;
+		flags |= RT_FLAG_TRUNCATED;
+	}
+	barrier_var(len);
+	if (len > RT_ARGV_MAX)
+		return 0;
+	if (bpf_probe_read_user(s->buf + EXEC_DATA + fname_len, len, (void *)start))
+		len = 0;
+	emit__exec(s, 0, fname_len, len, bprm->argc, flags);
+	return 0;
+}
+
+struct exit_record {
+	struct rt_header hdr;
+	struct rt_exit_body body;
+};
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(rt_process_exit, struct task_struct *p)
+{
+	struct exit_record rec = {};
+	int code;
+
+	/* Every thread passes here; the process ends with its last one. */
+	if (p->signal->live.counter != 0)
+		return 0;
+	if (!event__enabled(RT_EVENT_EXIT) || !task__traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	code = p->exit_code;
+	rec.body.code = (code >> 8) & 0xff;
+	rec.body.signal = code & 0x7f;
+	record__fill_header(&rec.hdr, RT_EVENT_EXIT, sizeof(rec));
+	if (!policy__allows_process(&rec.hdr)) {
+		counters__inc(RT_EVENT_EXIT, COUNTER_FILTERED);
+		return 0;
+	}
+	RECORD_COMMIT(RT_EVENT_EXIT, rec);
+	return 0;
+}
+
+struct fork_record {
+	struct rt_header hdr;
+	struct rt_fork_body body;
+};
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(rt_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct fork_record rec = {};
+
+	if (child->pid != child->tgid) /* a new thread, not a new process */
+		return 0;
+	if (!event__enabled(RT_EVENT_FORK) || !task__traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	rec.body.child_pid = child->tgid;
+	record__fill_header(&rec.hdr, RT_EVENT_FORK, sizeof(rec));
+	if (!policy__allows_process(&rec.hdr)) {
+		counters__inc(RT_EVENT_FORK, COUNTER_FILTERED);
+		return 0;
+	}
+	RECORD_COMMIT(RT_EVENT_FORK, rec);
+	return 0;
+}

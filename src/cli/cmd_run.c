@@ -1,0 +1,243 @@
+/* `ringtap run` and `ringtap record`: live probes through the pipeline. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "pipeline/runner.h"
+
+struct live_args {
+	const char *cmd;
+	const char *config_path;
+	char *specs[PIPELINE_MAX_SINKS];
+	size_t n_specs;
+	int duration_ms;
+	uint64_t ring_bytes; /* 0 = from config */
+	uint32_t target_tgid;
+};
+
+static void usage(FILE *out, const char *cmd)
+{
+	if (!strcmp(cmd, "record"))
+		fprintf(out,
+			"usage: ringtap record --out FILE [--duration SECONDS] [--config FILE]\n"
+			"                      [--ring-size BYTES] [--pid PID]\n\n"
+			"Records live kernel events to FILE as NDJSON, which `ringtap replay` reads.\n\n");
+	else
+		fprintf(out,
+			"usage: ringtap run [--config FILE] [--sink SPEC]... [--duration SECONDS]\n"
+			"                   [--ring-size BYTES] [--pid PID]\n\n"
+			"Loads the probes and sends every event to the sinks until SIGINT/SIGTERM\n"
+			"(or the duration), then drains the ring, flushes the sinks and prints a\n"
+			"one-line summary on stderr.\n\n");
+	fprintf(out,
+		"options:\n"
+		"  -c, --config FILE     daemon config (YAML; default: built-in defaults)\n");
+	if (!strcmp(cmd, "record"))
+		fprintf(out, "  -o, --out FILE        NDJSON output file\n");
+	else
+		fprintf(out, "  -s, --sink SPEC       send events here (repeatable; replaces the config's sinks)\n");
+	fprintf(out,
+		"  -d, --duration SEC    stop after SEC seconds\n"
+		"  -r, --ring-size BYTES ring buffer size (power of two; K/M suffixes)\n"
+		"  -p, --pid PID         capture only this process\n"
+		"  -h, --help            this help\n\n");
+	if (strcmp(cmd, "record"))
+		cli_print_sink_help(out);
+	fprintf(out, "\nconfig file keys:\n");
+	options_print_help(daemon_config_options, out, "  ");
+	fprintf(out, "  %-22s %-8s %s\n", "sinks", "list", "sink SPECs or {type: NAME, OPTION: VALUE...}");
+}
+
+static int parse_args(int argc, char **argv, struct live_args *a)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "sink", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "ring-size", required_argument, NULL, 'r' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int is_record = !strcmp(a->cmd, "record");
+	const char *out_path = NULL;
+	static char record_spec[4200];
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":c:s:o:d:r:p:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			a->config_path = optarg;
+			break;
+		case 's':
+			if (is_record)
+				goto bad;
+			if (a->n_specs == PIPELINE_MAX_SINKS) {
+				fprintf(stderr, "ringtap %s: at most %d --sink options\n", a->cmd, PIPELINE_MAX_SINKS);
+				return EXIT_USAGE;
+			}
+			a->specs[a->n_specs++] = optarg;
+			break;
+		case 'o':
+			if (!is_record)
+				goto bad;
+			out_path = optarg;
+			break;
+		case 'd':
+			if (cli_parse_seconds(optarg, &a->duration_ms)) {
+				fprintf(stderr, "ringtap %s: --duration wants a positive number of seconds, got '%s'\n",
+					a->cmd, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'r': {
+			struct option_def d = { "ring-size", OPT_SIZE, NULL, 0, "" };
+			if (options_set(&d, &a->ring_bytes, optarg) || !a->ring_bytes) {
+				fprintf(stderr, "ringtap %s: --ring-size wants a size such as 256K or 8M, got '%s'\n",
+					a->cmd, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case 'p': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (*end || !v || v > UINT32_MAX) {
+				fprintf(stderr, "ringtap %s: --pid wants a process id, got '%s'\n", a->cmd, optarg);
+				return EXIT_USAGE;
+			}
+			a->target_tgid = (uint32_t)v;
+			break;
+		}
+		case 'h':
+			usage(stdout, a->cmd);
+			return 0;
+		case ':':
+			fprintf(stderr, "ringtap %s: option '%s' needs a value\n\n", a->cmd, argv[optind - 1]);
+			usage(stderr, a->cmd);
+			return EXIT_USAGE;
+		default:
+			goto bad;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "ringtap %s: unexpected argument '%s'\n\n", a->cmd, argv[optind]);
+		usage(stderr, a->cmd);
+		return EXIT_USAGE;
+	}
+	if (is_record) {
+		if (!out_path) {
+			fprintf(stderr, "ringtap record: --out FILE is required\n\n");
+			usage(stderr, a->cmd);
+			return EXIT_USAGE;
+		}
+		snprintf(record_spec, sizeof(record_spec), "ndjson:%s", out_path);
+		a->specs[a->n_specs++] = record_spec;
+	}
+	return -1; /* go on */
+bad:
+	fprintf(stderr, "ringtap %s: unknown option '%s'\n\n", a->cmd, argv[optind - 1]);
+	usage(stderr, a->cmd);
+	return EXIT_USAGE;
+}
+
+static int live_main(int argc, char **argv)
+{
+	struct live_args a = { .cmd = argv[0] };
+	struct daemon_config cfg;
+	struct event_sink *sinks[PIPELINE_MAX_SINKS];
+	size_t n_sinks = 0;
+	struct event_source *src = NULL;
+	struct pipeline *pipe = NULL;
+	struct source_type_stats kstats[RT_EVENT_MAX];
+	char err[1024];
+	int sigfd = -1, exit_code = 1, rc, flush_rc = 0;
+
+	rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	if (daemon_config_defaults(&cfg)) {
+		fprintf(stderr, "ringtap %s: out of memory\n", a.cmd);
+		return 1;
+	}
+	if (a.config_path && daemon_config_load(a.config_path, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "ringtap %s: %s\n", a.cmd, err);
+		goto cleanup;
+	}
+	if (a.ring_bytes)
+		cfg.ring_buffer_size = a.ring_bytes;
+
+	sigfd = runner_signals_block();
+	if (sigfd < 0) {
+		fprintf(stderr, "ringtap %s: cannot set up signal handling: %s\n", a.cmd, strerror(-sigfd));
+		goto cleanup;
+	}
+	if (cli_sinks_create(a.cmd, a.specs, a.n_specs, &cfg, sinks, &n_sinks))
+		goto cleanup;
+
+	struct source_config scfg = {
+		.ring_bytes = cfg.ring_buffer_size,
+		.poll_interval_ms = (int)cfg.poll_interval_ms,
+		.target_tgid = a.target_tgid,
+	};
+	rc = source_bpf_ops.create(&scfg, &src);
+	if (rc) {
+		const char *why = src && src->ops->last_error ? src->ops->last_error(src) : NULL;
+		fprintf(stderr, "ringtap %s: %s\n", a.cmd, why ? why : strerror(-rc));
+		goto cleanup;
+	}
+	pipe = malloc(sizeof(*pipe));
+	if (!pipe || pipeline_init(pipe, sinks, n_sinks, cfg.node_name)) {
+		fprintf(stderr, "ringtap %s: cannot start the pipeline\n", a.cmd);
+		goto cleanup;
+	}
+	/* Scripts wait for this line: from here on events are captured. */
+	fprintf(stderr, "ringtap %s: probes attached (ring %" PRIu64 " KiB, node %s); capturing\n",
+		a.cmd, cfg.ring_buffer_size >> 10, pipe->host.node);
+	struct runner_opts ro = {
+		.src = src,
+		.pipe = pipe,
+		.signal_fd = sigfd,
+		.duration_ms = a.duration_ms,
+		.poll_interval_ms = (int)cfg.poll_interval_ms,
+		.stats_interval_ms = (int)cfg.stats_interval_ms,
+		.flush_timeout_ms = (int)cfg.flush_timeout_ms,
+	};
+	rc = runner_run(&ro, &flush_rc);
+	if (rc) {
+		const char *why = src->ops->last_error ? src->ops->last_error(src) : NULL;
+		fprintf(stderr, "ringtap %s: %s\n", a.cmd, why ? why : strerror(-rc));
+	}
+	if (flush_rc)
+		fprintf(stderr, "ringtap %s: sinks did not deliver everything: %s\n", a.cmd, strerror(-flush_rc));
+	int have_k = src->ops->stats && !src->ops->stats(src, kstats, RT_EVENT_MAX);
+	pipeline_summary(pipe, have_k ? kstats : NULL, stderr);
+	exit_code = rc || flush_rc ? 1 : 0;
+cleanup:
+	if (pipe)
+		pipeline_fini(pipe);
+	free(pipe);
+	source_destroy(src);
+	cli_sinks_destroy(sinks, n_sinks);
+	daemon_config_free(&cfg);
+	if (sigfd >= 0)
+		close(sigfd);
+	return exit_code;
+}
+
+int cmd_run_main(int argc, char **argv)
+{
+	return live_main(argc, argv);
+}
+
+int cmd_record_main(int argc, char **argv)
+{
+	return live_main(argc, argv);
+}

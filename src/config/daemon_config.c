@@ -1,0 +1,274 @@
+/* Daemon config loader on libyaml's document API (node marks give the
+ * FILE:LINE:COL of every problem). */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+#include "config/daemon_config.h"
+
+#define CFG(f) offsetof(struct daemon_config, f)
+
+const struct option_def daemon_config_options[] = {
+	{ "node_name", OPT_STRING, NULL, CFG(node_name),
+	  "node name on events and Kafka keys; empty = $NODE_NAME, else the hostname" },
+	{ "policy", OPT_STRING, NULL, CFG(policy),
+	  "path of the policy file (what the kernel filters)" },
+	{ "ring_buffer_size", OPT_SIZE, "8M", CFG(ring_buffer_size),
+	  "BPF ring buffer size: a power of two, at least the page size (K/M/G suffixes)" },
+	{ "poll_interval_ms", OPT_INT, "100", CFG(poll_interval_ms),
+	  "longest time an event waits in the ring before userspace reads it" },
+	{ "stats_interval_ms", OPT_INT, "1000", CFG(stats_interval_ms),
+	  "how often kernel drop counters are read and reported as Drop events" },
+	{ "flush_timeout_ms", OPT_INT, "5000", CFG(flush_timeout_ms),
+	  "how long shutdown waits for sinks to deliver what they hold" },
+	OPT_END,
+};
+
+struct loader {
+	const char *path;
+	yaml_document_t *doc;
+	char *err;
+	size_t errlen;
+};
+
+static int fail_at(struct loader *l, const yaml_node_t *n, const char *msg, const char *arg)
+{
+	snprintf(l->err, l->errlen, "%s:%zu:%zu: %s%s%s%s", l->path, n->start_mark.line + 1,
+		 n->start_mark.column + 1, msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+	return -EINVAL;
+}
+
+static void where_of(struct loader *l, const yaml_node_t *n, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%zu:%zu", l->path, n->start_mark.line + 1, n->start_mark.column + 1);
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+/* Reject a mapping that names the same key twice. */
+static int check_duplicates(struct loader *l, const yaml_node_t *map)
+{
+	for (yaml_node_pair_t *a = map->data.mapping.pairs.start; a < map->data.mapping.pairs.top; a++) {
+		const yaml_node_t *ka = yaml_document_get_node(l->doc, a->key);
+		for (yaml_node_pair_t *b = map->data.mapping.pairs.start; b < a; b++) {
+			const yaml_node_t *kb = yaml_document_get_node(l->doc, b->key);
+			if (scalar(ka) && scalar(kb) && !strcmp(scalar(ka), scalar(kb)))
+				return fail_at(l, ka, "duplicate key", scalar(ka));
+		}
+	}
+	return 0;
+}
+
+static int load_sink(struct loader *l, const yaml_node_t *n, struct daemon_sink_conf *sc)
+{
+	char where[512];
+	int rc;
+
+	if (scalar(n)) {
+		sc->spec = strdup(scalar(n));
+		return sc->spec ? 0 : -ENOMEM;
+	}
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_at(l, n, "a sink is a spec string or a mapping with 'type'", NULL);
+	if ((rc = check_duplicates(l, n)))
+		return rc;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
+		const yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
+		const char *key = scalar(k);
+
+		if (!key)
+			return fail_at(l, k, "sink option names must be plain strings", NULL);
+		if (!strcmp(key, "type")) {
+			if (!scalar(v))
+				return fail_at(l, v, "'type' wants a string", NULL);
+			sc->spec = strdup(scalar(v));
+			if (!sc->spec)
+				return -ENOMEM;
+			continue;
+		}
+		if (v->type == YAML_MAPPING_NODE) {
+			/* A nested map (e.g. rdkafka:) becomes prefixed keys. */
+			for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+				const yaml_node_t *k2 = yaml_document_get_node(l->doc, q->key);
+				const yaml_node_t *v2 = yaml_document_get_node(l->doc, q->value);
+				char full[512];
+				if (!scalar(k2) || !scalar(v2))
+					return fail_at(l, v2, "nested sink options must be string: value pairs", NULL);
+				snprintf(full, sizeof(full), "%s.%s", key, scalar(k2));
+				where_of(l, v2, where, sizeof(where));
+				if ((rc = sink_options_add(&sc->opts, full, scalar(v2), where)))
+					return rc;
+			}
+			continue;
+		}
+		if (!scalar(v))
+			return fail_at(l, v, "sink option wants a scalar value:", key);
+		where_of(l, v, where, sizeof(where));
+		if ((rc = sink_options_add(&sc->opts, key, scalar(v), where)))
+			return rc;
+	}
+	if (!sc->spec)
+		return fail_at(l, n, "sink entry has no 'type'", NULL);
+	return 0;
+}
+
+/* A mapping of scalars whose keys a module's option table checks later. */
+static int load_section(struct loader *l, const yaml_node_t *map, const char *name,
+			struct sink_options *out)
+{
+	char where[512];
+	int rc;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return fail_at(l, map, "wants a mapping:", name);
+	if ((rc = check_duplicates(l, map)))
+		return rc;
+	sink_options_clear(out);
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
+		const yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
+		if (!scalar(k) || !scalar(v))
+			return fail_at(l, v, "wants key: value pairs:", name);
+		where_of(l, k, where, sizeof(where));
+		if ((rc = sink_options_add(out, scalar(k), scalar(v), where)))
+			return rc;
+	}
+	return 0;
+}
+
+static void free_sinks(struct daemon_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_sinks; i++) {
+		free(cfg->sinks[i].spec);
+		sink_options_clear(&cfg->sinks[i].opts);
+	}
+	cfg->n_sinks = 0;
+}
+
+static int load_sinks(struct loader *l, const yaml_node_t *seq, struct daemon_config *cfg)
+{
+	int rc;
+
+	if (seq->type != YAML_SEQUENCE_NODE)
+		return fail_at(l, seq, "'sinks' wants a list", NULL);
+	free_sinks(cfg);
+	for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+		const yaml_node_t *n = yaml_document_get_node(l->doc, *it);
+		if (cfg->n_sinks == DAEMON_MAX_SINKS)
+			return fail_at(l, n, "too many sinks (at most 8)", NULL);
+		struct daemon_sink_conf *sc = &cfg->sinks[cfg->n_sinks++];
+		memset(sc, 0, sizeof(*sc));
+		if ((rc = load_sink(l, n, sc)))
+			return rc;
+	}
+	return 0;
+}
+
+static int load_root(struct loader *l, const yaml_node_t *root, struct daemon_config *cfg)
+{
+	int rc;
+
+	if (!root)
+		return 0; /* an empty file keeps the defaults */
+	if (root->type != YAML_MAPPING_NODE)
+		return fail_at(l, root, "the config file must be a mapping of keys", NULL);
+	if ((rc = check_duplicates(l, root)))
+		return rc;
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
+		const yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
+		const char *key = scalar(k);
+		const struct option_def *d;
+
+		if (!key)
+			return fail_at(l, k, "keys must be plain strings", NULL);
+		if (!strcmp(key, "sinks")) {
+			if ((rc = load_sinks(l, v, cfg)))
+				return rc;
+			continue;
+		}
+		if (!strcmp(key, "kubernetes")) {
+			if ((rc = load_section(l, v, key, &cfg->kubernetes)))
+				return rc;
+			continue;
+		}
+		for (d = daemon_config_options; d->name; d++)
+			if (!strcmp(d->name, key))
+				break;
+		if (!d->name)
+			return fail_at(l, k, "unknown key", key);
+		if (!scalar(v))
+			return fail_at(l, v, "wants a single value:", key);
+		if ((rc = options_set(d, cfg, scalar(v))))
+			return rc == -ENOMEM ? rc : fail_at(l, v, "bad value for", key);
+	}
+	return 0;
+}
+
+int daemon_config_defaults(struct daemon_config *cfg)
+{
+	char err[128];
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	rc = options_apply(daemon_config_options, cfg, NULL, NULL, err, sizeof(err));
+	if (rc)
+		return rc;
+	cfg->sinks[0].spec = strdup("stdout");
+	if (!cfg->sinks[0].spec)
+		return -ENOMEM;
+	cfg->n_sinks = 1;
+	return 0;
+}
+
+int daemon_config_load(const char *path, struct daemon_config *cfg, char *err, size_t errlen)
+{
+	struct loader l = { .path = path, .err = err, .errlen = errlen };
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "re");
+	if (!f) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(-rc));
+		return rc;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		snprintf(err, errlen, "%s:%zu:%zu: %s", path, parser.problem_mark.line + 1,
+			 parser.problem_mark.column + 1, parser.problem ? parser.problem : "invalid YAML");
+		yaml_parser_delete(&parser);
+		fclose(f);
+		return -EINVAL;
+	}
+	l.doc = &doc;
+	rc = load_root(&l, yaml_document_get_root_node(&doc), cfg);
+	if (!rc) {
+		if (cfg->poll_interval_ms < 1 || cfg->poll_interval_ms > 10000)
+			rc = -EINVAL, snprintf(err, errlen, "%s: poll_interval_ms must be 1..10000", path);
+		else if (cfg->flush_timeout_ms < 0 || cfg->stats_interval_ms < 0)
+			rc = -EINVAL, snprintf(err, errlen, "%s: timeouts and intervals must not be negative", path);
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return rc;
+}
+
+void daemon_config_free(struct daemon_config *cfg)
+{
+	options_free_strings(daemon_config_options, cfg);
+	free_sinks(cfg);
+	sink_options_clear(&cfg->kubernetes);
+}

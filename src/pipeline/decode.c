@@ -1,0 +1,218 @@
+/* Kernel record -> ringtap.v1.Event. Every length read from the record is
+ * checked against the record's size before use: the kernel side is trusted
+ * to be correct, but a replayed or corrupted buffer must never be trusted. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "pipeline/decode.h"
+
+static const char *const type_names[RT_EVENT_MAX] = {
+	[RT_EVENT_EXEC] = "exec",       [RT_EVENT_EXIT] = "exit",
+	[RT_EVENT_FORK] = "fork",       [RT_EVENT_OPEN] = "open",
+	[RT_EVENT_CONNECT] = "connect", [RT_EVENT_ACCEPT] = "accept",
+};
+
+static const size_t body_sizes[RT_EVENT_MAX] = {
+	[RT_EVENT_EXEC] = sizeof(struct rt_exec_body),
+	[RT_EVENT_EXIT] = sizeof(struct rt_exit_body),
+	[RT_EVENT_FORK] = sizeof(struct rt_fork_body),
+	[RT_EVENT_OPEN] = sizeof(struct rt_open_body),
+	[RT_EVENT_CONNECT] = sizeof(struct rt_connect_body),
+	[RT_EVENT_ACCEPT] = sizeof(struct rt_accept_body),
+};
+
+const char *event_type_name(unsigned type)
+{
+	return type < RT_EVENT_MAX && type_names[type] ? type_names[type] : "unknown";
+}
+
+/* Copy n bytes to dst (capacity n + 1) as a C string. */
+static void copy_text(char *dst, const char *src, size_t n)
+{
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static const char *family_name(unsigned family)
+{
+	return family == AF_INET ? "inet" : family == AF_INET6 ? "inet6" : "";
+}
+
+static const char *proto_name(unsigned protocol)
+{
+	switch (protocol) {
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_ICMPV6: return "icmpv6";
+	default: return "";
+	}
+}
+
+static void decode_endpoint(const struct rt_sockaddr *sa, Ringtap__V1__Endpoint *ep, char *text)
+{
+	ringtap__v1__endpoint__init(ep);
+	text[0] = '\0';
+	if (sa->family == AF_INET || sa->family == AF_INET6)
+		inet_ntop(sa->family, sa->addr, text, INET6_ADDRSTRLEN);
+	ep->addr = text;
+	ep->port = sa->port;
+}
+
+static int decode_exec(const struct rt_exec_body *b, const char *data, size_t avail,
+		       struct decoded_event *d)
+{
+	Ringtap__V1__Exec *x = &d->body.exec;
+
+	if (b->filename_len > RT_PATH_MAX || b->argv_len > RT_ARGV_MAX ||
+	    (size_t)b->filename_len + b->argv_len > avail)
+		return -EBADMSG;
+	ringtap__v1__exec__init(x);
+	x->ret = b->ret;
+	copy_text(d->path, data, b->filename_len);
+	x->filename = d->path;
+	/* argv: NUL-separated; the last argument may lack its NUL if cut. */
+	memcpy(d->argv_buf, data + b->filename_len, b->argv_len);
+	d->argv_buf[b->argv_len] = '\0';
+	size_t n = 0;
+	for (size_t off = 0; off < b->argv_len;) {
+		d->argv[n++] = d->argv_buf + off;
+		off += strlen(d->argv_buf + off) + 1;
+	}
+	x->argv = d->argv;
+	x->n_argv = n;
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_EXEC;
+	d->ev.exec = x;
+	return 0;
+}
+
+static const char *open_syscall_name(unsigned sc)
+{
+	switch (sc) {
+	case RT_OPEN_OPENAT: return "openat";
+	case RT_OPEN_OPENAT2: return "openat2";
+	case RT_OPEN_OPEN: return "open";
+	case RT_OPEN_CREAT: return "creat";
+	default: return "";
+	}
+}
+
+static int decode_open(const struct rt_open_body *b, const char *data, size_t avail,
+		       struct decoded_event *d)
+{
+	Ringtap__V1__Open *o = &d->body.open;
+
+	if (b->path_len > RT_PATH_MAX || b->path_len > avail)
+		return -EBADMSG;
+	ringtap__v1__open__init(o);
+	copy_text(d->path, data, b->path_len);
+	o->path = d->path;
+	o->flags = b->flags;
+	o->mode = b->mode;
+	o->ret = b->ret;
+	o->dirfd = b->dirfd;
+	o->syscall = (char *)open_syscall_name(b->syscall);
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_OPEN;
+	d->ev.open = o;
+	return 0;
+}
+
+static void decode_header(const struct rt_header *h, struct decoded_event *d)
+{
+	Ringtap__V1__Header *hdr = &d->hdr;
+
+	ringtap__v1__header__init(hdr);
+	hdr->ts_ns = h->ts_ns;
+	hdr->pid = h->tgid;
+	hdr->tid = h->tid;
+	hdr->ppid = h->ppid;
+	hdr->uid = h->uid;
+	hdr->gid = h->gid;
+	hdr->cgroup_id = h->cgroup_id;
+	memcpy(d->comm, h->comm, RT_COMM_LEN);
+	d->comm[RT_COMM_LEN] = '\0';
+	hdr->comm = d->comm;
+	hdr->start_time_ns = h->start_ns;
+	hdr->policy_generation = h->policy_gen;
+	hdr->truncated = !!(h->flags & RT_FLAG_TRUNCATED);
+	hdr->abi_version = h->abi_version;
+}
+
+int decode_record(const void *raw, size_t len, struct decoded_event *d)
+{
+	const struct rt_header *h = raw;
+	const char *body;
+	size_t avail;
+
+	if (len < sizeof(*h))
+		return -EBADMSG;
+	if (h->abi_version != RT_ABI_VERSION)
+		return -EPROTO;
+	if (h->size > len || h->size < sizeof(*h) || h->type == 0 || h->type >= RT_EVENT_MAX)
+		return -EBADMSG;
+	if (h->size - sizeof(*h) < body_sizes[h->type])
+		return -EBADMSG;
+	body = (const char *)raw + sizeof(*h);
+	avail = h->size - sizeof(*h) - body_sizes[h->type];
+
+	ringtap__v1__event__init(&d->ev);
+	decode_header(h, d);
+	d->ev.header = &d->hdr;
+
+	switch (h->type) {
+	case RT_EVENT_EXEC:
+		return decode_exec((const void *)body, body + sizeof(struct rt_exec_body), avail, d);
+	case RT_EVENT_OPEN:
+		return decode_open((const void *)body, body + sizeof(struct rt_open_body), avail, d);
+	case RT_EVENT_EXIT: {
+		const struct rt_exit_body *b = (const void *)body;
+		ringtap__v1__exit__init(&d->body.exit);
+		d->body.exit.code = b->code;
+		d->body.exit.signal = b->signal;
+		d->ev.body_case = RINGTAP__V1__EVENT__BODY_EXIT;
+		d->ev.exit = &d->body.exit;
+		return 0;
+	}
+	case RT_EVENT_FORK: {
+		const struct rt_fork_body *b = (const void *)body;
+		ringtap__v1__fork__init(&d->body.fork);
+		d->body.fork.child_pid = b->child_pid;
+		d->ev.body_case = RINGTAP__V1__EVENT__BODY_FORK;
+		d->ev.fork = &d->body.fork;
+		return 0;
+	}
+	case RT_EVENT_CONNECT: {
+		const struct rt_connect_body *b = (const void *)body;
+		Ringtap__V1__Connect *c = &d->body.connect;
+		ringtap__v1__connect__init(c);
+		c->family = (char *)family_name(b->dst.family ? b->dst.family : b->src.family);
+		decode_endpoint(&b->src, &d->ep[0], d->addr[0]);
+		decode_endpoint(&b->dst, &d->ep[1], d->addr[1]);
+		c->src = &d->ep[0];
+		c->dst = &d->ep[1];
+		c->ret = b->ret;
+		c->fd = b->fd;
+		c->protocol = (char *)proto_name(b->protocol);
+		d->ev.body_case = RINGTAP__V1__EVENT__BODY_CONNECT;
+		d->ev.connect = c;
+		return 0;
+	}
+	case RT_EVENT_ACCEPT: {
+		const struct rt_accept_body *b = (const void *)body;
+		Ringtap__V1__Accept *a = &d->body.accept;
+		ringtap__v1__accept__init(a);
+		a->family = (char *)family_name(b->local.family ? b->local.family : b->peer.family);
+		decode_endpoint(&b->local, &d->ep[0], d->addr[0]);
+		decode_endpoint(&b->peer, &d->ep[1], d->addr[1]);
+		a->local = &d->ep[0];
+		a->peer = &d->ep[1];
+		a->ret = b->ret;
+		a->listen_fd = b->listen_fd;
+		d->ev.body_case = RINGTAP__V1__EVENT__BODY_ACCEPT;
+		d->ev.accept = a;
+		return 0;
+	}
+	}
+	return -EBADMSG;
+}

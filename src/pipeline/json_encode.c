@@ -1,0 +1,211 @@
+/* protobuf-c message -> canonical JSON, walking the message descriptor.
+ * Hot path for the ndjson sink: appends into a reused strbuf, no other
+ * allocation. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "pipeline/json_codec.h"
+#include "pipeline/json_util.h"
+
+#define MEMBER(msg, off, type) (*(type *)((const char *)(msg) + (off)))
+
+static int put(struct strbuf *sb, const char *s)
+{
+	return strbuf_append(sb, s, strlen(s));
+}
+
+/* Length of a valid UTF-8 sequence starting at s (max n bytes), or 0. */
+static size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned min;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) { len = 2; cp = s[0] & 0x1f; min = 0x80; }
+	else if ((s[0] & 0xf0) == 0xe0) { len = 3; cp = s[0] & 0x0f; min = 0x800; }
+	else if ((s[0] & 0xf8) == 0xf0) { len = 4; cp = s[0] & 0x07; min = 0x10000; }
+	else return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* JSON string escaping. Kernel paths are bytes, not always UTF-8: a byte
+ * that does not start a valid UTF-8 sequence is written as \u00XX (its
+ * Latin-1 reading), so every line stays valid JSON. */
+int json_put_string(struct strbuf *sb, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	size_t n = strlen((const char *)s);
+	int rc = strbuf_reserve(sb, n + 2);
+
+	if (rc)
+		return rc;
+	sb->buf[sb->len++] = '"';
+	for (size_t i = 0; i < n;) {
+		unsigned char c = s[i];
+		char esc[8];
+		const char *e = NULL;
+
+		if (c == '"') e = "\\\"";
+		else if (c == '\\') e = "\\\\";
+		else if (c == '\n') e = "\\n";
+		else if (c == '\t') e = "\\t";
+		else if (c == '\r') e = "\\r";
+		else if (c < 0x20 || c == 0x7f) {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			e = esc;
+		}
+		if (e) {
+			if ((rc = put(sb, e)))
+				return rc;
+			i++;
+			continue;
+		}
+		size_t len = utf8_seq_len(s + i, n - i);
+		if (len == 0) {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			if ((rc = put(sb, esc)))
+				return rc;
+			i++;
+			continue;
+		}
+		if ((rc = strbuf_append(sb, (const char *)s + i, len)))
+			return rc;
+		i += len;
+	}
+	return strbuf_append(sb, "\"", 1);
+}
+
+static int put_scalar(struct strbuf *sb, const ProtobufCFieldDescriptor *f, const void *p)
+{
+	char num[32];
+
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_ENUM:
+		snprintf(num, sizeof(num), "%" PRId32, *(const int32_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		snprintf(num, sizeof(num), "%" PRIu32, *(const uint32_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		snprintf(num, sizeof(num), "%" PRId64, *(const int64_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		snprintf(num, sizeof(num), "%" PRIu64, *(const uint64_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_BOOL:
+		snprintf(num, sizeof(num), "%s", *(const protobuf_c_boolean *)p ? "true" : "false");
+		break;
+	case PROTOBUF_C_TYPE_FLOAT:
+		snprintf(num, sizeof(num), "%.9g", *(const float *)p);
+		break;
+	case PROTOBUF_C_TYPE_DOUBLE:
+		snprintf(num, sizeof(num), "%.17g", *(const double *)p);
+		break;
+	case PROTOBUF_C_TYPE_STRING:
+		return json_put_string(sb, *(char *const *)p);
+	default:
+		return -ENOTSUP; /* bytes: not used by the schema */
+	}
+	return put(sb, num);
+}
+
+static size_t scalar_size(ProtobufCType t)
+{
+	switch (t) {
+	case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_DOUBLE:
+		return 8;
+	case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_MESSAGE:
+		return sizeof(void *);
+	case PROTOBUF_C_TYPE_BOOL:
+		return sizeof(protobuf_c_boolean);
+	case PROTOBUF_C_TYPE_BYTES:
+		return sizeof(ProtobufCBinaryData);
+	default:
+		return 4;
+	}
+}
+
+int json_encode_message(const ProtobufCMessage *msg, struct strbuf *sb)
+{
+	const ProtobufCMessageDescriptor *d = msg->descriptor;
+	int first = 1;
+	int rc;
+
+	if ((rc = strbuf_append(sb, "{", 1)))
+		return rc;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const void *p = (const char *)msg + f->offset;
+
+		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+			if (MEMBER(msg, f->quantifier_offset, uint32_t) != f->id)
+				continue;
+		}
+		if (f->label != PROTOBUF_C_LABEL_REPEATED && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+		    !*(ProtobufCMessage *const *)p)
+			continue; /* absent sub-message */
+
+		if (!first && (rc = strbuf_append(sb, ",", 1)))
+			return rc;
+		first = 0;
+		if ((rc = json_put_string(sb, f->name)) || (rc = strbuf_append(sb, ":", 1)))
+			return rc;
+
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = MEMBER(msg, f->quantifier_offset, size_t);
+			const char *arr = *(const char *const *)p;
+			int is_map = f->type == PROTOBUF_C_TYPE_MESSAGE &&
+				     json_is_map_entry(f->descriptor);
+
+			if ((rc = strbuf_append(sb, is_map ? "{" : "[", 1)))
+				return rc;
+			for (size_t k = 0; k < n; k++) {
+				const void *elem = arr + k * scalar_size(f->type);
+				if (k && (rc = strbuf_append(sb, ",", 1)))
+					return rc;
+				if (is_map) {
+					const ProtobufCMessage *e = *(ProtobufCMessage *const *)elem;
+					const ProtobufCMessageDescriptor *ed = e->descriptor;
+					if ((rc = put_scalar(sb, &ed->fields[0], (const char *)e + ed->fields[0].offset)) ||
+					    (rc = strbuf_append(sb, ":", 1)) ||
+					    (rc = put_scalar(sb, &ed->fields[1], (const char *)e + ed->fields[1].offset)))
+						return rc;
+				} else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+					rc = json_encode_message(*(ProtobufCMessage *const *)elem, sb);
+				} else {
+					rc = put_scalar(sb, f, elem);
+				}
+				if (rc)
+					return rc;
+			}
+			rc = strbuf_append(sb, is_map ? "}" : "]", 1);
+		} else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+			rc = json_encode_message(*(ProtobufCMessage *const *)p, sb);
+		} else {
+			rc = put_scalar(sb, f, p);
+		}
+		if (rc)
+			return rc;
+	}
+	return strbuf_append(sb, "}", 1);
+}

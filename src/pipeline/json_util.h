@@ -1,0 +1,20 @@
+/* Helpers shared by the JSON encoder and decoder. */
+#ifndef RINGTAP_JSON_UTIL_H
+#define RINGTAP_JSON_UTIL_H
+
+#include <string.h>
+#include <protobuf-c/protobuf-c.h>
+#include "pipeline/json_codec.h"
+
+/* protobuf-c has no map flag: a map<K,V> field is a repeated message whose
+ * type is the generated "...Entry" with fields key = 1 and value = 2. */
+static inline int json_is_map_entry(const ProtobufCMessageDescriptor *d)
+{
+	size_t n = strlen(d->short_name);
+	return d->n_fields == 2 && n > 5 && !strcmp(d->short_name + n - 5, "Entry") &&
+	       !strcmp(d->fields[0].name, "key") && !strcmp(d->fields[1].name, "value");
+}
+
+int json_put_string(struct strbuf *sb, const char *s);
+
+#endif

@@ -1,0 +1,132 @@
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+#include "pipeline/pipeline.h"
+
+int pipeline_init(struct pipeline *p, struct event_sink **sinks, size_t n, const char *node)
+{
+	memset(p, 0, sizeof(*p));
+	if (n > PIPELINE_MAX_SINKS)
+		return -E2BIG;
+	memcpy(p->sinks, sinks, n * sizeof(*sinks));
+	p->n_sinks = n;
+	return enrich_host_init(&p->host, node);
+}
+
+void pipeline_fini(struct pipeline *p)
+{
+	p->n_sinks = 0;
+}
+
+static unsigned body_type(const Ringtap__V1__Event *ev)
+{
+	switch (ev->body_case) {
+	case RINGTAP__V1__EVENT__BODY_EXEC: return RT_EVENT_EXEC;
+	case RINGTAP__V1__EVENT__BODY_EXIT: return RT_EVENT_EXIT;
+	case RINGTAP__V1__EVENT__BODY_FORK: return RT_EVENT_FORK;
+	case RINGTAP__V1__EVENT__BODY_OPEN: return RT_EVENT_OPEN;
+	case RINGTAP__V1__EVENT__BODY_CONNECT: return RT_EVENT_CONNECT;
+	case RINGTAP__V1__EVENT__BODY_ACCEPT: return RT_EVENT_ACCEPT;
+	default: return RT_EVENT_MAX; /* drop records */
+	}
+}
+
+static void emit_all(struct pipeline *p, const Ringtap__V1__Event *ev)
+{
+	for (size_t i = 0; i < p->n_sinks; i++)
+		if (sink_emit(p->sinks[i], ev))
+			p->sink_errors[i]++;
+	p->events++;
+	p->per_type[body_type(ev)]++;
+}
+
+int pipeline_on_item(void *ctx, const struct source_item *item)
+{
+	struct pipeline *p = ctx;
+
+	if (item->event) {
+		emit_all(p, item->event);
+		return 0;
+	}
+	if (decode_record(item->raw, item->raw_len, &p->scratch)) {
+		p->decode_errors++;
+		return 0; /* one bad record must not stop the sensor; it is counted */
+	}
+	enrich_header(&p->host, &p->scratch.hdr);
+	emit_all(p, &p->scratch.ev);
+	return 0;
+}
+
+int pipeline_report_drops(struct pipeline *p, const struct source_type_stats *now)
+{
+	for (unsigned t = 1; t < RT_EVENT_MAX; t++) {
+		struct source_type_stats *last = &p->reported[t];
+		if (now[t].dropped == last->dropped && now[t].truncated == last->truncated)
+			continue;
+
+		Ringtap__V1__Event ev = RINGTAP__V1__EVENT__INIT;
+		Ringtap__V1__Header hdr = RINGTAP__V1__HEADER__INIT;
+		Ringtap__V1__Drop drop = RINGTAP__V1__DROP__INIT;
+
+		hdr.ts_ns = enrich_boot_now_ns();
+		hdr.pid = hdr.tid = (uint32_t)getpid();
+		hdr.comm = "ringtap";
+		hdr.abi_version = RT_ABI_VERSION;
+		enrich_header(&p->host, &hdr);
+		drop.event_type = (char *)event_type_name(t);
+		drop.dropped = now[t].dropped - last->dropped;
+		drop.truncated = now[t].truncated - last->truncated;
+		drop.dropped_total = now[t].dropped;
+		drop.truncated_total = now[t].truncated;
+		ev.header = &hdr;
+		ev.body_case = RINGTAP__V1__EVENT__BODY_DROP;
+		ev.drop = &drop;
+		emit_all(p, &ev);
+		*last = now[t];
+	}
+	return 0;
+}
+
+int pipeline_flush(struct pipeline *p, int timeout_ms)
+{
+	int first = 0;
+
+	for (size_t i = 0; i < p->n_sinks; i++) {
+		int rc = sink_flush(p->sinks[i], timeout_ms);
+		if (rc && !first)
+			first = rc;
+	}
+	return first;
+}
+
+void pipeline_summary(const struct pipeline *p, const struct source_type_stats *kernel, FILE *out)
+{
+	uint64_t dropped = 0, truncated = 0, filtered = 0;
+
+	fprintf(out, "ringtap: %" PRIu64 " events (", p->events);
+	for (unsigned t = 1; t < RT_EVENT_MAX; t++)
+		fprintf(out, "%s%s %" PRIu64, t > 1 ? ", " : "", event_type_name(t), p->per_type[t]);
+	fprintf(out, ", drop-records %" PRIu64 ")", p->per_type[RT_EVENT_MAX]);
+	if (kernel) {
+		for (unsigned t = 1; t < RT_EVENT_MAX; t++) {
+			dropped += kernel[t].dropped;
+			truncated += kernel[t].truncated;
+			filtered += kernel[t].filtered;
+		}
+		fprintf(out, "; kernel: %" PRIu64 " dropped, %" PRIu64 " truncated, %" PRIu64 " filtered",
+			dropped, truncated, filtered);
+	}
+	if (p->decode_errors)
+		fprintf(out, "; %" PRIu64 " undecodable records", p->decode_errors);
+	for (size_t i = 0; i < p->n_sinks; i++) {
+		fprintf(out, "; ");
+		if (p->sinks[i]->ops->summary)
+			p->sinks[i]->ops->summary(p->sinks[i], out);
+		else
+			fprintf(out, "%s", p->sinks[i]->ops->name);
+		if (p->sink_errors[i])
+			fprintf(out, " (%" PRIu64 " emit errors)", p->sink_errors[i]);
+	}
+	fputc('\n', out);
+}

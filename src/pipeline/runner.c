@@ -1,0 +1,119 @@
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+#include "pipeline/runner.h"
+
+/* Replayed files have no fd to poll: read them in batches so signals are
+ * still noticed between batches. */
+#define REPLAY_BATCH 4096
+
+int runner_signals_block(void)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return fd < 0 ? -errno : fd;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Returns 1 when a stop signal arrived. */
+static int handle_signals(const struct runner_opts *o)
+{
+	struct signalfd_siginfo si;
+	int stop = 0;
+
+	if (o->signal_fd < 0)
+		return 0;
+	while (read(o->signal_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			if (o->on_reload)
+				o->on_reload(o->reload_ctx);
+		} else {
+			stop = 1;
+		}
+	}
+	return stop;
+}
+
+static void report_drops(const struct runner_opts *o)
+{
+	struct source_type_stats st[RT_EVENT_MAX];
+
+	if (!o->src->ops->stats || o->src->ops->stats(o->src, st, RT_EVENT_MAX))
+		return;
+	pipeline_report_drops(o->pipe, st);
+}
+
+int runner_run(const struct runner_opts *o, int *flush_rc)
+{
+	struct event_source *src = o->src;
+	int src_fd = src->ops->fd(src);
+	int64_t start = now_ms(), next_stats = start + o->stats_interval_ms;
+	int rc = 0;
+
+	for (;;) {
+		struct pollfd pfd[2];
+		int nfds = 0, timeout = o->poll_interval_ms;
+
+		if (o->duration_ms > 0) {
+			int64_t left = start + o->duration_ms - now_ms();
+			if (left <= 0)
+				break;
+			if (left < timeout)
+				timeout = (int)left;
+		}
+		if (o->signal_fd >= 0)
+			pfd[nfds++] = (struct pollfd){ .fd = o->signal_fd, .events = POLLIN };
+		if (src_fd >= 0) {
+			pfd[nfds++] = (struct pollfd){ .fd = src_fd, .events = POLLIN };
+			/* Wakeups are batched in the kernel: wait at most one
+			 * interval, then consume whatever is there regardless. */
+			if (poll(pfd, nfds, timeout) < 0 && errno != EINTR) {
+				rc = -errno;
+				break;
+			}
+		}
+		if (handle_signals(o))
+			break;
+		rc = src->ops->read(src, pipeline_on_item, o->pipe, src_fd >= 0 ? 0 : REPLAY_BATCH);
+		if (rc == -ENODATA) {
+			rc = 0;
+			break;
+		}
+		if (rc < 0)
+			break;
+		rc = 0;
+		if (o->stats_interval_ms > 0 && now_ms() >= next_stats) {
+			report_drops(o);
+			enrich_host_refresh_clock(&o->pipe->host);
+			next_stats = now_ms() + o->stats_interval_ms;
+		}
+	}
+	/* Drain what the kernel already wrote, then account for it. */
+	if (rc == 0 && src_fd >= 0) {
+		int n = src->ops->read(src, pipeline_on_item, o->pipe, 0);
+		if (n < 0 && n != -ENODATA)
+			rc = n;
+	}
+	report_drops(o);
+	*flush_rc = pipeline_flush(o->pipe, o->flush_timeout_ms);
+	return rc;
+}

@@ -1,0 +1,105 @@
+/* ndjson sink: one canonical JSON event per line, to a file or stdout.
+ * Writes go through stdio's buffer; flush() and destroy() push them out, so
+ * the file holds every event emitted once the sink is flushed. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sink/event_sink.h"
+#include "pipeline/json_codec.h"
+
+struct sink_ndjson {
+	struct event_sink base;
+	FILE *out;
+	int owns_file;
+	struct strbuf line;
+	uint64_t events;
+	uint64_t write_errors;
+};
+
+static int ndjson_create(const char *arg, const struct sink_options *opts, struct event_sink **out)
+{
+	struct sink_ndjson *s;
+
+	if (!arg || !*arg || (opts && opts->n))
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->base.ops = &sink_ndjson_ops;
+	if (!strcmp(arg, "-")) {
+		s->out = stdout;
+	} else {
+		s->out = fopen(arg, "we");
+		if (!s->out) {
+			int rc = -errno;
+			free(s);
+			return rc;
+		}
+		s->owns_file = 1;
+		setvbuf(s->out, NULL, _IOFBF, 1 << 16);
+	}
+	*out = &s->base;
+	return 0;
+}
+
+static int ndjson_emit(struct event_sink *base, const Ringtap__V1__Event *ev)
+{
+	struct sink_ndjson *s = (struct sink_ndjson *)base;
+	int rc;
+
+	strbuf_reset(&s->line);
+	rc = json_encode_event(ev, &s->line);
+	if (!rc)
+		rc = strbuf_append(&s->line, "\n", 1);
+	if (rc)
+		return rc;
+	if (fwrite(s->line.buf, 1, s->line.len, s->out) != s->line.len) {
+		s->write_errors++;
+		return -EIO;
+	}
+	s->events++;
+	return 0;
+}
+
+static int ndjson_flush(struct event_sink *base, int timeout_ms)
+{
+	struct sink_ndjson *s = (struct sink_ndjson *)base;
+
+	(void)timeout_ms;
+	return fflush(s->out) ? -errno : 0;
+}
+
+static void ndjson_summary(struct event_sink *base, FILE *out)
+{
+	struct sink_ndjson *s = (struct sink_ndjson *)base;
+
+	fprintf(out, "ndjson: %" PRIu64 " written", s->events);
+	if (s->write_errors)
+		fprintf(out, ", %" PRIu64 " write errors", s->write_errors);
+}
+
+static void ndjson_destroy(struct event_sink *base)
+{
+	struct sink_ndjson *s = (struct sink_ndjson *)base;
+
+	if (!s)
+		return;
+	if (s->out) {
+		if (s->owns_file)
+			fclose(s->out);
+		else
+			fflush(s->out);
+	}
+	strbuf_free(&s->line);
+	free(s);
+}
+
+const struct event_sink_ops sink_ndjson_ops = {
+	.name = "ndjson",
+	.create = ndjson_create,
+	.emit = ndjson_emit,
+	.flush = ndjson_flush,
+	.summary = ndjson_summary,
+	.destroy = ndjson_destroy,
+};

@@ -1,0 +1,343 @@
+/* The live EventSource: loads bpf/ringtap.bpf.c, attaches it, and hands each
+ * ring-buffer record to the pipeline as a raw struct rt_header record.
+ *
+ * The kernel side submits without wakeups (a forced one only past a fill
+ * threshold), so the owner must call read() on a bounded interval whether or
+ * not fd() became readable; read() consumes whatever is in the ring.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+
+#include "ringtap_abi.h"
+#include "ringtap.skel.h"
+#include "source/source_bpf.h"
+#include "source/source_bpf_syscalls.h"
+
+#define BTF_VMLINUX "/sys/kernel/btf/vmlinux"
+
+struct source_bpf {
+	struct event_source base;
+	struct ringtap *skel;
+	struct ring_buffer *rb;
+	/* The current read() call, seen by the ring-buffer callback. */
+	source_item_fn fn;
+	void *fn_ctx;
+	int delivered;
+	int max;
+	bool stopped_at_max;
+	char error[512];
+};
+
+static struct source_bpf *to_bpf(struct event_source *base)
+{
+	return (struct source_bpf *)base;
+}
+
+static void set_error(struct source_bpf *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->error, sizeof(s->error), fmt, ap);
+	va_end(ap);
+}
+
+/* libbpf's own messages: to stderr under RINGTAP_DEBUG; otherwise the last
+ * warning is kept so a load failure can say which program the kernel refused. */
+static __thread char libbpf_last_warning[256];
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (getenv("RINGTAP_DEBUG"))
+		return vfprintf(stderr, fmt, ap);
+	if (level == LIBBPF_WARN) {
+		char line[sizeof(libbpf_last_warning)];
+		size_t n;
+
+		vsnprintf(line, sizeof(line), fmt, ap);
+		n = strlen(line);
+		while (n && line[n - 1] == '\n')
+			line[--n] = '\0';
+		/* The "prog 'x': ..." lines name the culprit; keep the first. */
+		if (strstr(line, "prog '") && !strstr(libbpf_last_warning, "prog '"))
+			memcpy(libbpf_last_warning, line, n + 1);
+		else if (!libbpf_last_warning[0])
+			memcpy(libbpf_last_warning, line, n + 1);
+	}
+	return 0;
+}
+
+/* Root, or CAP_BPF + CAP_PERFMON (or CAP_SYS_ADMIN) in the effective set. */
+static bool have_bpf_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	uint64_t eff;
+
+	if (geteuid() == 0)
+		return true;
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	eff = data[0].effective | ((uint64_t)data[1].effective << 32);
+#define HAS(cap) (eff & (1ull << (cap)))
+	return HAS(CAP_SYS_ADMIN) || (HAS(38 /* CAP_PERFMON */) && HAS(39 /* CAP_BPF */));
+#undef HAS
+}
+
+static int check_ring_bytes(struct source_bpf *s, uint64_t *bytes)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t n = *bytes ? *bytes : SOURCE_BPF_DEFAULT_RING_BYTES;
+
+	if (n < (uint64_t)page || n % page || (n & (n - 1)) || n > (1ull << 30)) {
+		set_error(s, "ring size %llu bytes is not a power of two between the page size (%ld) "
+			  "and 1 GiB; use e.g. 8M",
+			  (unsigned long long)n, page);
+		return -EINVAL;
+	}
+	*bytes = n;
+	return 0;
+}
+
+static void set_rodata(struct ringtap *skel, const struct source_config *cfg, uint64_t ring)
+{
+	struct ringtap__rodata *ro = skel->rodata;
+
+	ro->nr_openat = source_bpf_syscall_nr("openat");
+	ro->nr_openat2 = source_bpf_syscall_nr("openat2");
+	ro->nr_open = source_bpf_syscall_nr("open");
+	ro->nr_creat = source_bpf_syscall_nr("creat");
+	ro->nr_execve = source_bpf_syscall_nr("execve");
+	ro->nr_execveat = source_bpf_syscall_nr("execveat");
+	ro->nr_connect = source_bpf_syscall_nr("connect");
+	ro->nr_accept = source_bpf_syscall_nr("accept");
+	ro->nr_accept4 = source_bpf_syscall_nr("accept4");
+	ro->self_tgid = getpid();
+	ro->target_tgid = cfg->target_tgid;
+	ro->wakeup_bytes = ring / 4;
+}
+
+static void apply_enabled(struct ringtap *skel, const unsigned char *enabled)
+{
+	struct ringtap__bss *bss = skel->bss;
+	size_t words = sizeof(bss->syscall_bitmap) / sizeof(bss->syscall_bitmap[0]);
+	uint64_t bitmap[sizeof(bss->syscall_bitmap) / sizeof(bss->syscall_bitmap[0])];
+	int i;
+
+	for (i = 0; i < RT_EVENT_MAX; i++)
+		bss->event_enabled[i] = i != 0 && (!enabled || enabled[i]);
+	source_bpf_syscalls_bitmap(enabled, bitmap, words);
+	for (i = 0; i < (int)words; i++)
+		__atomic_store_n(&bss->syscall_bitmap[i], bitmap[i], __ATOMIC_RELAXED);
+}
+
+/* Name the first program the kernel would not attach. */
+static const char *first_unattached(struct ringtap *skel)
+{
+	if (!skel->links.rt_sys_enter)
+		return "rt_sys_enter (tp_btf/sys_enter)";
+	if (!skel->links.rt_sys_exit)
+		return "rt_sys_exit (tp_btf/sys_exit)";
+	if (!skel->links.rt_process_exec)
+		return "rt_process_exec (tp_btf/sched_process_exec)";
+	if (!skel->links.rt_process_exit)
+		return "rt_process_exit (tp_btf/sched_process_exit)";
+	if (!skel->links.rt_process_fork)
+		return "rt_process_fork (tp_btf/sched_process_fork)";
+	return "a program";
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct source_bpf *s = ctx;
+	struct source_item item = { .raw = data, .raw_len = size };
+	int err;
+
+	err = s->fn(s->fn_ctx, &item);
+	if (err)
+		return err < 0 ? err : -EINVAL;
+	s->delivered++;
+	if (s->max > 0 && s->delivered >= s->max) {
+		s->stopped_at_max = true;
+		return -ECANCELED; /* libbpf stops only on an error */
+	}
+	return 0;
+}
+
+static int bpf_create(const struct source_config *cfg, struct event_source **out)
+{
+	static const struct source_config defaults = { 0 };
+	struct source_bpf *s;
+	uint64_t ring;
+	int err;
+
+	*out = NULL;
+	if (!cfg)
+		cfg = &defaults;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->base.ops = &source_bpf_ops;
+	*out = &s->base;
+	libbpf_set_print(libbpf_print);
+	libbpf_last_warning[0] = '\0';
+
+	if (!have_bpf_privileges()) {
+		set_error(s, "loading BPF probes needs root (or CAP_BPF and CAP_PERFMON); run ringtap as root");
+		return -EPERM;
+	}
+	if (access(BTF_VMLINUX, R_OK)) {
+		err = -errno;
+		set_error(s, "this kernel has no BTF (%s: %s); ringtap needs CONFIG_DEBUG_INFO_BTF=y",
+			  BTF_VMLINUX, strerror(-err));
+		return err;
+	}
+	ring = cfg->ring_bytes;
+	err = check_ring_bytes(s, &ring);
+	if (err)
+		return err;
+
+	s->skel = ringtap__open();
+	if (!s->skel) {
+		err = -errno;
+		set_error(s, "opening the BPF object failed: %s", strerror(-err));
+		return err;
+	}
+	err = bpf_map__set_max_entries(s->skel->maps.events, ring);
+	if (err) {
+		set_error(s, "setting the ring size to %llu bytes failed: %s",
+			  (unsigned long long)ring, strerror(-err));
+		return err;
+	}
+	set_rodata(s->skel, cfg, ring);
+	apply_enabled(s->skel, cfg->event_enabled);
+	s->skel->bss->policy_gen = cfg->policy_gen;
+
+	err = ringtap__load(s->skel);
+	if (err) {
+		set_error(s, "the kernel refused ringtap's BPF programs (%s): %s",
+			  strerror(-err), libbpf_last_warning[0] ? libbpf_last_warning : "no detail; set RINGTAP_DEBUG=1");
+		return err;
+	}
+	err = ringtap__attach(s->skel);
+	if (err) {
+		set_error(s, "attaching %s failed: %s", first_unattached(s->skel), strerror(-err));
+		return err;
+	}
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
+	if (!s->rb) {
+		err = -errno;
+		set_error(s, "mapping the ring buffer failed: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static int bpf_fd(struct event_source *base)
+{
+	struct source_bpf *s = to_bpf(base);
+
+	return s->rb ? ring_buffer__epoll_fd(s->rb) : -1;
+}
+
+static int bpf_read(struct event_source *base, source_item_fn fn, void *ctx, int max)
+{
+	struct source_bpf *s = to_bpf(base);
+	int n;
+
+	s->fn = fn;
+	s->fn_ctx = ctx;
+	s->delivered = 0;
+	s->max = max;
+	s->stopped_at_max = false;
+	n = ring_buffer__consume(s->rb);
+	if (n < 0 && !s->stopped_at_max)
+		return n; /* the callback's error, or libbpf's */
+	return s->delivered;
+}
+
+static int bpf_stats(struct event_source *base, struct source_type_stats *out, size_t n)
+{
+	struct source_bpf *s = to_bpf(base);
+	int ncpu = libbpf_num_possible_cpus();
+	struct rt_counters *percpu;
+	uint32_t type;
+	int cpu, err = 0;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	percpu = calloc(ncpu, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	memset(out, 0, n * sizeof(*out));
+	for (type = 0; type < n && type < RT_EVENT_MAX; type++) {
+		err = bpf_map__lookup_elem(s->skel->maps.counters, &type, sizeof(type), percpu,
+					   ncpu * sizeof(*percpu), 0);
+		if (err) {
+			set_error(s, "reading the counters map failed: %s", strerror(-err));
+			goto cleanup;
+		}
+		for (cpu = 0; cpu < ncpu; cpu++) {
+			out[type].emitted += percpu[cpu].emitted;
+			out[type].dropped += percpu[cpu].dropped;
+			out[type].truncated += percpu[cpu].truncated;
+			out[type].filtered += percpu[cpu].filtered;
+		}
+	}
+cleanup:
+	free(percpu);
+	return err;
+}
+
+static const char *bpf_last_error(struct event_source *base)
+{
+	struct source_bpf *s = to_bpf(base);
+
+	return s->error[0] ? s->error : NULL;
+}
+
+static void bpf_destroy(struct event_source *base)
+{
+	struct source_bpf *s = to_bpf(base);
+
+	if (!s)
+		return;
+	ring_buffer__free(s->rb);
+	ringtap__destroy(s->skel);
+	free(s);
+}
+
+int source_bpf_set_policy_gen(struct event_source *src, uint32_t gen)
+{
+	if (!src || src->ops != &source_bpf_ops || !to_bpf(src)->skel)
+		return -EINVAL;
+	__atomic_store_n(&to_bpf(src)->skel->bss->policy_gen, gen, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int source_bpf_set_event_enabled(struct event_source *src, const unsigned char *enabled)
+{
+	if (!src || src->ops != &source_bpf_ops || !to_bpf(src)->skel)
+		return -EINVAL;
+	apply_enabled(to_bpf(src)->skel, enabled);
+	return 0;
+}
+
+const struct event_source_ops source_bpf_ops = {
+	.name = "bpf",
+	.create = bpf_create,
+	.fd = bpf_fd,
+	.read = bpf_read,
+	.stats = bpf_stats,
+	.last_error = bpf_last_error,
+	.destroy = bpf_destroy,
+};

@@ -1,0 +1,63 @@
+/* Syscall numbers come from the host's <sys/syscall.h>, so the same BPF
+ * object serves x86_64 and arm64 (which lacks open, creat and fork). */
+#include <string.h>
+#include <sys/syscall.h>
+#include "source/source_bpf_syscalls.h"
+
+#ifdef SYS_open
+#define NR_OPEN SYS_open
+#else
+#define NR_OPEN (-1)
+#endif
+#ifdef SYS_creat
+#define NR_CREAT SYS_creat
+#else
+#define NR_CREAT (-1)
+#endif
+#ifdef SYS_openat2
+#define NR_OPENAT2 SYS_openat2
+#else
+#define NR_OPENAT2 (-1)
+#endif
+#ifdef SYS_accept
+#define NR_ACCEPT SYS_accept
+#else
+#define NR_ACCEPT (-1)
+#endif
+
+const struct source_bpf_syscall source_bpf_syscalls[] = {
+	{ "openat", SYS_openat, RT_EVENT_OPEN },
+	{ "openat2", NR_OPENAT2, RT_EVENT_OPEN },
+	{ "open", NR_OPEN, RT_EVENT_OPEN },
+	{ "creat", NR_CREAT, RT_EVENT_OPEN },
+	{ "execve", SYS_execve, RT_EVENT_EXEC },
+	{ "execveat", SYS_execveat, RT_EVENT_EXEC },
+	{ "connect", SYS_connect, RT_EVENT_CONNECT },
+	{ "accept", NR_ACCEPT, RT_EVENT_ACCEPT },
+	{ "accept4", SYS_accept4, RT_EVENT_ACCEPT },
+	{ NULL, -1, 0 },
+};
+
+void source_bpf_syscalls_bitmap(const unsigned char *enabled, uint64_t *bitmap, size_t words)
+{
+	const struct source_bpf_syscall *s;
+
+	memset(bitmap, 0, words * sizeof(*bitmap));
+	for (s = source_bpf_syscalls; s->name; s++) {
+		if (s->nr < 0 || (size_t)s->nr >= words * 64)
+			continue;
+		if (enabled && !enabled[s->event_type])
+			continue;
+		bitmap[s->nr / 64] |= 1ull << (s->nr % 64);
+	}
+}
+
+int source_bpf_syscall_nr(const char *name)
+{
+	const struct source_bpf_syscall *s;
+
+	for (s = source_bpf_syscalls; s->name; s++)
+		if (!strcmp(s->name, name))
+			return s->nr;
+	return -1;
+}

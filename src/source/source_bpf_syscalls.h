@@ -1,0 +1,24 @@
+/* Which syscalls the probes watch, by this architecture's numbers. */
+#ifndef RINGTAP_SOURCE_BPF_SYSCALLS_H
+#define RINGTAP_SOURCE_BPF_SYSCALLS_H
+
+#include <stdint.h>
+#include "ringtap_abi.h"
+
+struct source_bpf_syscall {
+	const char *name;
+	int nr;		/* -1: this architecture has no such call */
+	int event_type; /* RT_EVENT_* it feeds */
+};
+
+/* The table, terminated by { NULL }. */
+extern const struct source_bpf_syscall source_bpf_syscalls[];
+
+/* Set the bits of every syscall whose event type is enabled (enabled == NULL:
+ * all) in bitmap[words]. Clears the rest. */
+void source_bpf_syscalls_bitmap(const unsigned char *enabled, uint64_t *bitmap, size_t words);
+
+/* The number of the named syscall, or -1. */
+int source_bpf_syscall_nr(const char *name);
+
+#endif

@@ -1,0 +1,179 @@
+/* JSON codec: canonical encoding, decode -> encode round trips for every
+ * body and every header field, and strict rejection of bad lines. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "pipeline/json_codec.h"
+
+/* One line per body type, every field set to a non-default value, in the
+ * canonical form (declaration order, no spaces). */
+static const char *const canonical[] = {
+	"{\"header\":{\"ts_ns\":18446744073709551615,\"wall_time_ns\":1763820000000000000,\"pid\":4294967295,"
+	"\"tid\":2,\"ppid\":3,\"uid\":4,\"gid\":5,\"cgroup_id\":6,\"comm\":\"c\\\"q\\\\\",\"start_time_ns\":7,"
+	"\"policy_generation\":8,\"truncated\":true,\"abi_version\":1,\"boot_id\":\"b-1\",\"node\":\"n1\","
+	"\"container_id\":\"abc\",\"pod\":{\"uid\":\"u-1\",\"name\":\"p\",\"namespace\":\"ns\","
+	"\"labels\":{\"app\":\"web\",\"tier\":\"fe\"}}},"
+	"\"exec\":{\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"\",\"echo \xc3\xa9 \\t\"],\"ret\":-2}}",
+	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
+	"\"cgroup_id\":0,\"comm\":\"\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
+	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\"},\"exit\":{\"code\":-1,\"signal\":9}}",
+	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
+	"\"cgroup_id\":0,\"comm\":\"\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
+	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\"},\"fork\":{\"child_pid\":77}}",
+	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
+	"\"cgroup_id\":0,\"comm\":\"\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
+	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\"},"
+	"\"open\":{\"path\":\"/etc/hostname\",\"flags\":524288,\"mode\":420,\"ret\":-13,\"dirfd\":-100,\"syscall\":\"openat2\"}}",
+	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
+	"\"cgroup_id\":0,\"comm\":\"\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
+	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\"},"
+	"\"connect\":{\"family\":\"inet6\",\"src\":{\"addr\":\"::1\",\"port\":40000},\"dst\":{\"addr\":\"2001:db8::1\",\"port\":443},"
+	"\"ret\":-115,\"fd\":4,\"protocol\":\"tcp\"}}",
+	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
+	"\"cgroup_id\":0,\"comm\":\"\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
+	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\"},"
+	"\"accept\":{\"family\":\"inet\",\"local\":{\"addr\":\"127.0.0.1\",\"port\":8080},\"peer\":{\"addr\":\"127.0.0.1\",\"port\":51000},"
+	"\"ret\":5,\"listen_fd\":3}}",
+	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
+	"\"cgroup_id\":0,\"comm\":\"ringtap\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
+	"\"abi_version\":1,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\"},"
+	"\"drop\":{\"event_type\":\"open\",\"dropped\":10,\"truncated\":2,\"dropped_total\":30,\"truncated_total\":4}}",
+};
+
+static void test_round_trip_every_body(void **state)
+{
+	(void)state;
+	struct strbuf sb = { 0 };
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(canonical) / sizeof(*canonical); i++) {
+		Ringtap__V1__Event *ev = NULL;
+		int rc = json_decode_event(canonical[i], strlen(canonical[i]), &ev, err, sizeof(err));
+		if (rc)
+			fail_msg("line %zu: %s", i, err);
+		strbuf_reset(&sb);
+		assert_int_equal(json_encode_event(ev, &sb), 0);
+		assert_string_equal(sb.buf, canonical[i]);
+
+		/* and through the protobuf wire form */
+		size_t len = ringtap__v1__event__get_packed_size(ev);
+		uint8_t *wire = malloc(len);
+		ringtap__v1__event__pack(ev, wire);
+		Ringtap__V1__Event *back = ringtap__v1__event__unpack(NULL, len, wire);
+		assert_non_null(back);
+		strbuf_reset(&sb);
+		assert_int_equal(json_encode_event(back, &sb), 0);
+		assert_string_equal(sb.buf, canonical[i]);
+		ringtap__v1__event__free_unpacked(back, NULL);
+		free(wire);
+		ringtap__v1__event__free_unpacked(ev, NULL);
+	}
+	strbuf_free(&sb);
+}
+
+static void test_decoded_values(void **state)
+{
+	(void)state;
+	Ringtap__V1__Event *ev;
+	char err[256];
+
+	assert_int_equal(json_decode_event(canonical[0], strlen(canonical[0]), &ev, err, sizeof(err)), 0);
+	assert_int_equal(ev->header->ts_ns, UINT64_MAX);
+	assert_int_equal(ev->header->pid, UINT32_MAX);
+	assert_string_equal(ev->header->comm, "c\"q\\");
+	assert_true(ev->header->truncated);
+	assert_string_equal(ev->header->pod->namespace_, "ns");
+	assert_int_equal(ev->header->pod->n_labels, 2);
+	assert_int_equal(ev->body_case, RINGTAP__V1__EVENT__BODY_EXEC);
+	assert_int_equal(ev->exec->n_argv, 4);
+	assert_string_equal(ev->exec->argv[3], "echo \xc3\xa9 \t");
+	assert_int_equal(ev->exec->ret, -2);
+	ringtap__v1__event__free_unpacked(ev, NULL);
+}
+
+static void test_non_canonical_input(void **state)
+{
+	(void)state;
+	/* Spacing, key order and omitted fields are accepted; output is canonical. */
+	const char *in = " { \"open\" : {\"ret\":3,\"path\":\"/x\"} , \"header\":{\"pid\":9} } ";
+	Ringtap__V1__Event *ev;
+	struct strbuf sb = { 0 };
+	char err[256];
+
+	assert_int_equal(json_decode_event(in, strlen(in), &ev, err, sizeof(err)), 0);
+	assert_int_equal(json_encode_event(ev, &sb), 0);
+	assert_non_null(strstr(sb.buf, "{\"header\":{\"ts_ns\":0,"));
+	assert_non_null(strstr(sb.buf, "\"open\":{\"path\":\"/x\",\"flags\":0,\"mode\":0,\"ret\":3,"));
+	ringtap__v1__event__free_unpacked(ev, NULL);
+	strbuf_free(&sb);
+}
+
+static void test_invalid_utf8_stays_valid_json(void **state)
+{
+	(void)state;
+	Ringtap__V1__Event ev = RINGTAP__V1__EVENT__INIT;
+	Ringtap__V1__Header hdr = RINGTAP__V1__HEADER__INIT;
+	Ringtap__V1__Open open = RINGTAP__V1__OPEN__INIT;
+	struct strbuf sb = { 0 };
+	char path[] = "/tmp/\xff\x01x";
+
+	open.path = path;
+	ev.header = &hdr;
+	ev.body_case = RINGTAP__V1__EVENT__BODY_OPEN;
+	ev.open = &open;
+	assert_int_equal(json_encode_event(&ev, &sb), 0);
+	assert_non_null(strstr(sb.buf, "\"path\":\"/tmp/\\u00ff\\u0001x\""));
+	strbuf_free(&sb);
+}
+
+static void expect_error(const char *line, const char *fragment)
+{
+	Ringtap__V1__Event *ev = (void *)1;
+	char err[256];
+	int rc = json_decode_event(line, strlen(line), &ev, err, sizeof(err));
+
+	if (rc != -EBADMSG)
+		fail_msg("accepted: %s", line);
+	assert_null(ev);
+	if (!strstr(err, fragment))
+		fail_msg("error '%s' lacks '%s'", err, fragment);
+}
+
+static void test_rejects_bad_lines(void **state)
+{
+	(void)state;
+	expect_error("{\"header\":{\"pid\":1},\"open\":{\"path\":\"/x\"", "invalid JSON");
+	expect_error("not json", "invalid JSON");
+	expect_error("[1,2]", "not a JSON object");
+	expect_error("{\"header\":{\"pid\":1},\"open\":{}} x", "trailing");
+	expect_error("{\"header\":{\"pid\":1},\"bogus\":{}}", "unknown field 'bogus'");
+	expect_error("{\"header\":{\"pidd\":1},\"exit\":{}}", "unknown field 'header.pidd'");
+	expect_error("{\"header\":{\"pid\":\"1\"},\"exit\":{}}", "'header.pid' wants an integer");
+	expect_error("{\"header\":{\"pid\":4294967296},\"exit\":{}}", "out of range");
+	expect_error("{\"header\":{\"pid\":-1},\"exit\":{}}", "out of range");
+	expect_error("{\"header\":{\"ts_ns\":-1},\"exit\":{}}", "out of range");
+	expect_error("{\"header\":{\"truncated\":1},\"exit\":{}}", "true or false");
+	expect_error("{\"header\":{},\"exec\":{\"argv\":\"sh\"}}", "wants an array");
+	expect_error("{\"header\":{},\"exec\":{\"argv\":[1]}}", "wants a string");
+	expect_error("{\"header\":{},\"exit\":{},\"fork\":{}}", "both set");
+	expect_error("{\"header\":{}}", "no body");
+	expect_error("{\"exit\":{}}", "no 'header'");
+	expect_error("{\"header\":{\"comm\":\"a\\u0000b\"},\"exit\":{}}", "NUL");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_every_body),
+		cmocka_unit_test(test_decoded_values),
+		cmocka_unit_test(test_non_canonical_input),
+		cmocka_unit_test(test_invalid_utf8_stays_valid_json),
+		cmocka_unit_test(test_rejects_bad_lines),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
