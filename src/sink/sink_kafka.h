@@ -44,7 +44,6 @@ struct sink_kafka_config {
 	uint64_t queue_max_bytes;
 	int64_t queue_full_wait_ms;
 	int64_t message_timeout_ms;
-	int64_t flush_timeout_ms;
 	char *sasl_password;
 	char *ssl_key_password;
 };
@@ -102,6 +101,9 @@ struct sink_kafka {
 	rd_kafka_t *rk;
 	rd_kafka_topic_t *rkt[SINK_KAFKA_NCLASSES];
 	int fatal;                     /* the current producer raised a fatal error */
+	int last_err;                  /* transient error log rate limit */
+	int64_t last_err_ms;
+	uint64_t errs_suppressed;
 	struct sink_kafka_msg *head, *tail; /* in flight, in produce order */
 	uint64_t in_flight;
 	struct strbuf json;            /* reused for encoding: json */

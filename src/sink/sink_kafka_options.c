@@ -38,8 +38,6 @@ const struct option_def sink_kafka_option_table[] = {
 	  "how long one event may wait for queue room before it is dropped and counted" },
 	{ "message_timeout_ms", OPT_INT, "300000", CFG(message_timeout_ms),
 	  "give up on (and count) a message not acknowledged within this time" },
-	{ "flush_timeout_ms", OPT_INT, "10000", CFG(flush_timeout_ms),
-	  "at shutdown, wait this long for queued messages to be delivered" },
 	{ "sasl_password", OPT_SECRET, NULL, CFG(sasl_password),
 	  "SASL password: env:NAME or file:PATH" },
 	{ "ssl_key_password", OPT_SECRET, NULL, CFG(ssl_key_password),
@@ -131,10 +129,6 @@ static int parse_enums(struct sink_kafka *s, char *err, size_t errlen)
 	if (cfg->queue_full_wait_ms < 0 || cfg->queue_full_wait_ms > 10000) {
 		snprintf(err, errlen, "kafka option 'queue_full_wait_ms': want 0..10000, got %lld",
 			 (long long)cfg->queue_full_wait_ms);
-		return -EINVAL;
-	}
-	if (cfg->flush_timeout_ms < 0) {
-		snprintf(err, errlen, "kafka option 'flush_timeout_ms': must not be negative");
 		return -EINVAL;
 	}
 	return 0;

@@ -2,6 +2,7 @@
  * and replacement after a fatal error (librdkafka 2.0.2 raises fatal
  * idempotence errors after broker disconnects). */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +11,8 @@
 /* After a fatal error, how long to wait for in-flight requests to finish so
  * their delivery reports are accurate before the producer is replaced. */
 #define RESTART_DRAIN_MS 1000
+/* Repeats of one transient error are logged at most this often. */
+#define ERROR_LOG_INTERVAL_MS 10000
 
 void sink_kafka_inflight_add(struct sink_kafka *s, struct sink_kafka_msg *m)
 {
@@ -35,6 +38,14 @@ void sink_kafka_inflight_remove(struct sink_kafka *s, struct sink_kafka_msg *m)
 		s->tail = m->prev;
 	m->prev = m->next = NULL;
 	s->in_flight--;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *rkm, void *opaque)
@@ -66,8 +77,21 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 			reason);
 		return;
 	}
-	/* Transient (broker down, transport): librdkafka retries on its own. */
-	fprintf(stderr, "ringtap: kafka: %s: %s\n", rd_kafka_err2name(err), reason);
+	/* Transient (broker down, transport): librdkafka retries on its own.
+	 * Say so, but not once per reconnect attempt during an outage. */
+	int64_t now = now_ms();
+	if (err == s->last_err && now - s->last_err_ms < ERROR_LOG_INTERVAL_MS) {
+		s->errs_suppressed++;
+		return;
+	}
+	if (s->errs_suppressed)
+		fprintf(stderr, "ringtap: kafka: %s: %s (%" PRIu64 " similar suppressed)\n",
+			rd_kafka_err2name(err), reason, s->errs_suppressed);
+	else
+		fprintf(stderr, "ringtap: kafka: %s: %s\n", rd_kafka_err2name(err), reason);
+	s->last_err = err;
+	s->last_err_ms = now;
+	s->errs_suppressed = 0;
 }
 
 static void destroy_producer(struct sink_kafka *s)
@@ -115,14 +139,6 @@ cleanup:
 	if (rc)
 		destroy_producer(s);
 	return rc;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Serving delivery reports is what frees queue room. */
