@@ -86,8 +86,8 @@ static int conf_set_secret(rd_kafka_conf_t *conf, const char *name, const char *
 		return 0;
 	rc = options_resolve_secret(spec, &value);
 	if (rc) {
-		snprintf(err, errlen, "kafka option '%s': cannot read the secret (%s)", option,
-			 strerror(-rc));
+		snprintf(err, errlen, "kafka option '%s': cannot read the secret %s (%s)", option,
+			 spec, strerror(-rc));
 		return rc;
 	}
 	rc = conf_set(conf, name, value, option, err, errlen);
@@ -96,7 +96,17 @@ static int conf_set_secret(rd_kafka_conf_t *conf, const char *name, const char *
 	return rc;
 }
 
-static int parse_enums(struct sink_kafka *s, char *err, size_t errlen)
+/* Where an option was set ("FILE:LINE:COL"), for messages about its value. */
+static const char *where_of(const struct sink_options *opts, const char *name)
+{
+	for (size_t i = opts ? opts->n : 0; i-- > 0;)
+		if (!strcmp(opts->items[i].key, name) && opts->items[i].where)
+			return opts->items[i].where;
+	return "kafka sink";
+}
+
+static int parse_enums(struct sink_kafka *s, const struct sink_options *opts, char *err,
+		       size_t errlen)
 {
 	const struct sink_kafka_config *cfg = &s->cfg;
 
@@ -113,7 +123,8 @@ static int parse_enums(struct sink_kafka *s, char *err, size_t errlen)
 	else if (!strcmp(cfg->key, "none"))
 		s->key_mode = SINK_KAFKA_KEY_NONE;
 	else {
-		snprintf(err, errlen, "kafka option 'key': want auto, node or none, got '%s'", cfg->key);
+		snprintf(err, errlen, "%s: option 'key' wants auto, node or none, got '%s'",
+			 where_of(opts, "key"), cfg->key);
 		return -EINVAL;
 	}
 	static const char *const topic_option[SINK_KAFKA_NCLASSES] = {
@@ -121,19 +132,20 @@ static int parse_enums(struct sink_kafka *s, char *err, size_t errlen)
 	};
 	for (int i = 0; i < SINK_KAFKA_NCLASSES; i++) {
 		if (!*cfg->topics[i]) {
-			snprintf(err, errlen, "kafka option '%s': a topic name is required",
-				 topic_option[i]);
+			snprintf(err, errlen, "%s: option '%s' needs a topic name",
+				 where_of(opts, topic_option[i]), topic_option[i]);
 			return -EINVAL;
 		}
 	}
 	if (cfg->queue_full_wait_ms < 0 || cfg->queue_full_wait_ms > 10000) {
-		snprintf(err, errlen, "kafka option 'queue_full_wait_ms': want 0..10000, got %lld",
-			 (long long)cfg->queue_full_wait_ms);
+		snprintf(err, errlen, "%s: option 'queue_full_wait_ms' wants 0..10000, got %lld",
+			 where_of(opts, "queue_full_wait_ms"), (long long)cfg->queue_full_wait_ms);
 		return -EINVAL;
 	}
 	return 0;
 bad_encoding:
-	snprintf(err, errlen, "kafka option 'encoding': want protobuf or json, got '%s'", cfg->encoding);
+	snprintf(err, errlen, "%s: option 'encoding' wants protobuf or json, got '%s'",
+		 where_of(opts, "encoding"), cfg->encoding);
 	return -EINVAL;
 }
 
@@ -146,18 +158,19 @@ static int build_conf(struct sink_kafka *s, const struct sink_options *opts, cha
 	if (!conf)
 		return -ENOMEM;
 	/* Delivery guarantees first, so pass-through keys can only tune them. */
-	if ((rc = conf_set(conf, "bootstrap.servers", cfg->brokers, "brokers", err, errlen)) ||
+	if ((rc = conf_set(conf, "bootstrap.servers", cfg->brokers, where_of(opts, "brokers"), err,
+			   errlen)) ||
 	    (rc = conf_set(conf, "client.id", "ringtap", "internal", err, errlen)) ||
 	    (rc = conf_set(conf, "enable.idempotence", "true", "internal", err, errlen)) ||
 	    (rc = conf_set(conf, "acks", "all", "internal", err, errlen)) ||
 	    (rc = conf_set(conf, "partitioner", "murmur2_random", "internal", err, errlen)) ||
 	    (rc = conf_set_int(conf, "queue.buffering.max.messages", cfg->queue_max_messages,
-			       "queue_max_messages", err, errlen)) ||
+			       where_of(opts, "queue_max_messages"), err, errlen)) ||
 	    (rc = conf_set_int(conf, "queue.buffering.max.kbytes",
-			       (int64_t)((cfg->queue_max_bytes + 1023) / 1024), "queue_max_bytes", err,
-			       errlen)) ||
+			       (int64_t)((cfg->queue_max_bytes + 1023) / 1024),
+			       where_of(opts, "queue_max_bytes"), err, errlen)) ||
 	    (rc = conf_set_int(conf, "message.timeout.ms", cfg->message_timeout_ms,
-			       "message_timeout_ms", err, errlen)))
+			       where_of(opts, "message_timeout_ms"), err, errlen)))
 		goto cleanup;
 	for (size_t i = 0; opts && i < opts->n; i++) {
 		const struct option_kv *kv = &opts->items[i];
@@ -202,7 +215,7 @@ int sink_kafka_configure(struct sink_kafka *s, const char *arg, const struct sin
 		snprintf(err, errlen, "kafka sink: no brokers; use --sink kafka:HOST:PORT or 'brokers:'");
 		return -EINVAL;
 	}
-	rc = parse_enums(s, err, errlen);
+	rc = parse_enums(s, opts, err, errlen);
 	if (rc)
 		return rc;
 	return build_conf(s, opts, err, errlen);
