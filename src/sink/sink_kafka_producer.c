@@ -52,10 +52,11 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *rkm, void *opa
 {
 	struct sink_kafka *s = opaque;
 	struct sink_kafka_msg *m = rkm->_private;
+	char reason[8];
 
 	if (!rkm->err) {
 		s->c.delivered++;
-	} else if (s->fatal || rd_kafka_fatal_error(rk, NULL, 0)) {
+	} else if (s->fatal || rd_kafka_fatal_error(rk, reason, sizeof(reason))) {
 		/* Not the message's fault: keep it for the next producer. */
 		s->fatal = 1;
 		return;

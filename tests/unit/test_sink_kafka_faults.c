@@ -157,6 +157,56 @@ static void test_fatal_error_recreates_producer(void **state)
 	sink_options_clear(&o);
 }
 
+/* A fatal error while messages are on the wire: nothing is lost; what the
+ * old producer could not confirm is re-sent (duplicates allowed, same ce_id). */
+static void test_fatal_error_with_messages_in_flight(void **state)
+{
+	struct sink_options o = { 0 };
+	struct consumed got;
+	char buf[128];
+	enum { N = 500 };
+
+	(void)state;
+	opts_set(&o, "node", "n1", NULL);
+	struct sink_kafka *s = kafka_sink_new(mock.bootstraps, &o);
+	emit_opens(s, 1, N);
+	assert_int_equal(rd_kafka_test_fatal_error(s->rk, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+						   "injected by test"),
+			 0);
+	assert_int_equal(sink_kafka_ops.flush(&s->base, 20000), 0);
+	assert_int_equal(s->c.restarts, 1);
+	assert_int_equal(s->c.delivered, N);
+	assert_int_equal(s->c.failed, 0);
+	assert_accounted(s);
+
+	consume_all(mock.bootstraps, "ringtap.file", 3, N, 10000, &got);
+	assert_true(got.n >= N);
+	assert_true(got.n <= N + s->c.reproduced);
+	char *text = summary_text(s);
+	print_message("%s; %zu messages in the topic\n", text, got.n);
+	free(text);
+	char **ids = calloc(N + 1, sizeof(*ids));
+	for (size_t i = 0; i < got.n; i++) {
+		Ringtap__V1__Event *ev =
+			ringtap__v1__event__unpack(NULL, got.msgs[i]->len, got.msgs[i]->payload);
+		uint64_t seq = ev->header->ts_ns;
+		const char *id = header(got.msgs[i], "ce_id", buf, sizeof(buf));
+		if (ids[seq])
+			assert_string_equal(ids[seq], id); /* a duplicate keeps its ce_id */
+		else
+			ids[seq] = strdup(id);
+		ringtap__v1__event__free_unpacked(ev, NULL);
+	}
+	for (size_t i = 1; i <= N; i++) {
+		assert_non_null(ids[i]); /* every event arrived */
+		free(ids[i]);
+	}
+	free(ids);
+	consumed_free(&got);
+	sink_kafka_ops.destroy(&s->base);
+	sink_options_clear(&o);
+}
+
 static int64_t mono_ms(void)
 {
 	struct timespec ts;
@@ -207,6 +257,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_request_errors_are_retried, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broker_down_past_timeout_counts_drops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fatal_error_recreates_producer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fatal_error_with_messages_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_full_drops_and_counts, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
