@@ -55,24 +55,6 @@ struct {
 	__type(value, struct rt_counters);
 } counters SEC(".maps");
 
-/* What sys_enter saw, for sys_exit of the same thread. Only connect needs
- * it: its destination is copied before the call (the caller may rewrite the
- * buffer). Every other argument is still in the exit-time pt_regs. */
-#define RT_STASH_SOCKADDR 28 /* sizeof(struct sockaddr_in6) */
-struct rt_stash {
-	__s32 nr;	/* syscall number stashed; -1 = nothing pending */
-	__u32 sa_len;	/* bytes of sa read at enter (0 = read at exit) */
-	__u8 sa[RT_STASH_SOCKADDR];
-	__u32 _pad;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct rt_stash);
-} stash SEC(".maps");
-
 /* Per-CPU scratch where variable-size records (open, exec) are built
  * before bpf_ringbuf_output() copies out exactly the bytes used.
  * Layout: header, body, then data; argv gets twice its bound so each

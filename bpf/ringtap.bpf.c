@@ -3,10 +3,11 @@
  * before anything else and emits one record per interesting syscall, with
  * its result. The arguments are read from the exit-time pt_regs, where the
  * kernel leaves them (x86-64: di/si/dx/r10; arm64: orig_x0 and x1..x5), so
- * most syscalls need no enter-side work at all. connect is the exception:
- * tp_btf/sys_enter copies its destination into task storage before the
- * call, since the caller may rewrite that buffer. Process lifecycle comes
- * from the sched tracepoints. Records are laid out in ringtap_abi.h. */
+ * no syscall needs enter-side work and no sys_enter program is attached:
+ * every syscall on the machine pays for one program, not two. Where the
+ * kernel knows better than the caller's memory (a connected socket's peer)
+ * the record says what the kernel knows. Process lifecycle comes from the
+ * sched tracepoints. Records are laid out in ringtap_abi.h. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -23,6 +24,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define RT_AT_FDCWD (-100)
 #define RT_EAGAIN 11
+#define RT_EINPROGRESS 115 /* same on x86 and arm64 (asm-generic) */
 #define RT_O_WRONLY 01
 #define RT_O_CREAT 0100
 #define RT_O_TRUNC 01000
@@ -34,40 +36,6 @@ static __always_inline bool syscall__interesting(long id)
 	if (id < 0 || id >= RT_SYSCALL_BITMAP_WORDS * 64)
 		return false;
 	return syscall_bitmap[id >> 6] & (1ULL << (id & 63));
-}
-
-/* ---- sys_enter: stash what exit cannot read ------------------------- */
-
-static __always_inline void stash__sockaddr(struct rt_stash *st, __u64 uaddr, __u64 len)
-{
-	if (len > RT_STASH_SOCKADDR)
-		len = RT_STASH_SOCKADDR;
-	barrier_var(len);
-	if (len > RT_STASH_SOCKADDR)
-		return;
-	if (bpf_probe_read_user(st->sa, len, (void *)uaddr) == 0)
-		st->sa_len = len;
-}
-
-SEC("tp_btf/sys_enter")
-int BPF_PROG(rt_sys_enter, struct pt_regs *regs, long id)
-{
-	struct rt_stash *st;
-
-	/* One compare for every syscall: only connect stashes anything. */
-	if (id != nr_connect || !event__enabled(RT_EVENT_CONNECT))
-		return 0;
-	if (!task__traced(bpf_get_current_pid_tgid() >> 32) ||
-	    SYSCALL_IS_COMPAT(bpf_get_current_task_btf()))
-		return 0;
-	st = bpf_task_storage_get(&stash, bpf_get_current_task_btf(), 0,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!st)
-		return 0;
-	st->nr = id;
-	st->sa_len = 0;
-	stash__sockaddr(st, SYSCALL_ARG2(regs), SYSCALL_ARG3(regs));
-	return 0;
 }
 
 /* ---- variable-size records (built in scratch) -------------------------- */
@@ -250,19 +218,22 @@ struct accept_record {
 static __always_inline void emit__connect(struct pt_regs *regs, long ret)
 {
 	struct connect_record rec = {};
-	struct rt_stash *st;
+	__u8 sa[RT_SOCKADDR_MAX] = {};
+	struct rt_sockaddr peer = {};
+	__u64 len = SYSCALL_ARG3(regs);
 	struct sock *sk;
 
 	if (!event__enabled(RT_EVENT_CONNECT))
 		return;
-	st = bpf_task_storage_get(&stash, bpf_get_current_task_btf(), 0, 0);
-	if (!st || st->nr != nr_connect)
+	/* The caller's sockaddr says which family was asked for (AF_UNSPEC
+	 * disconnects and AF_UNIX are not network connects) and is the only
+	 * account of a destination the kernel never got to use. */
+	if (len > RT_SOCKADDR_MAX)
+		len = RT_SOCKADDR_MAX;
+	barrier_var(len);
+	if (len > RT_SOCKADDR_MAX || bpf_probe_read_user(sa, len, (void *)SYSCALL_ARG2(regs)))
 		return;
-	st->nr = -1;
-	if (st->sa_len == 0) /* not readable at enter: the kernel has it paged in now */
-		stash__sockaddr(st, SYSCALL_ARG2(regs), SYSCALL_ARG3(regs));
-	/* Only IPv4/IPv6 destinations are network connects worth a record. */
-	if (!sockaddr__from_user_bytes(st->sa, st->sa_len, &rec.body.dst))
+	if (!sockaddr__from_user_bytes(sa, len, &rec.body.dst))
 		return;
 	rec.body.ret = ret;
 	rec.body.fd = (__s32)SYSCALL_ARG1(regs);
@@ -270,6 +241,13 @@ static __always_inline void emit__connect(struct pt_regs *regs, long ret)
 	if (sk) {
 		sock__local(sk, &rec.body.src);
 		rec.body.protocol = sock__protocol(sk);
+		/* Connected or connecting: the socket holds the destination the
+		 * kernel actually used, immune to the caller rewriting its buffer. */
+		if (ret == 0 || ret == -RT_EINPROGRESS) {
+			sock__peer(sk, &peer);
+			if (peer.family && peer.port)
+				rec.body.dst = peer;
+		}
 	}
 	record__fill_header(&rec.hdr, RT_EVENT_CONNECT, sizeof(rec));
 	if (!policy__allows_net(&rec.hdr, &rec.body.dst)) {

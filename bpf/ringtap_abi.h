@@ -75,7 +75,10 @@ struct rt_header {
 };
 
 /* exec: data = filename[filename_len] then argv[argv_len] (NUL-separated,
- * each argument NUL-terminated). ret is 0 or -errno of execve/execveat. */
+ * each argument NUL-terminated). ret is 0 or -errno of execve/execveat.
+ * argc: for a successful exec the new image's argument count, even when
+ * argv was cut (RT_FLAG_TRUNCATED; the last argument may then lack its NUL);
+ * for a failed exec the arguments present in argv (at most RT_ARGC_MAX). */
 struct rt_exec_body {
 	__s32 ret;
 	__u32 filename_len;
@@ -83,7 +86,8 @@ struct rt_exec_body {
 	__u32 argc;
 };
 
-/* exit: code is the exit status (0..255); signal the terminating signal or 0. */
+/* exit: code is the exit status (0..255); signal the terminating signal or 0.
+ * One record per process, when its last thread exits. */
 struct rt_exit_body {
 	__s32 code;
 	__u32 signal;
@@ -101,7 +105,8 @@ struct rt_fork_body {
 #define RT_OPEN_OPEN    2
 #define RT_OPEN_CREAT   3
 
-/* open: data = path[path_len] (no NUL). dirfd is AT_FDCWD (-100) for open/creat. */
+/* open: data = path[path_len] (no NUL). dirfd is AT_FDCWD (-100) for open/creat.
+ * path_len is 0 when the path could not be read (e.g. a bad pointer). */
 struct rt_open_body {
 	__s32 ret; /* fd or -errno */
 	__u32 flags;
@@ -120,7 +125,10 @@ struct rt_sockaddr {
 };
 
 /* connect: src is the socket's local end after the call (may be unset when
- * the connect failed early), dst what the caller asked for. */
+ * the connect failed early). dst is the socket's peer as the kernel set it
+ * when the connect succeeded or is in progress (-EINPROGRESS), else the
+ * caller's sockaddr. Only IPv4/IPv6 destinations are reported (not AF_UNIX,
+ * not AF_UNSPEC disconnects). */
 struct rt_connect_body {
 	__s32 ret;
 	__s32 fd;
@@ -130,7 +138,9 @@ struct rt_connect_body {
 	struct rt_sockaddr dst;
 };
 
-/* accept: ret is the new fd or -errno; local/peer are the accepted socket's. */
+/* accept: ret is the new fd or -errno; local/peer are the accepted socket's.
+ * -EAGAIN (a non-blocking accept with nothing pending) is not reported; on
+ * other errors local is the listening socket's address and peer is unset. */
 struct rt_accept_body {
 	__s32 ret;
 	__s32 listen_fd;

@@ -12,6 +12,7 @@
 #define RT_AF_INET6 10
 #define RT_S_IFMT 00170000
 #define RT_S_IFSOCK 0140000
+#define RT_SOCKADDR_MAX 28 /* sizeof(struct sockaddr_in6) */
 
 /* current->files->fdt->fd[fd] -> file -> socket -> sk, or NULL when fd is
  * not an open socket. */

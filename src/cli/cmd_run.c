@@ -156,6 +156,8 @@ static int live_main(int argc, char **argv)
 	size_t n_sinks = 0;
 	struct event_source *src = NULL;
 	struct pipeline *pipe = NULL;
+	struct pod_resolver_config podcfg = { 0 };
+	struct pod_resolver *pods = NULL;
 	struct source_type_stats kstats[RT_EVENT_MAX];
 	char err[1024];
 	int sigfd = -1, exit_code = 1, rc, flush_rc = 0;
@@ -181,6 +183,15 @@ static int live_main(int argc, char **argv)
 	}
 	if (cli_sinks_create(a.cmd, a.specs, a.n_specs, &cfg, sinks, &n_sinks))
 		goto cleanup;
+	if (options_apply(pod_resolver_options, &podcfg, &cfg.kubernetes, NULL, err, sizeof(err))) {
+		fprintf(stderr, "ringtap %s: %s\n", a.cmd, err);
+		goto cleanup;
+	}
+	/* Neither failure stops the sensor: events go out with what is known. */
+	if (pod_resolver_create(&podcfg, &pods, err, sizeof(err)))
+		fprintf(stderr, "ringtap %s: %s; events carry no pod identity\n", a.cmd, err);
+	else if (err[0])
+		fprintf(stderr, "ringtap %s: %s; pods get UID and container id only\n", a.cmd, err);
 
 	struct source_config scfg = {
 		.ring_bytes = cfg.ring_buffer_size,
@@ -198,6 +209,7 @@ static int live_main(int argc, char **argv)
 		fprintf(stderr, "ringtap %s: cannot start the pipeline\n", a.cmd);
 		goto cleanup;
 	}
+	pipe->pods = pods;
 	/* Scripts wait for this line: from here on events are captured. */
 	fprintf(stderr, "ringtap %s: probes attached (ring %" PRIu64 " KiB, node %s); capturing\n",
 		a.cmd, cfg.ring_buffer_size >> 10, pipe->host.node);
@@ -224,6 +236,8 @@ cleanup:
 	if (pipe)
 		pipeline_fini(pipe);
 	free(pipe);
+	pod_resolver_destroy(pods); /* after the pipeline: it borrowed identities */
+	options_free_strings(pod_resolver_options, &podcfg);
 	source_destroy(src);
 	cli_sinks_destroy(sinks, n_sinks);
 	daemon_config_free(&cfg);

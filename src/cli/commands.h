@@ -13,6 +13,7 @@ int cmd_run_main(int argc, char **argv);
 int cmd_record_main(int argc, char **argv);
 int cmd_replay_main(int argc, char **argv);
 int cmd_version_main(int argc, char **argv);
+int cmd_check_main(int argc, char **argv);
 
 /* The table, NULL-terminated (commands.c). */
 extern const struct cli_command cli_commands[];

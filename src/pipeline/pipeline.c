@@ -54,6 +54,9 @@ int pipeline_on_item(void *ctx, const struct source_item *item)
 		return 0; /* one bad record must not stop the sensor; it is counted */
 	}
 	enrich_header(&p->host, &p->scratch.hdr);
+	const struct pod_identity *pod;
+	if (p->pods && pod_resolver_lookup(p->pods, p->scratch.hdr.cgroup_id, &pod) == 0)
+		pod_identity_fill_header(pod, &p->scratch.hdr, &p->scratch_pod);
 	emit_all(p, &p->scratch.ev);
 	return 0;
 }

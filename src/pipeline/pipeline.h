@@ -12,6 +12,7 @@
 #include "pipeline/enrich.h"
 #include "sink/event_sink.h"
 #include "source/event_source.h"
+#include "enrich/pod_resolver.h"
 
 #define PIPELINE_MAX_SINKS 8
 
@@ -20,6 +21,8 @@ struct pipeline {
 	size_t n_sinks;
 	struct enrich_host host;
 	struct decoded_event scratch;
+	Ringtap__V1__Pod scratch_pod;
+	struct pod_resolver *pods; /* borrowed; NULL: events carry no pod */
 	uint64_t events;			/* handed to the sinks */
 	uint64_t per_type[RT_EVENT_MAX + 1];	/* last slot: drop records */
 	uint64_t decode_errors;

@@ -143,8 +143,6 @@ static void apply_enabled(struct ringtap *skel, const unsigned char *enabled)
 /* Name the first program the kernel would not attach. */
 static const char *first_unattached(struct ringtap *skel)
 {
-	if (!skel->links.rt_sys_enter)
-		return "rt_sys_enter (tp_btf/sys_enter)";
 	if (!skel->links.rt_sys_exit)
 		return "rt_sys_exit (tp_btf/sys_exit)";
 	if (!skel->links.rt_process_exec)

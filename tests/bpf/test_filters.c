@@ -1,13 +1,16 @@
 /* What the kernel side leaves out or marks: over-long paths and argv are
  * flagged and counted, ringtap's own process is never traced, disabled
  * event types emit nothing (and can be switched at runtime), the policy
- * generation is stamped as set, and a bad ring size is refused clearly. */
+ * generation is stamped as set, threads are not processes, a signal death
+ * is reported as such, and a bad ring size is refused clearly. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -34,15 +37,22 @@ static pid_t spawn_blocked(int go[2], void (*fn)(const void *), const void *arg)
 	return pid;
 }
 
-static void release_and_reap(int go[2], pid_t pid)
+static int release_and_reap_status(int go[2], pid_t pid)
 {
 	int status;
 
 	assert_int_equal(write(go[1], "g", 1), 1);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	close(go[0]);
 	close(go[1]);
+	return status;
+}
+
+static void release_and_reap(int go[2], pid_t pid)
+{
+	int status = release_and_reap_status(go, pid);
+
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 static bool has_exit_of(const struct rec_list *l, void *arg)
@@ -214,6 +224,76 @@ static void test_disabled_types_emit_nothing_until_enabled(void **state)
 	source_destroy(src);
 }
 
+static void *thread_main(void *arg)
+{
+	return arg;
+}
+
+static void threads_then_exit_5(const void *arg)
+{
+	pthread_t t[3];
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, thread_main, NULL);
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	_exit(5);
+}
+
+static void killed_by_sigterm(const void *arg)
+{
+	(void)arg;
+	signal(SIGTERM, SIG_DFL);
+	kill(getpid(), SIGTERM);
+	pause();
+}
+
+/* Threads are neither forks nor exits of their own; a process ends once,
+ * with its code or the signal that ended it. */
+static void test_threads_and_signals(void **state)
+{
+	struct source_config cfg = { 0 };
+	struct event_source *src = NULL;
+	struct rec_list recs = { 0 };
+	const struct rt_exit_body *b;
+	int go[2], status;
+	pid_t child;
+
+	(void)state;
+	child = spawn_blocked(go, threads_then_exit_5, NULL);
+	assert_true(child > 0);
+	cfg.target_tgid = child;
+	assert_int_equal(source_bpf_ops.create(&cfg, &src), 0);
+	rec_list_watch(&recs, child);
+	status = release_and_reap_status(go, child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 5);
+	assert_int_equal(rec_drain_until(src, &recs, has_exit_of, &child, 5000), 0);
+	assert_int_equal(rec_count(&recs, RT_EVENT_FORK, child), 0);
+	assert_int_equal(rec_count(&recs, RT_EVENT_EXIT, child), 1);
+	b = rec_body(rec_find(&recs, RT_EVENT_EXIT, child, 0));
+	assert_int_equal(b->code, 5);
+	assert_int_equal(b->signal, 0);
+	rec_list_free(&recs);
+	source_destroy(src);
+	src = NULL;
+
+	child = spawn_blocked(go, killed_by_sigterm, NULL);
+	assert_true(child > 0);
+	cfg.target_tgid = child;
+	assert_int_equal(source_bpf_ops.create(&cfg, &src), 0);
+	rec_list_watch(&recs, child);
+	status = release_and_reap_status(go, child);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	assert_int_equal(rec_drain_until(src, &recs, has_exit_of, &child, 5000), 0);
+	b = rec_body(rec_find(&recs, RT_EVENT_EXIT, child, 0));
+	assert_int_equal(b->code, 0);
+	assert_int_equal(b->signal, SIGTERM);
+	rec_list_free(&recs);
+	source_destroy(src);
+}
+
 static void test_bad_ring_size_is_refused_with_a_reason(void **state)
 {
 	struct source_config cfg = { .ring_bytes = 12345 };
@@ -227,13 +307,47 @@ static void test_bad_ring_size_is_refused_with_a_reason(void **state)
 	assert_int_equal(source_bpf_set_policy_gen(NULL, 1), -EINVAL);
 }
 
+/* Without privileges create() fails with one sentence saying what to do. */
+static void test_unprivileged_create_says_why(void **state)
+{
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct source_config cfg = { 0 };
+		struct event_source *src = NULL;
+		const char *why;
+		int rc;
+
+		/* Leaving uid 0 for good clears every capability. */
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(10);
+		rc = source_bpf_ops.create(&cfg, &src);
+		why = src ? src->ops->last_error(src) : NULL;
+		if (rc != -EPERM)
+			_exit(11);
+		if (!why || !strstr(why, "needs root"))
+			_exit(12);
+		source_destroy(src);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_long_path_and_argv_are_flagged_and_counted),
 		cmocka_unit_test(test_own_process_is_not_traced),
 		cmocka_unit_test(test_disabled_types_emit_nothing_until_enabled),
+		cmocka_unit_test(test_threads_and_signals),
 		cmocka_unit_test(test_bad_ring_size_is_refused_with_a_reason),
+		cmocka_unit_test(test_unprivileged_create_says_why),
 	};
 
 	bpf_test_require_or_skip();

@@ -1,0 +1,28 @@
+/* Defaults and names shared by the parser, compiler and matcher. */
+#include <string.h>
+#include "policy/policy_model.h"
+
+const char *const policy_event_names[RT_EVENT_MAX] = {
+	[RT_EVENT_EXEC] = "exec",
+	[RT_EVENT_EXIT] = "exit",
+	[RT_EVENT_FORK] = "fork",
+	[RT_EVENT_OPEN] = "open",
+	[RT_EVENT_CONNECT] = "connect",
+	[RT_EVENT_ACCEPT] = "accept",
+};
+
+uint32_t policy_all_events_mask(void)
+{
+	uint32_t mask = 0;
+
+	for (unsigned t = 0; t < RT_EVENT_MAX; t++)
+		if (policy_event_names[t])
+			mask |= 1u << t;
+	return mask;
+}
+
+void policy_init_defaults(struct policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->event_mask = policy_all_events_mask();
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Assertions on a rendered ringtap chart (helm template output on stdin).
+
+usage: check_rendered.py default|full < rendered.yaml
+Prints one line per failed check and exits 1 if any failed.
+"""
+import sys
+import yaml
+
+mode = sys.argv[1]
+docs = [d for d in yaml.safe_load_all(sys.stdin) if d]
+by_kind = {}
+for d in docs:
+    by_kind.setdefault(d["kind"], []).append(d)
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+ds = by_kind["DaemonSet"][0]
+pod = ds["spec"]["template"]["spec"]
+c = pod["containers"][0]
+sc = c["securityContext"]
+caps = sc["capabilities"]
+
+# least privilege
+check(sc.get("privileged") is False, "container must set privileged: false")
+check(sc.get("allowPrivilegeEscalation") is False, "allowPrivilegeEscalation must be false")
+check(sc.get("readOnlyRootFilesystem") is True, "readOnlyRootFilesystem must be true")
+check(caps.get("drop") == ["ALL"], f"capabilities.drop must be [ALL], got {caps.get('drop')}")
+want = {"BPF", "PERFMON", "NET_ADMIN", "DAC_READ_SEARCH"} | ({"SYS_RESOURCE"} if mode == "full" else set())
+check(set(caps.get("add", [])) == want, f"capabilities.add must be {sorted(want)}, got {caps.get('add')}")
+check("SYS_ADMIN" not in caps.get("add", []), "SYS_ADMIN must not be added")
+check(pod.get("hostNetwork") is False, "hostNetwork must be false")
+check(pod.get("hostPID") is False, "hostPID must be false")
+check(pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault", "seccomp must be RuntimeDefault")
+
+# mounts: everything from the host is read-only
+vols = {v["name"]: v for v in pod["volumes"]}
+mounts = {m["name"]: m for m in c["volumeMounts"]}
+for name, v in vols.items():
+    if "hostPath" in v or "configMap" in v or "secret" in v:
+        check(mounts.get(name, {}).get("readOnly") is True, f"mount {name} must be readOnly")
+check(vols["btf"]["hostPath"]["path"] == "/sys/kernel/btf", "btf hostPath")
+check(vols["cgroup"]["hostPath"]["path"] == "/sys/fs/cgroup", "cgroup hostPath")
+check(("proc" in vols) == (mode == "full"), "host /proc only when hostProc.enabled")
+paths = [m["mountPath"].rstrip("/") for m in c["volumeMounts"]]
+nested = [(a, b) for a in paths for b in paths if b.startswith(a + "/")]
+check(not nested, f"no mount inside another (kubelet rewrites configMap/secret volumes): {nested}")
+writable = [n for n, m in mounts.items() if not m.get("readOnly")]
+check(writable == ["tmp"] and "emptyDir" in vols["tmp"], f"only the tmp emptyDir may be writable, got {writable}")
+
+# identity, probes, lifecycle
+env = {e["name"]: e for e in c["env"]}
+check(env.get("NODE_NAME", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "spec.nodeName",
+      "NODE_NAME must come from spec.nodeName")
+for p in ("livenessProbe", "readinessProbe"):
+    check(c.get(p, {}).get("exec", {}).get("command", [None])[0] == "/usr/local/bin/ringtap", f"{p} must exec ringtap")
+check(ds["spec"]["updateStrategy"]["type"] == "RollingUpdate", "RollingUpdate")
+check({"operator": "Exists"} in pod.get("tolerations", []), "must tolerate every taint")
+check("limits" in c["resources"] and "requests" in c["resources"], "resources need requests and limits")
+grace = pod["terminationGracePeriodSeconds"]
+cm = by_kind["ConfigMap"][0]
+cfg = yaml.safe_load(cm["data"]["ringtap.yaml"])
+sinks = [s if isinstance(s, dict) else {"type": s} for s in cfg["sinks"]]
+flush = max([cfg["flush_timeout_ms"]] + [s.get("flush_timeout_ms", 0) for s in sinks])
+check(grace * 1000 > flush, f"grace {grace}s must exceed the flush timeout {flush}ms")
+check("policy.yaml" in cm["data"], "the ConfigMap must carry policy.yaml")
+check(cfg["policy"] == "/etc/ringtap/policy.yaml", "ringtap.yaml must point at the mounted policy")
+check(cfg["kubernetes"]["cgroup_root"] == "/host/sys/fs/cgroup", "cgroup_root must be the host cgroup mount")
+ann = ds["spec"]["template"]["metadata"]["annotations"]
+check(len(ann.get("checksum/config", "")) == 64, "checksum/config annotation")
+print("CHECKSUM", ann.get("checksum/config"))
+
+# RBAC: pods get/list/watch and nothing else
+role = by_kind["ClusterRole"][0]
+check(role["rules"] == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}],
+      f"ClusterRole must grant only pods get/list/watch, got {role['rules']}")
+check("ClusterRoleBinding" in by_kind and "ServiceAccount" in by_kind, "binding and service account")
+check(by_kind["Service"][0]["spec"]["clusterIP"] == "None", "metrics Service is headless")
+
+if mode == "default":
+    check("ServiceMonitor" not in by_kind and "NetworkPolicy" not in by_kind, "optional kinds off by default")
+    check("kafka" not in vols, "no Kafka secret by default")
+    check(not any("rdkafka" in s or "sasl_password" in s for s in sinks), "no Kafka security settings by default")
+else:
+    check("ServiceMonitor" in by_kind and "NetworkPolicy" in by_kind, "ServiceMonitor and NetworkPolicy when enabled")
+    check(vols["kafka"]["secret"]["secretName"] == "ringtap-kafka", "Kafka material from the Secret")
+    check(mounts["kafka"]["mountPath"] == "/var/run/secrets/ringtap/kafka", "Kafka secret mount path")
+    k = [s for s in sinks if s["type"] == "kafka"][0]
+    rd = k.get("rdkafka", {})
+    check(rd.get("security.protocol") == "sasl_ssl", "TLS+SASL -> sasl_ssl")
+    check(rd.get("ssl.ca.location") == "/var/run/secrets/ringtap/kafka/ca.crt", "CA from the secret")
+    check(rd.get("ssl.key.location") == "/var/run/secrets/ringtap/kafka/tls.key", "client key from the secret")
+    check(rd.get("compression.codec") == "zstd", "the user's own rdkafka options are kept")
+    check(k.get("sasl_password") == "file:/var/run/secrets/ringtap/kafka/sasl-password", "SASL password by file")
+    check(not any("password" in str(v) and "file:" not in str(v) for v in rd.values()), "no inline secrets")
+    check(pod.get("priorityClassName") == "system-node-critical", "priorityClassName")
+    check(c["image"] == "registry.example/sec/ringtap:1.2.3", "image")
+    np = by_kind["NetworkPolicy"][0]["spec"]
+    check(np["ingress"][0]["ports"] == [{"port": 9500, "protocol": "TCP"}], "ingress only to metrics")
+
+for f in failures:
+    print("FAIL:", f)
+sys.exit(1 if failures else 0)

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The Helm chart: helm lint --strict, helm template with default and
+# non-default values, kubeconform -strict offline against ../shared/k8s-schemas,
+# and assertions on what is rendered (check_rendered.py). Helm and
+# kubeconform are built through the Go module proxy into GOPATH (cached).
+set -euo pipefail
+
+HELM_VERSION=v3.22.0
+KUBECONFORM_VERSION=v0.7.0
+K8S_VERSION=1.32.2
+here=$(cd "$(dirname "$0")" && pwd)
+src=${RINGTAP_SRC:-$(cd "$here/../.." && pwd)}
+chart=$src/charts/ringtap
+schemas=${RINGTAP_K8S_SCHEMAS:-$src/../shared/k8s-schemas} # CI: shared/ beside the clone
+
+skip() { echo "SKIPPED: $*"; exit 77; }
+command -v go >/dev/null || PATH=$PATH:/usr/local/go/bin
+command -v go >/dev/null || skip "go is not installed (needed to build helm and kubeconform)"
+python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml is missing (scripts/install-deps.sh test installs it)"
+[ -d "$schemas/v$K8S_VERSION-standalone-strict" ] || skip "no Kubernetes schemas at $schemas (set RINGTAP_K8S_SCHEMAS)"
+
+gobin=$(go env GOPATH)/bin
+# go_tool NAME MODULE VERSION PKG: build once, reuse while the version matches
+go_tool() {
+  local name=$1 mod=$2 ver=$3 pkg=$4
+  if ! go version -m "$gobin/$name" 2>/dev/null | grep -q "mod[[:space:]]*$mod[[:space:]]*$ver"; then
+    echo "building $name $ver through the Go module proxy"
+    GOFLAGS=-buildvcs=false go install -p 2 "$pkg@$ver" >/dev/null ||
+      skip "could not build $pkg@$ver (is the Go module proxy reachable?)"
+  fi
+}
+go_tool helm helm.sh/helm/v3 "$HELM_VERSION" helm.sh/helm/v3/cmd/helm
+go_tool kubeconform github.com/yannh/kubeconform "$KUBECONFORM_VERSION" github.com/yannh/kubeconform/cmd/kubeconform
+helm=$gobin/helm
+kubeconform=$gobin/kubeconform
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+render() { "$helm" template rt "$chart" --namespace security --kube-version "$K8S_VERSION" "$@"; }
+
+"$helm" lint --strict "$chart" --kube-version "$K8S_VERSION" >"$tmp/lint" 2>&1 && ok "helm lint --strict" ||
+  { cat "$tmp/lint"; bad "helm lint --strict"; }
+"$helm" lint --strict "$chart" --kube-version "$K8S_VERSION" -f "$here/values-full.yaml" >"$tmp/lint" 2>&1 &&
+  ok "helm lint --strict (values-full.yaml)" || { cat "$tmp/lint"; bad "helm lint --strict (values-full.yaml)"; }
+
+for mode in default full; do
+  args=()
+  [ "$mode" = full ] && args=(-f "$here/values-full.yaml")
+  if ! render "${args[@]}" >"$tmp/$mode.yaml" 2>"$tmp/err"; then
+    cat "$tmp/err"; bad "helm template ($mode)"; continue
+  fi
+  ok "helm template ($mode)"
+  if "$kubeconform" -strict -summary -kubernetes-version "$K8S_VERSION" -schema-location "$schemas" \
+      -skip ServiceMonitor "$tmp/$mode.yaml" >"$tmp/kc" 2>&1; then
+    ok "kubeconform -strict ($mode): $(tail -1 "$tmp/kc")"
+  else
+    cat "$tmp/kc"; bad "kubeconform -strict ($mode)"
+  fi
+  if python3 "$here/check_rendered.py" "$mode" <"$tmp/$mode.yaml" >"$tmp/check.$mode"; then
+    ok "rendered objects ($mode)"
+  else
+    cat "$tmp/check.$mode"; bad "rendered objects ($mode)"
+  fi
+done
+
+# The rendered ringtap.yaml is a config the daemon's own loader accepts.
+checker=${RINGTAP_BUILD:-$src/build}/tests/prog_chart_config_check
+if [ -x "$checker" ]; then
+  for mode in default full; do
+    python3 -c 'import sys,yaml
+for d in yaml.safe_load_all(sys.stdin):
+    if d and d["kind"] == "ConfigMap":
+        sys.stdout.write(d["data"]["ringtap.yaml"])' <"$tmp/$mode.yaml" >"$tmp/ringtap.$mode.yaml"
+    "$checker" "$tmp/ringtap.$mode.yaml" >"$tmp/cc" 2>&1 && ok "daemon accepts ringtap.yaml ($mode)" ||
+      { cat "$tmp/cc"; bad "daemon refuses the rendered ringtap.yaml ($mode)"; }
+  done
+else
+  bad "no $checker: build the tree first"
+fi
+
+# The chart's kubernetes: section uses only keys the daemon's option table knows.
+known=$(sed -n 's/^[[:space:]]*{ "\([a-z_]*\)", OPT_.*/\1/p' "$src/src/enrich/pod_resolver.c" | sort)
+rendered=$(python3 -c 'import sys,yaml
+for d in yaml.safe_load_all(sys.stdin):
+    if d and d["kind"] == "ConfigMap":
+        print("\n".join(sorted(yaml.safe_load(d["data"]["ringtap.yaml"])["kubernetes"])))' <"$tmp/default.yaml")
+unknown=$(comm -13 <(echo "$known") <(echo "$rendered"))
+[ -n "$known" ] && [ -z "$unknown" ] && ok "kubernetes: keys are pod_resolver_options" ||
+  bad "kubernetes: keys unknown to src/enrich/pod_resolver.c: ${unknown:-(no option table found)}"
+
+# The checksum annotation follows the config and the policy, and nothing else.
+sum() { render "$@" | python3 "$here/check_rendered.py" default | sed -n 's/^CHECKSUM //p'; }
+base=$(sum)
+same=$(sum --set podAnnotations.x=y)
+cfg=$(sum --set config.pollIntervalMs=250)
+pol=$(sum --set-string 'policy=events: {exec: true}')
+[ -n "$base" ] && [ "$base" = "$same" ] && ok "checksum unchanged by an unrelated value" ||
+  bad "checksum changed by an unrelated value ($base vs $same)"
+[ "$cfg" != "$base" ] && ok "checksum changes with the config" || bad "checksum did not change with the config"
+[ "$pol" != "$base" ] && [ "$pol" != "$cfg" ] && ok "checksum changes with the policy" ||
+  bad "checksum did not change with the policy"
+
+# Bad values are refused with a reason.
+expect_refused() {
+  local what=$1 pattern=$2; shift 2
+  if render "$@" >"$tmp/out" 2>&1; then bad "$what: rendered anyway"
+  elif grep -q -- "$pattern" "$tmp/out"; then ok "$what refused"
+  else cat "$tmp/out"; bad "$what: refused without saying '$pattern'"; fi
+}
+expect_refused "grace period shorter than the Kafka flush" "terminationGracePeriodSeconds" \
+  --set terminationGracePeriodSeconds=5
+expect_refused "SYS_ADMIN in capabilities" "capabilities" --set 'capabilities[0]=SYS_ADMIN'
+expect_refused "an unknown value" "additional properties" --set privileged=true
+expect_refused "Kafka TLS without a Secret" "kafka.secretName" --set kafka.tls.enabled=true
+
+echo "chart: $fails failed"
+[ "$fails" -eq 0 ]

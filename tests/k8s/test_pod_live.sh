@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Acceptance, live: a short-lived process in a cgroup laid out like a kubelet
+# pod (systemd driver, containerd), whose cgroup is removed as soon as it
+# exits, produces events carrying that pod's UID and container id, and, with
+# the local API fixture (fake_apiserver.py over HTTPS), the pod's name and
+# namespace.
+#
+# Needs root, BPF, and a ringtap that calls the pod resolver; skips (77)
+# saying which is missing.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../e2e/lib.sh"
+require_root_bpf
+if ! nm "$RINGTAP" 2>/dev/null | grep ' pod_resolver_lookup$' >/dev/null; then
+  echo "SKIPPED: $RINGTAP does not link the pod resolver yet (the pipeline does not call pod_resolver_lookup)"
+  exit 77
+fi
+command -v python3 >/dev/null && command -v openssl >/dev/null ||
+  { echo "SKIPPED: python3 and openssl are needed for the fake API server"; exit 77; }
+
+UID_=5f8a7c1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b # web-0 in fixtures/
+CID=0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0
+cgroot=/sys/fs/cgroup
+[ "$(stat -f -c %T $cgroot)" = cgroup2fs ] || cgroot=/sys/fs/cgroup/unified
+[ "$(stat -f -c %T $cgroot 2>/dev/null)" = cgroup2fs ] || { echo "SKIPPED: no cgroup v2 hierarchy"; exit 77; }
+
+tmp=$(mktemp -d)
+base=$cgroot/ringtap-live-$$
+RINGTAP_PID= SERVER_PID= cg=
+cleanup() {
+  [ -n "$RINGTAP_PID" ] && kill "$RINGTAP_PID" 2>/dev/null || true
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$cg" ] && "$here/kubelet_cgroup.sh" remove "$base" "$cg"
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# the local API server with the fixture pods, over HTTPS
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$tmp/key" -out "$tmp/crt" >/dev/null 2>&1
+echo tok-r >"$tmp/token"
+python3 "$here/fake_apiserver.py" "$here/fixtures/scenario-resolver.json" "$tmp/requests.log" \
+  "$tmp/crt" "$tmp/key" >"$tmp/port" &
+SERVER_PID=$!
+for _ in $(seq 1 100); do grep -q PORT "$tmp/port" && break; sleep 0.05; done
+port=$(awk '/PORT/ {print $2}' "$tmp/port")
+cat >"$tmp/ringtap.yaml" <<EOF2
+kubernetes:
+  api_url: https://127.0.0.1:$port
+  token_file: $tmp/token
+  ca_file: $tmp/crt
+  node_name: node-a
+EOF2
+
+# The child waits for its cgroup's path, moves itself there, then execs
+# cat: its exec, opens and exit belong to the pod. The cgroup is made while
+# ringtap runs (as a runtime would) and removed as soon as cat exits, before
+# ringtap has read the events (a container that lived a few ms). ringtap
+# captures only the child's pid (--pid), so a busy machine cannot crowd its
+# events out of the ring.
+mkfifo "$tmp/go"
+mkdir -p "$base/kubepods.slice" # the kubelet makes this at node start; pods come later
+cg=$base/kubepods.slice
+sh -c "read cg < '$tmp/go'; echo \$\$ > \"\$cg/cgroup.procs\"; exec cat /etc/hostname" >/dev/null &
+child=$!
+start_ringtap "$tmp/log" run --config "$tmp/ringtap.yaml" --duration 4 --pid "$child" \
+  --sink "ndjson:$tmp/x.ndjson"
+sleep 0.5 # let the API client list the pods
+cg=$("$here/kubelet_cgroup.sh" create "$base" systemd-containerd "$UID_" "$CID")
+echo "$cg" >"$tmp/go"
+wait "$child"
+rmdir "$cg"
+wait "$RINGTAP_PID"
+RINGTAP_PID=
+cat "$tmp/log"
+python3 - "$tmp/x.ndjson" "$UID_" "$CID" <<'PY'
+import json, sys
+path, uid, cid = sys.argv[1:]
+events = [json.loads(l) for l in open(path)]
+execs = [e for e in events if 'exec' in e and e['exec']['argv'] == ['cat', '/etc/hostname']]
+assert execs, "no exec of cat"
+pid, t0 = execs[-1]['header']['pid'], execs[-1]['header']['ts_ns']
+# from cat's exec on (sh ran in the host cgroup until it moved itself)
+mine = [e for e in events if e['header']['pid'] == pid and e['header']['ts_ns'] >= t0]
+assert any('exit' in e for e in mine), "no exit of cat"
+
+for e in mine:
+    h = e['header']
+    assert h.get('container_id') == cid, f"container_id {h.get('container_id')!r}, want {cid}: {e}"
+    pod = h.get('pod') or {}
+    assert pod.get('uid') == uid, f"pod {pod}, want uid {uid}"
+    assert pod.get('name') == 'web-0' and pod.get('namespace') == 'shop', f"pod metadata missing: {pod}"
+host = [e for e in events if e['header']['pid'] != pid and e['header'].get('pod')
+        and e['header']['pod'].get('uid') == uid]
+assert not host, f"other processes got the pod: {host[:2]}"
+print(f"ok: {len(mine)} events of pid {pid} carry pod {uid} (shop/web-0) and container {cid[:12]}")
+PY
+echo "1 passed, 0 failed"
