@@ -78,8 +78,11 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 			reason);
 		return;
 	}
-	/* Transient (broker down, transport): librdkafka retries on its own.
-	 * Say so, but not once per reconnect attempt during an outage. */
+	/* Transient: librdkafka retries on its own. A connection failure is
+	 * already in its log; others are said once per interval, not once per
+	 * reconnect attempt during an outage. */
+	if (err == RD_KAFKA_RESP_ERR__TRANSPORT)
+		return;
 	int64_t now = now_ms();
 	if (err == s->last_err && now - s->last_err_ms < ERROR_LOG_INTERVAL_MS) {
 		s->errs_suppressed++;
@@ -93,6 +96,16 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 	s->last_err = err;
 	s->last_err_ms = now;
 	s->errs_suppressed = 0;
+}
+
+/* librdkafka's own log lines (connection failures, retries), in ringtap's
+ * format. Called from librdkafka's threads; one fprintf per line. */
+static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+	(void)rk;
+	if (!strcmp(fac, "TERMINATE"))
+		return; /* "N messages still in queue": the summary counts them */
+	fprintf(stderr, "ringtap: kafka: %s%s: %s\n", level <= 3 ? "error: " : "", fac, buf);
 }
 
 static void destroy_producer(struct sink_kafka *s)
@@ -119,6 +132,7 @@ int sink_kafka_producer_start(struct sink_kafka *s, char *err, size_t errlen)
 	rd_kafka_conf_set_opaque(conf, s);
 	rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
 	rd_kafka_conf_set_error_cb(conf, on_error);
+	rd_kafka_conf_set_log_cb(conf, on_log);
 	s->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, rderr, sizeof(rderr));
 	if (!s->rk) {
 		rd_kafka_conf_destroy(conf); /* rd_kafka_new owns it only on success */
