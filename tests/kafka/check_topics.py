@@ -10,7 +10,8 @@ Asserts, for the N events of gen_events.py:
   - every value decodes with `protoc --decode` against proto/ringtap/v1/event.proto;
   - key = pod UID when the event has a pod, else node/<node>;
   - headers ce_specversion, ce_type, ce_source, ce_id, ce_dataschema, content-type;
-  - per key: a single partition, and events in the order they were emitted;
+  - per key: a single partition, the one Kafka's Java producer would pick
+    (murmur2), and events in the order they were emitted;
   - the sink's summary adds up: events = delivered + failed + drops + not delivered,
     and here everything was delivered.
 """
@@ -24,6 +25,7 @@ SRC = os.environ.get("RINGTAP_SRC", os.path.join(os.path.dirname(__file__), ".."
 TOPIC_OF = {"exec": "ringtap.process", "exit": "ringtap.process", "fork": "ringtap.process",
             "open": "ringtap.file", "connect": "ringtap.network", "accept": "ringtap.network",
             "drop": "ringtap.sensor"}
+PARTITIONS = 3  # scripts/kafka/kafka.sh: num.partitions
 failures = []
 
 
@@ -49,6 +51,31 @@ def consume(brokers, topic):
         msgs.append({"topic": topic, "partition": int(part), "offset": int(off), "key": key,
                      "headers": headers, "value": value})
     return msgs
+
+
+def java_partition(key, partitions):
+    """The partition Kafka's Java producer picks for a key (Utils.murmur2)."""
+    data, m, mask = key.encode(), 0x5BD1E995, 0xFFFFFFFF
+    h = (0x9747B28C ^ len(data)) & mask
+    for i in range(len(data) // 4):
+        k = int.from_bytes(data[4 * i:4 * i + 4], "little")
+        k = (k * m) & mask
+        k ^= k >> 24
+        k = (k * m) & mask
+        h = ((h * m) & mask) ^ k
+    tail = len(data) & ~3
+    rest = len(data) % 4
+    if rest == 3:
+        h ^= data[tail + 2] << 16
+    if rest >= 2:
+        h ^= data[tail + 1] << 8
+    if rest >= 1:
+        h ^= data[tail]
+        h = (h * m) & mask
+    h ^= h >> 13
+    h = (h * m) & mask
+    h ^= h >> 15
+    return (h & 0x7FFFFFFF) % partitions
 
 
 def varint(n):
@@ -164,6 +191,9 @@ def main():
     for (topic, key), ms in by_key.items():
         if len({m["partition"] for m in ms}) != 1:
             fail(f"key {key} in {topic} spread over partitions")
+        elif ms[0]["partition"] != java_partition(key, PARTITIONS):
+            fail(f"key {key} in {topic}: partition {ms[0]['partition']}, a Java producer "
+                 f"would use {java_partition(key, PARTITIONS)}")
         seq = [m["ev"]["ts"] for m in ms]
         if seq != sorted(seq):
             fail(f"key {key} in {topic}: order not kept")
