@@ -33,6 +33,7 @@ struct event_sink {
 	const struct event_sink_ops *ops;
 };
 
+extern const struct event_sink_ops sink_kafka_ops;
 extern const struct event_sink_ops sink_ndjson_ops;
 extern const struct event_sink_ops sink_null_ops;
 extern const struct event_sink_ops sink_record_ops;

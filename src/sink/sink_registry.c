@@ -5,6 +5,7 @@
 #include "sink/event_sink.h"
 
 static const struct event_sink_ops *const sink_types[] = {
+	&sink_kafka_ops,
 	&sink_ndjson_ops,
 	&sink_null_ops,
 	&sink_record_ops,
