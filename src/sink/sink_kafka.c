@@ -143,6 +143,11 @@ static int kafka_flush(struct event_sink *base, int timeout_ms)
 	}
 }
 
+static void kafka_poll(struct event_sink *base)
+{
+	sink_kafka_producer_poll((struct sink_kafka *)base, 0);
+}
+
 static void kafka_summary(struct event_sink *base, FILE *out)
 {
 	struct sink_kafka *s = (struct sink_kafka *)base;
@@ -155,6 +160,8 @@ const struct event_sink_ops sink_kafka_ops = {
 	.create = kafka_create,
 	.emit = kafka_emit,
 	.flush = kafka_flush,
+	.poll = kafka_poll,
 	.summary = kafka_summary,
 	.destroy = kafka_destroy,
+	.options = sink_kafka_option_table,
 };

@@ -12,6 +12,11 @@ static const struct event_sink_ops *const sink_types[] = {
 	NULL,
 };
 
+const struct event_sink_ops *const *sink_types_all(void)
+{
+	return sink_types;
+}
+
 const struct event_sink_ops *sink_find(const char *name)
 {
 	for (const struct event_sink_ops *const *t = sink_types; *t; t++)
