@@ -59,5 +59,13 @@ void cli_print_sink_help(FILE *out)
 		"  stdout            NDJSON to standard output\n"
 		"  ndjson:PATH       NDJSON to a file (one ringtap.v1.Event per line)\n"
 		"  null              count and discard\n"
-		"  kafka:BROKERS     Kafka (protobuf values; see docs/kafka.md)\n");
+		"  kafka:BROKERS     Kafka (protobuf values; see docs/kafka.md); in the config file\n"
+		"                    an rdkafka: {PROPERTY: VALUE} map goes to librdkafka unchanged\n");
+	for (const struct event_sink_ops *const *t = sink_types_all(); *t; t++) {
+		if (!(*t)->options)
+			continue;
+		fprintf(out, "\n%s sink options (config file: sinks: [{type: %s, OPTION: VALUE}]):\n",
+			(*t)->name, (*t)->name);
+		options_print_help((*t)->options, out, "  ");
+	}
 }

@@ -208,7 +208,8 @@ static int live_main(int argc, char **argv)
 	/* Neither failure stops the sensor: events go out with what is known. */
 	if (pod_resolver_create(&podcfg, &pods, err, sizeof(err)))
 		fprintf(stderr, "ringtap %s: %s; events carry no pod identity\n", a.cmd, err);
-	else if (err[0])
+	else if (err[0] && (getenv("KUBERNETES_SERVICE_HOST") || (podcfg.api_url && *podcfg.api_url)))
+		/* Outside a cluster having no API is normal, not worth a line. */
 		fprintf(stderr, "ringtap %s: %s; pods get UID and container id only\n", a.cmd, err);
 
 	struct source_config scfg = {

@@ -138,21 +138,6 @@ static int decode_submessage(json_object *v, const ProtobufCFieldDescriptor *f, 
 	return decode_message(v, *out, sub, e);
 }
 
-static size_t elem_size(const ProtobufCFieldDescriptor *f)
-{
-	switch (f->type) {
-	case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
-	case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(void *);
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	default:
-		return 4;
-	}
-}
-
 static int decode_map(json_object *v, const ProtobufCFieldDescriptor *f, ProtobufCMessage *msg,
 		      const char *path, struct decode_err *e)
 {
@@ -197,7 +182,7 @@ static int decode_repeated(json_object *v, const ProtobufCFieldDescriptor *f, Pr
 		return FAIL(e, "field '%s%s' wants an array", path, f->name);
 
 	size_t n = json_object_array_length(v);
-	size_t esz = elem_size(f);
+	size_t esz = json_elem_size(f->type);
 	char *arr = calloc(n ? n : 1, esz);
 	size_t *count = (size_t *)((char *)msg + f->quantifier_offset);
 	int rc;

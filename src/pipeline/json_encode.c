@@ -128,23 +128,6 @@ static int put_scalar(struct strbuf *sb, const ProtobufCFieldDescriptor *f, cons
 	return put(sb, num);
 }
 
-static size_t scalar_size(ProtobufCType t)
-{
-	switch (t) {
-	case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
-	case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(void *);
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	default:
-		return 4;
-	}
-}
-
 int json_encode_message(const ProtobufCMessage *msg, struct strbuf *sb)
 {
 	const ProtobufCMessageDescriptor *d = msg->descriptor;
@@ -180,7 +163,7 @@ int json_encode_message(const ProtobufCMessage *msg, struct strbuf *sb)
 			if ((rc = strbuf_append(sb, is_map ? "{" : "[", 1)))
 				return rc;
 			for (size_t k = 0; k < n; k++) {
-				const void *elem = arr + k * scalar_size(f->type);
+				const void *elem = arr + k * json_elem_size(f->type);
 				if (k && (rc = strbuf_append(sb, ",", 1)))
 					return rc;
 				if (is_map) {

@@ -15,6 +15,24 @@ static inline int json_is_map_entry(const ProtobufCMessageDescriptor *d)
 	       !strcmp(d->fields[0].name, "key") && !strcmp(d->fields[1].name, "value");
 }
 
+/* Bytes one element of a repeated field of type t takes in its C array. */
+static inline size_t json_elem_size(ProtobufCType t)
+{
+	switch (t) {
+	case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_DOUBLE:
+		return 8;
+	case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_MESSAGE:
+		return sizeof(void *);
+	case PROTOBUF_C_TYPE_BOOL:
+		return sizeof(protobuf_c_boolean);
+	case PROTOBUF_C_TYPE_BYTES:
+		return sizeof(ProtobufCBinaryData);
+	default:
+		return 4;
+	}
+}
+
 int json_put_string(struct strbuf *sb, const char *s);
 
 #endif

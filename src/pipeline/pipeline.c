@@ -93,6 +93,13 @@ int pipeline_report_drops(struct pipeline *p, const struct source_type_stats *no
 	return 0;
 }
 
+void pipeline_poll_sinks(struct pipeline *p)
+{
+	for (size_t i = 0; i < p->n_sinks; i++)
+		if (p->sinks[i]->ops->poll)
+			p->sinks[i]->ops->poll(p->sinks[i]);
+}
+
 int pipeline_flush(struct pipeline *p, int timeout_ms)
 {
 	int first = 0;

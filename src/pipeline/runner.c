@@ -107,6 +107,7 @@ int runner_run(const struct runner_opts *o, int *flush_rc)
 		if (rc < 0)
 			break;
 		rc = 0;
+		pipeline_poll_sinks(o->pipe);
 		if (o->stats_interval_ms > 0 && now_ms() >= next_stats) {
 			report_drops(o);
 			enrich_host_refresh_clock(&o->pipe->host);

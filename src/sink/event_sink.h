@@ -18,14 +18,22 @@ struct event_sink_ops {
 	/* Create from a spec argument (the part after "name:" in --sink, may be
 	 * NULL) and an optional YAML-derived option list. */
 	int (*create)(const char *arg, const struct sink_options *opts, struct event_sink **out);
-	/* Hand over one event. 0, -EAGAIN (queue full, caller may retry), or -errno. */
+	/* Hand over one event. 0, -EAGAIN (queue full, caller may retry), or
+	 * -errno. A sink that sheds load itself (kafka) counts the drop and
+	 * returns 0, so the event is not counted twice. */
 	int (*emit)(struct event_sink *sink, const Ringtap__V1__Event *ev);
+	/* Serve background work without blocking (delivery reports, producer
+	 * recovery). The main loop calls it at least once per poll interval,
+	 * also when no events arrive. May be NULL. */
+	void (*poll)(struct event_sink *sink);
 	/* Deliver what is buffered, waiting at most timeout_ms. 0 or -errno
 	 * (-ETIMEDOUT if something is still undelivered). */
 	int (*flush)(struct event_sink *sink, int timeout_ms);
 	/* Append the sink's counters to the shutdown summary line (may be NULL). */
 	void (*summary)(struct event_sink *sink, FILE *out);
 	void (*destroy)(struct event_sink *sink);
+	/* Options the sink accepts in the config file (for --help); may be NULL. */
+	const struct option_def *options;
 };
 
 /* Every sink instance starts with this; implementations embed it first. */
@@ -33,9 +41,13 @@ struct event_sink {
 	const struct event_sink_ops *ops;
 };
 
+extern const struct event_sink_ops sink_kafka_ops;
 extern const struct event_sink_ops sink_ndjson_ops;
 extern const struct event_sink_ops sink_null_ops;
 extern const struct event_sink_ops sink_record_ops;
+
+/* Every sink type, NULL-terminated. */
+const struct event_sink_ops *const *sink_types_all(void);
 
 /* Look up a sink type by name ("ndjson", "null", "record", "kafka"). */
 const struct event_sink_ops *sink_find(const char *name);

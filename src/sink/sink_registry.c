@@ -5,11 +5,17 @@
 #include "sink/event_sink.h"
 
 static const struct event_sink_ops *const sink_types[] = {
+	&sink_kafka_ops,
 	&sink_ndjson_ops,
 	&sink_null_ops,
 	&sink_record_ops,
 	NULL,
 };
+
+const struct event_sink_ops *const *sink_types_all(void)
+{
+	return sink_types;
+}
 
 const struct event_sink_ops *sink_find(const char *name)
 {

@@ -1,0 +1,43 @@
+/* Kafka sink counters and their line in the shutdown summary. */
+#include <inttypes.h>
+#include "sink/sink_kafka.h"
+
+void sink_kafka_count_failure(struct sink_kafka_counters *c, rd_kafka_resp_err_t err)
+{
+	int i;
+
+	c->failed++;
+	for (i = 0; i < SINK_KAFKA_MAX_ERRS; i++) {
+		if (c->failed_by[i].n && c->failed_by[i].err == err)
+			break;
+		if (!c->failed_by[i].n) {
+			c->failed_by[i].err = err;
+			break;
+		}
+	}
+	c->failed_by[i].n++; /* i == SINK_KAFKA_MAX_ERRS: "other" */
+}
+
+void sink_kafka_counters_print(const struct sink_kafka_counters *c, uint64_t in_flight, FILE *out)
+{
+	fprintf(out,
+		"kafka: events=%" PRIu64 " produced=%" PRIu64 " delivered=%" PRIu64
+		" failed=%" PRIu64,
+		c->events, c->produced, c->delivered, c->failed);
+	if (c->failed) {
+		const char *sep = " (";
+		for (int i = 0; i <= SINK_KAFKA_MAX_ERRS; i++) {
+			if (!c->failed_by[i].n)
+				continue;
+			fprintf(out, "%s%s=%" PRIu64, sep,
+				i < SINK_KAFKA_MAX_ERRS ? rd_kafka_err2name(c->failed_by[i].err) : "other",
+				c->failed_by[i].n);
+			sep = " ";
+		}
+		fputc(')', out);
+	}
+	fprintf(out,
+		" queue_full_drops=%" PRIu64 " restarts=%" PRIu64 " reproduced=%" PRIu64
+		" not_delivered=%" PRIu64,
+		c->queue_full_drops, c->restarts, c->reproduced, c->not_delivered + in_flight);
+}

@@ -1,0 +1,152 @@
+/* Where an event goes in Kafka: topic, key, headers, encoded value. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sink/sink_kafka.h"
+
+#define CE_SPECVERSION "1.0"
+#define CE_DATASCHEMA "urn:ringtap:proto:ringtap.v1.Event"
+
+enum sink_kafka_class sink_kafka_route_class(const Ringtap__V1__Event *ev)
+{
+	switch (ev->body_case) {
+	case RINGTAP__V1__EVENT__BODY_EXEC:
+	case RINGTAP__V1__EVENT__BODY_EXIT:
+	case RINGTAP__V1__EVENT__BODY_FORK:
+		return SINK_KAFKA_PROCESS;
+	case RINGTAP__V1__EVENT__BODY_OPEN:
+		return SINK_KAFKA_FILE;
+	case RINGTAP__V1__EVENT__BODY_CONNECT:
+	case RINGTAP__V1__EVENT__BODY_ACCEPT:
+		return SINK_KAFKA_NETWORK;
+	default:
+		/* drop records, and anything newer than this sink */
+		return SINK_KAFKA_SENSOR;
+	}
+}
+
+const char *sink_kafka_route_ce_type(const Ringtap__V1__Event *ev)
+{
+	switch (ev->body_case) {
+	case RINGTAP__V1__EVENT__BODY_EXEC: return "ringtap.v1.exec";
+	case RINGTAP__V1__EVENT__BODY_EXIT: return "ringtap.v1.exit";
+	case RINGTAP__V1__EVENT__BODY_FORK: return "ringtap.v1.fork";
+	case RINGTAP__V1__EVENT__BODY_OPEN: return "ringtap.v1.open";
+	case RINGTAP__V1__EVENT__BODY_CONNECT: return "ringtap.v1.connect";
+	case RINGTAP__V1__EVENT__BODY_ACCEPT: return "ringtap.v1.accept";
+	case RINGTAP__V1__EVENT__BODY_DROP: return "ringtap.v1.drop";
+	default: return "ringtap.v1.event";
+	}
+}
+
+const char *sink_kafka_route_node(const struct sink_kafka *s, const Ringtap__V1__Event *ev)
+{
+	if (s->cfg.node && *s->cfg.node)
+		return s->cfg.node;
+	if (ev->header && ev->header->node && *ev->header->node)
+		return ev->header->node;
+	return s->default_node;
+}
+
+static const char *pod_uid(const Ringtap__V1__Event *ev)
+{
+	if (ev->header && ev->header->pod && ev->header->pod->uid && *ev->header->pod->uid)
+		return ev->header->pod->uid;
+	return NULL;
+}
+
+/* Size of the encoded value, or -errno; json is encoded into s->json here. */
+static int64_t value_size(struct sink_kafka *s, const Ringtap__V1__Event *ev)
+{
+	if (s->encoding == SINK_KAFKA_PROTOBUF)
+		return (int64_t)ringtap__v1__event__get_packed_size(ev);
+	strbuf_reset(&s->json);
+	int rc = json_encode_event(ev, &s->json);
+	return rc ? rc : (int64_t)s->json.len;
+}
+
+int sink_kafka_msg_build(struct sink_kafka *s, const Ringtap__V1__Event *ev,
+			 struct sink_kafka_msg **out)
+{
+	const char *node = sink_kafka_route_node(s, ev);
+	const char *uid = pod_uid(ev);
+	char id[48];
+	size_t node_len = strlen(node), key_len = 0, id_len;
+	struct sink_kafka_msg *m;
+	int64_t vlen;
+
+	*out = NULL;
+	if (node_len > UINT16_MAX)
+		return -ENAMETOOLONG;
+	vlen = value_size(s, ev);
+	if (vlen < 0)
+		return (int)vlen;
+	if (vlen > UINT32_MAX)
+		return -EMSGSIZE;
+	/* Same event re-sent after a producer restart keeps its ce_id, so a
+	 * consumer can drop the duplicate. */
+	id_len = (size_t)snprintf(id, sizeof(id), "%016" PRIx64 "-%" PRIu64, s->instance, ++s->seq);
+	if (s->key_mode == SINK_KAFKA_KEY_AUTO && uid)
+		key_len = strlen(uid);
+	else if (s->key_mode != SINK_KAFKA_KEY_NONE)
+		key_len = strlen("node/") + node_len;
+	m = malloc(sizeof(*m) + key_len + (size_t)vlen + node_len + id_len);
+	if (!m)
+		return -ENOMEM;
+	m->prev = m->next = NULL;
+	m->cls = sink_kafka_route_class(ev);
+	m->ce_type = sink_kafka_route_ce_type(ev);
+	m->key_len = (uint32_t)key_len;
+	m->value_len = (uint32_t)vlen;
+	m->source_len = (uint16_t)node_len;
+	m->id_len = (uint16_t)id_len;
+	if (s->key_mode == SINK_KAFKA_KEY_AUTO && uid) {
+		memcpy(m->data, uid, key_len);
+	} else if (key_len) {
+		memcpy(m->data, "node/", 5);
+		memcpy(m->data + 5, node, node_len);
+	}
+	if (s->encoding == SINK_KAFKA_PROTOBUF)
+		ringtap__v1__event__pack(ev, (uint8_t *)m->data + key_len);
+	else
+		memcpy(m->data + key_len, s->json.buf, (size_t)vlen);
+	memcpy((char *)sink_kafka_msg_source(m), node, node_len);
+	memcpy((char *)sink_kafka_msg_id(m), id, id_len);
+	*out = m;
+	return 0;
+}
+
+static rd_kafka_headers_t *msg_headers(const struct sink_kafka *s, const struct sink_kafka_msg *m)
+{
+	rd_kafka_headers_t *h = rd_kafka_headers_new(6);
+
+	/* CloudEvents Kafka protocol binding, binary content mode. */
+	rd_kafka_header_add(h, "ce_specversion", -1, CE_SPECVERSION, -1);
+	rd_kafka_header_add(h, "ce_type", -1, m->ce_type, -1);
+	rd_kafka_header_add(h, "ce_source", -1, sink_kafka_msg_source(m), m->source_len);
+	rd_kafka_header_add(h, "ce_id", -1, sink_kafka_msg_id(m), m->id_len);
+	rd_kafka_header_add(h, "ce_dataschema", -1, CE_DATASCHEMA, -1);
+	rd_kafka_header_add(h, "content-type", -1,
+			    s->encoding == SINK_KAFKA_PROTOBUF ? "application/x-protobuf"
+							       : "application/json",
+			    -1);
+	return h;
+}
+
+rd_kafka_resp_err_t sink_kafka_msg_produce(struct sink_kafka *s, struct sink_kafka_msg *m)
+{
+	rd_kafka_headers_t *h = msg_headers(s, m);
+	rd_kafka_resp_err_t err;
+
+	/* No RD_KAFKA_MSG_F_COPY/FREE: librdkafka points at m's bytes, which
+	 * live until the delivery report (or until the producer is destroyed). */
+	err = rd_kafka_producev(s->rk, RD_KAFKA_V_RKT(s->rkt[m->cls]),
+				RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
+				RD_KAFKA_V_VALUE((void *)sink_kafka_msg_value(m), m->value_len),
+				RD_KAFKA_V_KEY(m->key_len ? sink_kafka_msg_key(m) : NULL, m->key_len),
+				RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_OPAQUE(m), RD_KAFKA_V_END);
+	if (err)
+		rd_kafka_headers_destroy(h); /* owned by librdkafka only on success */
+	return err;
+}
