@@ -63,22 +63,24 @@ static __always_inline bool policy__allows_process(struct rt_header *hdr)
 	return policy__verdict(hdr->type, policy__check_task(&pc, hdr->type, hdr->comm, hdr->uid));
 }
 
-/* File opens: s holds the record; path (path_len bytes, no NUL) inside it
- * is the user path as passed. */
-static __always_inline bool policy__allows_open(struct rt_scratch *s, struct rt_header *hdr,
-						const char *path, __u32 path_len)
+/* File opens, in two steps so an excluded process costs no path read:
+ * policy__open_task() once the header is filled (it reads the generation
+ * into pc), then policy__open_path() with the path read: s holds the record,
+ * path (path_len bytes, no NUL) inside it is the user path as passed. */
+static __always_inline bool policy__open_task(struct rt_policy_ctx *pc, struct rt_header *hdr)
+{
+	policy__start(pc, hdr);
+	return policy__verdict(RT_EVENT_OPEN, policy__check_task(pc, RT_EVENT_OPEN, hdr->comm, hdr->uid));
+}
+
+static __always_inline bool policy__open_path(const struct rt_policy_ctx *pc, struct rt_scratch *s,
+					      const char *path, __u32 path_len)
 {
 	struct rt_policy_path_key *key = (void *)(s->buf + POLICY_PATH_KEY_OFF);
-	struct rt_policy_ctx pc;
-	__u32 rule;
 
-	policy__start(&pc, hdr);
-	rule = policy__check_task(&pc, RT_EVENT_OPEN, hdr->comm, hdr->uid);
-	if (rule == RT_POLICY_KEEP && pc.cfg && (pc.cfg->flags & RT_POLICY_HAS_PATHS))
+	if (pc->cfg && (pc->cfg->flags & RT_POLICY_HAS_PATHS))
 		bpf_probe_read_kernel(key->path, sizeof(key->path), path);
-	if (rule == RT_POLICY_KEEP)
-		rule = policy__check_path(&pc, key, path_len);
-	return policy__verdict(RT_EVENT_OPEN, rule);
+	return policy__verdict(RT_EVENT_OPEN, policy__check_path(pc, key, path_len));
 }
 
 /* Network (connect, accept): remote is the far end (connect: dst, accept:

@@ -62,6 +62,7 @@ static __always_inline __u32 string__read(void *dst, const void *src, bool user,
 
 static __always_inline void emit__open(struct pt_regs *regs, long id, long ret)
 {
+	struct rt_policy_ctx pc;
 	struct rt_scratch *s;
 	struct rt_header *hdr;
 	struct rt_open_body *body;
@@ -77,6 +78,12 @@ static __always_inline void emit__open(struct pt_regs *regs, long id, long ret)
 	hdr = (void *)s->buf;
 	body = (void *)(s->buf + HDR_SIZE);
 	path = (void *)(s->buf + HDR_SIZE + sizeof(*body));
+
+	/* Type switch, comm and uid first: an excluded process (kubelet,
+	 * containerd) costs no path read. The size is known later. */
+	record__fill_header(hdr, RT_EVENT_OPEN, 0);
+	if (!policy__open_task(&pc, hdr))
+		return;
 
 	body->ret = ret;
 	if (id == nr_openat || id == nr_openat2) {
@@ -112,9 +119,9 @@ static __always_inline void emit__open(struct pt_regs *regs, long id, long ret)
 	body->path_len = len;
 
 	size = HDR_SIZE + sizeof(*body) + len;
-	record__fill_header(hdr, RT_EVENT_OPEN, size);
+	hdr->size = size;
 	hdr->flags = flags;
-	if (!policy__allows_open(s, hdr, path, len))
+	if (!policy__open_path(&pc, s, path, len))
 		return;
 	record__output(s, RT_EVENT_OPEN, size, flags);
 }
