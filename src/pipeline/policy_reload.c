@@ -207,6 +207,8 @@ static bool event_is_relevant(const struct policy_reload *r, const struct inotif
 	char dir[PATH_MAX], full[PATH_MAX];
 	struct stat sb;
 
+	if (ev->mask & IN_Q_OVERFLOW)
+		return true; /* events were lost: look */
 	if (!ev->len)
 		return false; /* the directory itself */
 	if (strcmp(ev->name, r->base) && strncmp(ev->name, "..", 2))
