@@ -25,6 +25,7 @@ struct metrics_server {
 	int64_t stale_after_ms;
 	double start_time_s;
 	uint16_t port;
+	unsigned open_conns, peak_conns; /* MHD thread writes; __atomic reads */
 };
 
 static int64_t mono_ms(void)
@@ -116,6 +117,22 @@ static enum MHD_Result serve_readyz(struct metrics_server *m, struct MHD_Connect
 		     "not ready: probes not attached yet (no counters published)\n");
 }
 
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct metrics_server *m = cls;
+	unsigned open;
+
+	(void)c, (void)socket_ctx;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		open = __atomic_add_fetch(&m->open_conns, 1, __ATOMIC_RELAXED);
+		if (open > __atomic_load_n(&m->peak_conns, __ATOMIC_RELAXED))
+			__atomic_store_n(&m->peak_conns, open, __ATOMIC_RELAXED);
+	} else {
+		__atomic_sub_fetch(&m->open_conns, 1, __ATOMIC_RELAXED);
+	}
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			      const char *version, const char *upload_data, size_t *upload_data_size,
 			      void **req_cls)
@@ -199,6 +216,7 @@ int metrics_server_start(const struct metrics_config *cfg, struct metrics_server
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
 				  MHD_OPTION_CONNECTION_TIMEOUT, timeout_s,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
+				  MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
 				  MHD_OPTION_END);
 	if (!m->mhd) {
 		rc = errno ? -errno : -EIO;
@@ -229,6 +247,11 @@ void metrics_publish(struct metrics_server *m, const struct metrics_snapshot *sn
 uint16_t metrics_server_port(const struct metrics_server *m)
 {
 	return m ? m->port : 0;
+}
+
+unsigned metrics_server_peak_connections(const struct metrics_server *m)
+{
+	return m ? __atomic_load_n(&m->peak_conns, __ATOMIC_RELAXED) : 0;
 }
 
 void metrics_server_stop(struct metrics_server *m)

@@ -33,6 +33,9 @@ void metrics_publish(struct metrics_server *m, const struct metrics_snapshot *sn
 /* The TCP port actually listened on. */
 uint16_t metrics_server_port(const struct metrics_server *m);
 
+/* The most connections ever open at once (never above max_connections). */
+unsigned metrics_server_peak_connections(const struct metrics_server *m);
+
 /* Stop serving and free. NULL-safe. */
 void metrics_server_stop(struct metrics_server *m);
 
