@@ -210,6 +210,7 @@ int metrics_server_start(const struct metrics_config *cfg, struct metrics_server
 	if ((rc = listen_on(cfg->address, (int)cfg->port, &fd, &m->port, &v6)))
 		goto cleanup;
 	timeout_s = (unsigned)((cfg->timeout_ms + 999) / 1000);
+	errno = 0;
 	m->mhd = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
 				  handle, m,
 				  MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,

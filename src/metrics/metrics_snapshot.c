@@ -3,6 +3,8 @@
 #include "pipeline/pipeline.h"
 
 _Static_assert(METRICS_MAX_SINKS >= PIPELINE_MAX_SINKS, "a snapshot holds every pipeline sink");
+_Static_assert(sizeof(((struct metrics_snapshot *)0)->events) == sizeof(((struct pipeline *)0)->per_type),
+	       "per-type event counts are copied whole");
 
 void metrics_snapshot_fill(struct metrics_snapshot *snap, const struct pipeline *p,
 			   const struct source_type_stats *kernel, uint32_t policy_generation)
