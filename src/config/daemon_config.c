@@ -192,8 +192,8 @@ static int load_root(struct loader *l, const yaml_node_t *root, struct daemon_co
 				return rc;
 			continue;
 		}
-		if (!strcmp(key, "kubernetes")) {
-			if ((rc = load_section(l, v, key, &cfg->kubernetes)))
+		if (!strcmp(key, "kubernetes") || !strcmp(key, "metrics")) {
+			if ((rc = load_section(l, v, key, !strcmp(key, "metrics") ? &cfg->metrics : &cfg->kubernetes)))
 				return rc;
 			continue;
 		}
@@ -271,4 +271,5 @@ void daemon_config_free(struct daemon_config *cfg)
 	options_free_strings(daemon_config_options, cfg);
 	free_sinks(cfg);
 	sink_options_clear(&cfg->kubernetes);
+	sink_options_clear(&cfg->metrics);
 }

@@ -24,6 +24,8 @@ struct daemon_config {
 	size_t n_sinks;
 	/* The "kubernetes:" section, applied by the pod resolver's option table. */
 	struct sink_options kubernetes;
+	/* The "metrics:" section, applied by metrics_config_load(). */
+	struct sink_options metrics;
 };
 
 /* The top-level keys, with defaults and help (also printed by --help). */

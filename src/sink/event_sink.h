@@ -7,11 +7,24 @@
 #ifndef RINGTAP_EVENT_SINK_H
 #define RINGTAP_EVENT_SINK_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include "ringtap/v1/event.pb-c.h"
 #include "config/options.h"
 
 struct event_sink;
+
+/* One of a sink's own counters, for the metrics endpoint. name and help are
+ * static strings (they outlive the sink): name "kafka_delivered" is exported
+ * as ringtap_sink_kafka_delivered_total. */
+struct sink_counter {
+	const char *name;
+	const char *help;
+	int gauge;	/* 0: a monotonic counter (…_total), 1: a current value */
+	uint64_t value;
+};
+
+#define SINK_MAX_COUNTERS 12
 
 struct event_sink_ops {
 	const char *name;
@@ -31,6 +44,9 @@ struct event_sink_ops {
 	int (*flush)(struct event_sink *sink, int timeout_ms);
 	/* Append the sink's counters to the shutdown summary line (may be NULL). */
 	void (*summary)(struct event_sink *sink, FILE *out);
+	/* Copy the sink's counters into out (at most max); returns how many.
+	 * Called from the main thread only; may be NULL (no counters). */
+	size_t (*counters)(struct event_sink *sink, struct sink_counter *out, size_t max);
 	void (*destroy)(struct event_sink *sink);
 	/* Options the sink accepts in the config file (for --help); may be NULL. */
 	const struct option_def *options;

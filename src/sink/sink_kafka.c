@@ -155,6 +155,28 @@ static void kafka_summary(struct event_sink *base, FILE *out)
 	sink_kafka_counters_print(&s->c, s->in_flight, out);
 }
 
+static size_t kafka_counters(struct event_sink *base, struct sink_counter *out, size_t max)
+{
+	const struct sink_kafka *s = (const struct sink_kafka *)base;
+	const struct sink_counter all[] = {
+		{ "kafka_produced", "Events accepted into the producer queue (first time).", 0, s->c.produced },
+		{ "kafka_delivered", "Events the broker acknowledged.", 0, s->c.delivered },
+		{ "kafka_failed", "Events that permanently failed delivery.", 0, s->c.failed },
+		{ "kafka_queue_full_drops", "Events dropped because the producer queue stayed full.", 0,
+		  s->c.queue_full_drops },
+		{ "kafka_producer_restarts", "Producers recreated after a fatal librdkafka error.", 0,
+		  s->c.restarts },
+		{ "kafka_reproduced", "Events re-sent on a recreated producer.", 0, s->c.reproduced },
+		{ "kafka_in_flight", "Events queued and not yet acknowledged.", 1, s->in_flight },
+	};
+	size_t n = sizeof(all) / sizeof(all[0]);
+
+	if (n > max)
+		n = max;
+	memcpy(out, all, n * sizeof(*out));
+	return n;
+}
+
 const struct event_sink_ops sink_kafka_ops = {
 	.name = "kafka",
 	.create = kafka_create,
@@ -162,6 +184,7 @@ const struct event_sink_ops sink_kafka_ops = {
 	.flush = kafka_flush,
 	.poll = kafka_poll,
 	.summary = kafka_summary,
+	.counters = kafka_counters,
 	.destroy = kafka_destroy,
 	.options = sink_kafka_option_table,
 };

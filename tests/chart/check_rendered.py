@@ -58,8 +58,10 @@ check(writable == ["tmp"] and "emptyDir" in vols["tmp"], f"only the tmp emptyDir
 env = {e["name"]: e for e in c["env"]}
 check(env.get("NODE_NAME", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "spec.nodeName",
       "NODE_NAME must come from spec.nodeName")
-for p in ("livenessProbe", "readinessProbe"):
-    check(c.get(p, {}).get("exec", {}).get("command", [None])[0] == "/usr/local/bin/ringtap", f"{p} must exec ringtap")
+ports = {p["name"]: p for p in c["ports"]}
+for p, path in (("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
+    get = c.get(p, {}).get("httpGet", {})
+    check(get.get("path") == path and get.get("port") == "metrics", f"{p} must GET {path} on the metrics port, got {get}")
 check(ds["spec"]["updateStrategy"]["type"] == "RollingUpdate", "RollingUpdate")
 check({"operator": "Exists"} in pod.get("tolerations", []), "must tolerate every taint")
 check("limits" in c["resources"] and "requests" in c["resources"], "resources need requests and limits")
@@ -72,6 +74,18 @@ check(grace * 1000 > flush, f"grace {grace}s must exceed the flush timeout {flus
 check("policy.yaml" in cm["data"], "the ConfigMap must carry policy.yaml")
 check(cfg["policy"] == "/etc/ringtap/policy.yaml", "ringtap.yaml must point at the mounted policy")
 check(cfg["kubernetes"]["cgroup_root"] == "/host/sys/fs/cgroup", "cgroup_root must be the host cgroup mount")
+# the daemon serves metrics and probes where the pod, Service and ServiceMonitor look
+m = cfg.get("metrics", {})
+want_port = 9500 if mode == "full" else 9464
+check(m.get("port") == want_port == ports["metrics"]["containerPort"],
+      f"metrics.port {m.get('port')} must be the container's metrics port {ports['metrics']['containerPort']}")
+check(m.get("address") == "0.0.0.0", "the daemon must listen on the pod's address, not loopback")
+check(m.get("stale_after_ms", 0) > cfg["stats_interval_ms"], "stale_after_ms must exceed stats_interval_ms")
+live = c["livenessProbe"]
+check(live["periodSeconds"] * live["failureThreshold"] * 1000 > m.get("stale_after_ms", 0),
+      "liveness must tolerate one staleness window before restarting the pod")
+svc = by_kind["Service"][0]["spec"]["ports"][0]
+check(svc["targetPort"] == "metrics" and svc["port"] == want_port, f"metrics Service port {svc}")
 ann = ds["spec"]["template"]["metadata"]["annotations"]
 check(len(ann.get("checksum/config", "")) == 64, "checksum/config annotation")
 print("CHECKSUM", ann.get("checksum/config"))
@@ -101,6 +115,8 @@ else:
     check(not any("password" in str(v) and "file:" not in str(v) for v in rd.values()), "no inline secrets")
     check(pod.get("priorityClassName") == "system-node-critical", "priorityClassName")
     check(c["image"] == "registry.example/sec/ringtap:1.2.3", "image")
+    ep = by_kind["ServiceMonitor"][0]["spec"]["endpoints"][0]
+    check(ep.get("port") == "metrics" and ep.get("path") == "/metrics", f"ServiceMonitor endpoint {ep}")
     np = by_kind["NetworkPolicy"][0]["spec"]
     check(np["ingress"][0]["ports"] == [{"port": 9500, "protocol": "TCP"}], "ingress only to metrics")
 

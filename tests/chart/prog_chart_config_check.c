@@ -1,5 +1,5 @@
 /* Loads a ringtap.yaml the way the daemon does (daemon_config_load) and
- * applies its kubernetes: section to the pod resolver's option table, so the
+ * applies its kubernetes: and metrics: sections to their option tables, so the
  * chart test can prove the ConfigMap it renders is a config ringtap accepts.
  *
  * usage: prog_chart_config_check RINGTAP_YAML   (exit 0 valid, 1 invalid)
@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include "config/daemon_config.h"
 #include "enrich/pod_resolver.h"
+#include "metrics/metrics_config.h"
 
 int main(int argc, char **argv)
 {
 	struct daemon_config cfg;
 	struct pod_resolver_config k8s = { 0 };
+	struct metrics_config metrics = { 0 };
 	char err[512];
 	int rc = 1;
 
@@ -31,10 +33,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		goto cleanup;
 	}
-	printf("%s: valid (%zu sinks, kubernetes.cgroup_root=%s)\n", argv[1], cfg.n_sinks, k8s.cgroup_root);
+	if (metrics_config_load(&metrics, &cfg.metrics, cfg.stats_interval_ms, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		goto cleanup;
+	}
+	printf("%s: valid (%zu sinks, kubernetes.cgroup_root=%s, metrics on %s:%lld)\n", argv[1], cfg.n_sinks,
+	       k8s.cgroup_root, metrics.address, (long long)metrics.port);
 	rc = 0;
 cleanup:
 	options_free_strings(pod_resolver_options, &k8s);
+	metrics_config_free(&metrics);
 	daemon_config_free(&cfg);
 	return rc;
 }

@@ -92,6 +92,16 @@ unknown=$(comm -13 <(echo "$known") <(echo "$rendered"))
 [ -n "$known" ] && [ -z "$unknown" ] && ok "kubernetes: keys are pod_resolver_options" ||
   bad "kubernetes: keys unknown to src/enrich/pod_resolver.c: ${unknown:-(no option table found)}"
 
+# The chart's metrics: section uses only keys the daemon's option table knows.
+known=$(sed -n 's/^[[:space:]]*{ "\([a-z_]*\)", OPT_.*/\1/p' "$src/src/metrics/metrics_config.c" | sort)
+rendered=$(python3 -c 'import sys,yaml
+for d in yaml.safe_load_all(sys.stdin):
+    if d and d["kind"] == "ConfigMap":
+        print("\n".join(sorted(yaml.safe_load(d["data"]["ringtap.yaml"])["metrics"])))' <"$tmp/default.yaml")
+unknown=$(comm -13 <(echo "$known") <(echo "$rendered"))
+[ -n "$known" ] && [ -n "$rendered" ] && [ -z "$unknown" ] && ok "metrics: keys are metrics_config_options" ||
+  bad "metrics: keys unknown to src/metrics/metrics_config.c: ${unknown:-(no option table or no section)}"
+
 # The checksum annotation follows the config and the policy, and nothing else.
 sum() { render "$@" | python3 "$here/check_rendered.py" default | sed -n 's/^CHECKSUM //p'; }
 base=$(sum)
@@ -116,6 +126,10 @@ expect_refused "grace period shorter than the Kafka flush" "terminationGracePeri
 expect_refused "SYS_ADMIN in capabilities" "capabilities" --set 'capabilities[0]=SYS_ADMIN'
 expect_refused "an unknown value" "additional properties" --set privileged=true
 expect_refused "Kafka TLS without a Secret" "kafka.secretName" --set kafka.tls.enabled=true
+expect_refused "health staleness within one stats interval" "metrics.staleAfterMs" \
+  --set metrics.staleAfterMs=1000 --set config.statsIntervalMs=1000
+expect_refused "a ServiceMonitor without its Service" "metrics.service.enabled" \
+  --set metrics.serviceMonitor.enabled=true --set metrics.service.enabled=false
 
 echo "chart: $fails failed"
 [ "$fails" -eq 0 ]

@@ -86,6 +86,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if le (mul $grace 1000) $flush -}}
 {{- fail (printf "terminationGracePeriodSeconds (%d s) must be longer than the flush timeout on shutdown (%d ms, config.flushTimeoutMs or a sink's flush_timeout_ms): raise it or lower the timeout" $grace $flush) -}}
 {{- end -}}
+{{- if le (int .Values.metrics.staleAfterMs) (int .Values.config.statsIntervalMs) -}}
+{{- fail (printf "metrics.staleAfterMs (%d) must be longer than config.statsIntervalMs (%d): the daemon publishes its counters once per stats interval, /healthz would fail between them" (int .Values.metrics.staleAfterMs) (int .Values.config.statsIntervalMs)) -}}
+{{- end -}}
+{{- if and .Values.metrics.serviceMonitor.enabled (not .Values.metrics.service.enabled) -}}
+{{- fail "metrics.serviceMonitor.enabled needs metrics.service.enabled: the ServiceMonitor scrapes through that Service" -}}
+{{- end -}}
 {{- if and (or .Values.kafka.tls.enabled .Values.kafka.sasl.enabled) (not .Values.kafka.secretName) -}}
 {{- fail "kafka.tls.enabled / kafka.sasl.enabled need kafka.secretName: the Secret holding the certificates or credentials" -}}
 {{- end -}}
