@@ -73,7 +73,8 @@ static uint64_t sample(const char *text, const char *series)
 
 static void test_scrape_matches_kernel_counters(void **state)
 {
-	struct source_config cfg = { .ring_bytes = 16384, .policy_gen = 1 };
+	struct policy_compiled *policy = bpf_test_permissive_policy(1);
+	struct source_config cfg = { .ring_bytes = 16384, .policy = policy };
 	struct metrics_config mcfg = { .address = "127.0.0.1", .port = -1, .stale_after_ms = 10000,
 				       .max_connections = 4, .timeout_ms = 2000 };
 	struct source_type_stats st[RT_EVENT_MAX];
@@ -89,6 +90,7 @@ static void test_scrape_matches_kernel_counters(void **state)
 
 	(void)state;
 	assert_non_null(p);
+	assert_non_null(policy);
 	assert_int_equal(pipe(go), 0);
 	child = fork();
 	assert_true(child >= 0);
@@ -121,7 +123,7 @@ static void test_scrape_matches_kernel_counters(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(src->ops->stats(src, st, RT_EVENT_MAX), 0);
 	assert_int_equal(pipeline_report_drops(p, st), 0);
-	metrics_snapshot_fill(&snap, p, st, 1);
+	metrics_snapshot_fill(&snap, p, st, source_bpf_policy_gen(src));
 	metrics_publish(ms, &snap);
 
 	assert_int_equal(get(metrics_server_port(ms), "/readyz", &b), 200);
@@ -147,6 +149,7 @@ static void test_scrape_matches_kernel_counters(void **state)
 	free(p);
 	sink_destroy(null_sink);
 	source_destroy(src);
+	free(policy);
 }
 
 int main(void)
