@@ -8,7 +8,11 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "pipeline/policy_reload.h"
+#include "metrics/metrics_config.h"
+#include "metrics/metrics_server.h"
+#include "metrics/metrics_snapshot.h"
 #include "pipeline/runner.h"
+#include "source/source_bpf.h"
 
 struct live_args {
 	const char *cmd;
@@ -55,6 +59,10 @@ static void usage(FILE *out, const char *cmd)
 	fprintf(out, "\nconfig file keys:\n");
 	options_print_help(daemon_config_options, out, "  ");
 	fprintf(out, "  %-22s %-8s %s\n", "sinks", "list", "sink SPECs or {type: NAME, OPTION: VALUE...}");
+	fprintf(out, "\nconfig file 'metrics:' section (HTTP /metrics, /healthz, /readyz):\n");
+	options_print_help(metrics_config_options, out, "  ");
+	fprintf(out, "\nconfig file 'kubernetes:' section (pod identity):\n");
+	options_print_help(pod_resolver_options, out, "  ");
 }
 
 static int parse_args(int argc, char **argv, struct live_args *a)
@@ -157,6 +165,22 @@ bad:
 	return EXIT_USAGE;
 }
 
+/* Publishes counters to the metrics endpoint each stats interval. */
+struct live_metrics {
+	struct metrics_server *server;
+	struct pipeline *pipe;
+	struct event_source *src;
+	struct metrics_snapshot snap;
+};
+
+static void publish_metrics(void *ctx, const struct source_type_stats *kernel)
+{
+	struct live_metrics *lm = ctx;
+
+	metrics_snapshot_fill(&lm->snap, lm->pipe, kernel, source_bpf_policy_gen(lm->src));
+	metrics_publish(lm->server, &lm->snap);
+}
+
 static int live_main(int argc, char **argv)
 {
 	struct live_args a = { .cmd = argv[0] };
@@ -169,6 +193,8 @@ static int live_main(int argc, char **argv)
 	struct pod_resolver *pods = NULL;
 	struct source_type_stats kstats[RT_EVENT_MAX];
 	struct policy_reload *policy = NULL;
+	struct metrics_config mcfg = { 0 };
+	struct live_metrics *lm = NULL;
 	const char *policy_path;
 	char err[1024];
 	int sigfd = -1, exit_code = 1, rc, flush_rc = 0;
@@ -201,6 +227,20 @@ static int live_main(int argc, char **argv)
 	}
 	if (cli_sinks_create(a.cmd, a.specs, a.n_specs, &cfg, sinks, &n_sinks))
 		goto cleanup;
+	if (metrics_config_load(&mcfg, &cfg.metrics, cfg.stats_interval_ms, err, sizeof(err))) {
+		fprintf(stderr, "ringtap %s: %s\n", a.cmd, err);
+		goto cleanup;
+	}
+	lm = calloc(1, sizeof(*lm));
+	if (!lm)
+		goto cleanup;
+	rc = metrics_server_start(&mcfg, &lm->server);
+	if (rc) {
+		fprintf(stderr, "ringtap %s: cannot serve metrics on %s port %" PRId64 ": %s "
+			"(set metrics.port in the config; 0 turns the endpoint off)\n",
+			a.cmd, mcfg.address, mcfg.port, strerror(-rc));
+		goto cleanup;
+	}
 	if (options_apply(pod_resolver_options, &podcfg, &cfg.kubernetes, NULL, err, sizeof(err))) {
 		fprintf(stderr, "ringtap %s: %s\n", a.cmd, err);
 		goto cleanup;
@@ -233,6 +273,8 @@ static int live_main(int argc, char **argv)
 		goto cleanup;
 	}
 	pipe->pods = pods;
+	lm->pipe = pipe;
+	lm->src = src;
 	if (policy)
 		fprintf(stderr, "ringtap %s: policy %s: generation 1 in force\n", a.cmd, policy_path);
 	/* Scripts wait for this line: from here on events are captured. */
@@ -246,6 +288,8 @@ static int live_main(int argc, char **argv)
 		.poll_interval_ms = (int)cfg.poll_interval_ms,
 		.stats_interval_ms = (int)cfg.stats_interval_ms,
 		.flush_timeout_ms = (int)cfg.flush_timeout_ms,
+		.on_stats = lm->server ? publish_metrics : NULL,
+		.stats_ctx = lm,
 		.on_reload = policy ? policy_reload_now : NULL,
 		.reload_ctx = policy,
 		.watch_fd = policy_reload_fd(policy),
@@ -267,6 +311,10 @@ static int live_main(int argc, char **argv)
 	}
 	exit_code = rc || flush_rc ? 1 : 0;
 cleanup:
+	if (lm)
+		metrics_server_stop(lm->server); /* first: it reads nothing else, but stop serving */
+	free(lm);
+	metrics_config_free(&mcfg);
 	if (pipe)
 		pipeline_fini(pipe);
 	free(pipe);

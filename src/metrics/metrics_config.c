@@ -12,7 +12,7 @@
 const struct option_def metrics_config_options[] = {
 	{ "address", OPT_STRING, "127.0.0.1", MC(address),
 	  "numeric IPv4/IPv6 address the metrics endpoint listens on (0.0.0.0 or :: = all)" },
-	{ "port", OPT_INT, "9464", MC(port),
+	{ "port", OPT_INT, "0", MC(port),
 	  "TCP port of /metrics, /healthz and /readyz; 0 = no endpoint" },
 	{ "stale_after_ms", OPT_INT, "10000", MC(stale_after_ms),
 	  "/healthz fails when the main loop published no counters for this long "
@@ -40,6 +40,9 @@ int metrics_config_load(struct metrics_config *cfg, const struct sink_options *s
 		snprintf(err, errlen, "%s: metrics.max_connections must be 1..1024", where), rc = -EINVAL;
 	else if (cfg->timeout_ms < 1000)
 		snprintf(err, errlen, "%s: metrics.timeout_ms must be at least 1000", where), rc = -EINVAL;
+	else if (cfg->port && stats_interval_ms <= 0)
+		snprintf(err, errlen, "%s: the metrics endpoint needs stats_interval_ms > 0 "
+			 "(counters are published each stats interval)", where), rc = -EINVAL;
 	else if (cfg->stale_after_ms <= stats_interval_ms || cfg->stale_after_ms < 1)
 		snprintf(err, errlen, "%s: metrics.stale_after_ms (%lld) must be longer than "
 			 "stats_interval_ms (%lld), which is how often the counters are published",

@@ -60,6 +60,8 @@ static void report_drops(const struct runner_opts *o)
 	if (!o->src->ops->stats || o->src->ops->stats(o->src, st, RT_EVENT_MAX))
 		return;
 	pipeline_report_drops(o->pipe, st);
+	if (o->on_stats)
+		o->on_stats(o->stats_ctx, st);
 }
 
 int runner_run(const struct runner_opts *o, int *flush_rc)

@@ -15,6 +15,10 @@ struct runner_opts {
 	int poll_interval_ms;	/* bounded delivery latency */
 	int stats_interval_ms;	/* how often kernel counters are read */
 	int flush_timeout_ms;
+	/* Called each stats interval with the kernel counters, after the Drop
+	 * events for them were emitted (may be NULL): metrics publishing. */
+	void (*on_stats)(void *ctx, const struct source_type_stats *kernel);
+	void *stats_ctx;
 	/* Called on SIGHUP (may be NULL). */
 	int (*on_reload)(void *ctx);
 	void *reload_ctx;

@@ -343,9 +343,19 @@ static void test_config(void **state)
 
 	assert_int_equal(metrics_config_load(&mc, NULL, 1000, err, sizeof(err)), 0);
 	assert_string_equal(mc.address, "127.0.0.1");
-	assert_int_equal(mc.port, 9464);
+	assert_int_equal(mc.port, 0); /* off unless configured */
 	assert_int_equal(mc.stale_after_ms, 10000);
 	metrics_config_free(&mc);
+
+	/* An endpoint needs counters published: stats_interval_ms > 0. */
+	assert_int_equal(sink_options_add(&o, "port", "9464", "f.yaml:2:9"), 0);
+	assert_int_equal(metrics_config_load(&mc, &o, 1000, err, sizeof(err)), 0);
+	assert_int_equal(mc.port, 9464);
+	metrics_config_free(&mc);
+	assert_int_equal(metrics_config_load(&mc, &o, 0, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "stats_interval_ms > 0"));
+	metrics_config_free(&mc);
+	sink_options_clear(&o);
 
 	assert_int_equal(sink_options_add(&o, "prot", "1", "f.yaml:3:5"), 0);
 	assert_int_equal(metrics_config_load(&mc, &o, 1000, err, sizeof(err)), -EINVAL);
