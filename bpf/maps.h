@@ -21,17 +21,30 @@ const volatile int nr_connect = -1;
 const volatile int nr_accept = -1;
 const volatile int nr_accept4 = -1;
 
+/* The i386 table's numbers, seen from 32-bit callers on x86-64 (-1 elsewhere). */
+const volatile int nr32_openat = -1;
+const volatile int nr32_openat2 = -1;
+const volatile int nr32_open = -1;
+const volatile int nr32_creat = -1;
+const volatile int nr32_execve = -1;
+const volatile int nr32_execveat = -1;
+const volatile int nr32_socketcall = -1;
+const volatile int nr32_connect = -1;
+const volatile int nr32_accept4 = -1;
+
 const volatile __u32 self_tgid = 0;   /* ringtap itself: never traced */
 const volatile __u32 target_tgid = 0; /* only this process; 0 = all */
 const volatile __u64 wakeup_bytes = 0; /* force a wakeup past this fill */
 
 /* ---- runtime knobs (mmapped globals: read without a helper call) ---- */
 
-/* One bit per syscall number the probes care about; sys_enter/sys_exit
- * test it before anything else. Userspace derives it from the numbers
- * above and event_enabled[]. */
+/* One bit per syscall number the probes care about, native or compat;
+ * sys_exit tests it before anything else. compat_bitmap has the compat
+ * numbers alone. Userspace derives both from the numbers above and
+ * event_enabled[]. */
 #define RT_SYSCALL_BITMAP_WORDS 8 /* 512 syscall numbers */
 __u64 syscall_bitmap[RT_SYSCALL_BITMAP_WORDS] = {};
+__u64 compat_bitmap[RT_SYSCALL_BITMAP_WORDS] = {};
 
 /* Event types switched on (index = RT_EVENT_*), consulted before reserving. */
 __u8 event_enabled[RT_EVENT_MAX] = {};

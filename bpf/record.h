@@ -10,6 +10,7 @@
 #define COUNTER_DROPPED 1
 #define COUNTER_TRUNCATED 2
 #define COUNTER_FILTERED 3
+#define COUNTER_UNSUPPORTED 4
 
 static __always_inline void counters__inc(__u32 type, int which)
 {
@@ -22,6 +23,7 @@ static __always_inline void counters__inc(__u32 type, int which)
 	case COUNTER_EMITTED: c->emitted++; break;
 	case COUNTER_DROPPED: c->dropped++; break;
 	case COUNTER_TRUNCATED: c->truncated++; break;
+	case COUNTER_UNSUPPORTED: c->unsupported++; break;
 	default: c->filtered++; break;
 	}
 }

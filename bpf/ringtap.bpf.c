@@ -60,7 +60,12 @@ static __always_inline __u32 string__read(void *dst, const void *src, bool user,
 	return n - 1;
 }
 
-static __always_inline void emit__open(struct pt_regs *regs, long id, long ret)
+/* A syscall's first four arguments, whatever table it came from. */
+struct sc_args {
+	__u64 a[4];
+};
+
+static __always_inline void emit__open(__u32 kind, const struct sc_args *args, long ret)
 {
 	struct rt_policy_ctx pc;
 	struct rt_scratch *s;
@@ -86,33 +91,30 @@ static __always_inline void emit__open(struct pt_regs *regs, long id, long ret)
 		return;
 
 	body->ret = ret;
-	if (id == nr_openat || id == nr_openat2) {
-		body->dirfd = (__s32)SYSCALL_ARG1(regs);
-		upath = (const void *)SYSCALL_ARG2(regs);
-		if (id == nr_openat) {
-			body->syscall = RT_OPEN_OPENAT;
-			body->flags = SYSCALL_ARG3(regs);
-			body->mode = SYSCALL_ARG4(regs);
+	body->syscall = kind;
+	if (kind == RT_OPEN_OPENAT || kind == RT_OPEN_OPENAT2) {
+		body->dirfd = (__s32)args->a[0];
+		upath = (const void *)args->a[1];
+		if (kind == RT_OPEN_OPENAT) {
+			body->flags = args->a[2];
+			body->mode = args->a[3];
 		} else {
 			struct open_how how = {};
 
-			body->syscall = RT_OPEN_OPENAT2;
 			bpf_probe_read_user(&how, sizeof(how.flags) + sizeof(how.mode),
-					    (void *)SYSCALL_ARG3(regs));
+					    (void *)args->a[2]);
 			body->flags = how.flags;
 			body->mode = how.mode;
 		}
 	} else {
 		body->dirfd = RT_AT_FDCWD;
-		upath = (const void *)SYSCALL_ARG1(regs);
-		if (id == nr_open) {
-			body->syscall = RT_OPEN_OPEN;
-			body->flags = SYSCALL_ARG2(regs);
-			body->mode = SYSCALL_ARG3(regs);
+		upath = (const void *)args->a[0];
+		if (kind == RT_OPEN_OPEN) {
+			body->flags = args->a[1];
+			body->mode = args->a[2];
 		} else {
-			body->syscall = RT_OPEN_CREAT;
 			body->flags = RT_O_CREAT | RT_O_WRONLY | RT_O_TRUNC;
-			body->mode = SYSCALL_ARG2(regs);
+			body->mode = args->a[1];
 		}
 	}
 	len = string__read(path, upath, true, &flags);
@@ -148,12 +150,24 @@ static __always_inline void emit__exec(struct rt_scratch *s, long ret, __u32 fna
 	record__output(s, RT_EVENT_EXEC, size, flags);
 }
 
-/* A failed execve/execveat: filename and argv from the caller's memory. */
-static __always_inline void emit__exec_failed(struct pt_regs *regs, long id, long ret)
+/* The i-th pointer of a user argv array whose entries are ptr_size bytes
+ * (8 native, 4 for a 32-bit caller). Returns 0 on success. */
+static __always_inline long argv__entry(const void *argv, int i, __u32 ptr_size, const char **out)
 {
-	bool at = id == nr_execveat;
-	const char *const *argv = (const char *const *)(at ? SYSCALL_ARG3(regs) : SYSCALL_ARG2(regs));
-	const char *filename = (const char *)(at ? SYSCALL_ARG2(regs) : SYSCALL_ARG1(regs));
+	__u32 p32 = 0;
+	long err;
+
+	if (ptr_size == 8)
+		return bpf_probe_read_user(out, sizeof(*out), (const __u8 *)argv + (__u64)i * 8);
+	err = bpf_probe_read_user(&p32, sizeof(p32), (const __u8 *)argv + (__u64)i * 4);
+	*out = (const char *)(__u64)p32;
+	return err;
+}
+
+/* A failed execve/execveat: filename and argv from the caller's memory. */
+static __always_inline void emit__exec_failed(const char *filename, const void *argv,
+					      __u32 ptr_size, long ret)
+{
 	struct rt_scratch *s;
 	const char *arg;
 	__u32 flags = 0, fname_len, off = 0, argc = 0;
@@ -173,7 +187,7 @@ static __always_inline void emit__exec_failed(struct pt_regs *regs, long id, lon
 	for (i = 0; i < RT_ARGC_MAX; i++) {
 		long n;
 
-		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
+		if (argv__entry(argv, i, ptr_size, &arg) || !arg)
 			break;
 		if (off >= RT_ARGV_MAX) {
 			flags |= RT_FLAG_TRUNCATED;
@@ -186,7 +200,7 @@ static __always_inline void emit__exec_failed(struct pt_regs *regs, long id, lon
 		off += n;
 		argc++;
 	}
-	if (i == RT_ARGC_MAX && !bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) && arg)
+	if (i == RT_ARGC_MAX && !argv__entry(argv, i, ptr_size, &arg) && arg)
 		flags |= RT_FLAG_TRUNCATED;
 	if (off > RT_ARGV_MAX) {
 		off = RT_ARGV_MAX;
@@ -218,12 +232,11 @@ struct accept_record {
 		}                                                              \
 	} while (0)
 
-static __always_inline void emit__connect(struct pt_regs *regs, long ret)
+static __always_inline void emit__connect(int fd, const void *uaddr, __u64 len, long ret)
 {
 	struct connect_record rec = {};
 	__u8 sa[RT_SOCKADDR_MAX] = {};
 	struct rt_sockaddr peer = {};
-	__u64 len = SYSCALL_ARG3(regs);
 	struct sock *sk;
 
 	if (!event__enabled(RT_EVENT_CONNECT))
@@ -234,12 +247,12 @@ static __always_inline void emit__connect(struct pt_regs *regs, long ret)
 	if (len > RT_SOCKADDR_MAX)
 		len = RT_SOCKADDR_MAX;
 	barrier_var(len);
-	if (len > RT_SOCKADDR_MAX || bpf_probe_read_user(sa, len, (void *)SYSCALL_ARG2(regs)))
+	if (len > RT_SOCKADDR_MAX || bpf_probe_read_user(sa, len, uaddr))
 		return;
 	if (!sockaddr__from_user_bytes(sa, len, &rec.body.dst))
 		return;
 	rec.body.ret = ret;
-	rec.body.fd = (__s32)SYSCALL_ARG1(regs);
+	rec.body.fd = fd;
 	sk = sock__from_fd(rec.body.fd);
 	if (sk) {
 		sock__local(sk, &rec.body.src);
@@ -258,7 +271,7 @@ static __always_inline void emit__connect(struct pt_regs *regs, long ret)
 	RECORD_COMMIT(RT_EVENT_CONNECT, rec);
 }
 
-static __always_inline void emit__accept(struct pt_regs *regs, long ret)
+static __always_inline void emit__accept(int listen_fd, long ret)
 {
 	struct accept_record rec = {};
 	struct sock *sk;
@@ -269,7 +282,7 @@ static __always_inline void emit__accept(struct pt_regs *regs, long ret)
 	if (ret == -RT_EAGAIN) /* a non-blocking poll that found nothing */
 		return;
 	rec.body.ret = ret;
-	rec.body.listen_fd = (__s32)SYSCALL_ARG1(regs);
+	rec.body.listen_fd = listen_fd;
 	sk = sock__from_fd(ret >= 0 ? (int)ret : rec.body.listen_fd);
 	if (!sk)
 		return;
@@ -287,30 +300,116 @@ static __always_inline void emit__accept(struct pt_regs *regs, long ret)
 
 /* ---- sys_exit: one record per interesting syscall ----------------------- */
 
+static __always_inline bool bitmap__test(const __u64 *bitmap, long id)
+{
+	if (id < 0 || id >= RT_SYSCALL_BITMAP_WORDS * 64)
+		return false;
+	return bitmap[id >> 6] & (1ULL << (id & 63));
+}
+
+static __always_inline void sys_exit__native(struct pt_regs *regs, long id, long ret)
+{
+	struct sc_args args = { .a = { SYSCALL_ARG1(regs), SYSCALL_ARG2(regs),
+				       SYSCALL_ARG3(regs), SYSCALL_ARG4(regs) } };
+
+	if (id == nr_execve || id == nr_execveat) {
+		/* Successful execs are reported by sched_process_exec (and
+		 * their registers no longer hold the caller's arguments). */
+		if (ret >= 0)
+			return;
+		if (id == nr_execveat)
+			emit__exec_failed((const char *)args.a[1], (const void *)args.a[2], 8, ret);
+		else
+			emit__exec_failed((const char *)args.a[0], (const void *)args.a[1], 8, ret);
+	} else if (id == nr_connect) {
+		emit__connect((__s32)args.a[0], (const void *)args.a[1], args.a[2], ret);
+	} else if (id == nr_accept || id == nr_accept4) {
+		emit__accept((__s32)args.a[0], ret);
+	} else if (id == nr_openat) {
+		emit__open(RT_OPEN_OPENAT, &args, ret);
+	} else if (id == nr_openat2) {
+		emit__open(RT_OPEN_OPENAT2, &args, ret);
+	} else if (id == nr_open) {
+		emit__open(RT_OPEN_OPEN, &args, ret);
+	} else if (id == nr_creat) {
+		emit__open(RT_OPEN_CREAT, &args, ret);
+	}
+	/* else: a compat-table number that means something else natively */
+}
+
+#if defined(__TARGET_ARCH_x86)
+#define RT_SYS_CONNECT 3 /* socketcall(2) call numbers, linux/net.h */
+#define RT_SYS_ACCEPT 5
+#define RT_SYS_ACCEPT4 18
+
+/* A 32-bit syscall (int $0x80, sysenter, or a 32-bit process): the i386
+ * table's numbers, arguments in bx, cx, dx, si, di, bp, 32-bit pointers. */
+static __always_inline void sys_exit__compat(struct pt_regs *regs, long id, long ret)
+{
+	struct sc_args args = { .a = { (__u32)regs->bx, (__u32)regs->cx,
+				       (__u32)regs->dx, (__u32)regs->si } };
+
+	if (!bitmap__test(compat_bitmap, id))
+		return;
+	if (id == nr32_execve || id == nr32_execveat) {
+		if (ret >= 0)
+			return;
+		if (id == nr32_execveat)
+			emit__exec_failed((const char *)args.a[1], (const void *)args.a[2], 4, ret);
+		else
+			emit__exec_failed((const char *)args.a[0], (const void *)args.a[1], 4, ret);
+	} else if (id == nr32_connect) {
+		emit__connect((__s32)args.a[0], (const void *)args.a[1], args.a[2], ret);
+	} else if (id == nr32_accept4) {
+		emit__accept((__s32)args.a[0], ret);
+	} else if (id == nr32_socketcall) {
+		__u32 call = args.a[0], words[3] = {};
+
+		if (call != RT_SYS_CONNECT && call != RT_SYS_ACCEPT && call != RT_SYS_ACCEPT4)
+			return;
+		if (bpf_probe_read_user(words, sizeof(words), (const void *)args.a[1])) {
+			counters__inc(call == RT_SYS_CONNECT ? RT_EVENT_CONNECT : RT_EVENT_ACCEPT,
+				      COUNTER_UNSUPPORTED);
+			return;
+		}
+		if (call == RT_SYS_CONNECT)
+			emit__connect((__s32)words[0], (const void *)(__u64)words[1], words[2], ret);
+		else
+			emit__accept((__s32)words[0], ret);
+	} else if (id == nr32_openat) {
+		emit__open(RT_OPEN_OPENAT, &args, ret);
+	} else if (id == nr32_openat2) {
+		emit__open(RT_OPEN_OPENAT2, &args, ret);
+	} else if (id == nr32_open) {
+		emit__open(RT_OPEN_OPEN, &args, ret);
+	} else if (id == nr32_creat) {
+		emit__open(RT_OPEN_CREAT, &args, ret);
+	}
+}
+#else
+/* aarch32 tasks are not decoded: a 32-bit syscall whose number is one the
+ * native bitmap watches is counted (slot 0: type unknown), never silent. */
+static __always_inline void sys_exit__compat(struct pt_regs *regs, long id, long ret)
+{
+	(void)regs, (void)id, (void)ret;
+	counters__inc(0, COUNTER_UNSUPPORTED);
+}
+#endif
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(rt_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = SYSCALL_NR(regs);
 
+	/* syscall_bitmap is native | compat numbers: one test for both. */
 	if (!syscall__interesting(id))
 		return 0;
 	if (!task__traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	if (SYSCALL_IS_COMPAT(bpf_get_current_task_btf()))
-		return 0; /* 32-bit syscall table: not decoded (yet) */
-
-	if (id == nr_execve || id == nr_execveat) {
-		/* Successful execs are reported by sched_process_exec (and
-		 * their registers no longer hold the caller's arguments). */
-		if (ret < 0)
-			emit__exec_failed(regs, id, ret);
-	} else if (id == nr_connect) {
-		emit__connect(regs, ret);
-	} else if (id == nr_accept || id == nr_accept4) {
-		emit__accept(regs, ret);
-	} else {
-		emit__open(regs, id, ret);
-	}
+		sys_exit__compat(regs, id, ret);
+	else
+		sys_exit__native(regs, id, ret);
 	return 0;
 }
 

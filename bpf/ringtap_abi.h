@@ -154,6 +154,8 @@ struct rt_counters {
 	__u64 dropped;   /* ring full: the record was lost */
 	__u64 truncated; /* records with RT_FLAG_TRUNCATED */
 	__u64 filtered;  /* discarded in the kernel by policy */
+	__u64 unsupported; /* syscalls seen but not decoded (32-bit callers on
+			    * arm64: slot 0; unreadable socketcall args) */
 };
 
 #endif /* RINGTAP_ABI_H */

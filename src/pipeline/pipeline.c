@@ -132,7 +132,7 @@ static void print_filtered_by(const struct policy_counters *c, FILE *out)
 
 void pipeline_summary(const struct pipeline *p, const struct source_type_stats *kernel, FILE *out)
 {
-	uint64_t dropped = 0, truncated = 0, filtered = 0;
+	uint64_t dropped = 0, truncated = 0, filtered = 0, unsupported = 0;
 
 	fprintf(out, "ringtap: %" PRIu64 " events (", p->events);
 	for (unsigned t = 1; t < RT_EVENT_MAX; t++)
@@ -144,8 +144,12 @@ void pipeline_summary(const struct pipeline *p, const struct source_type_stats *
 			truncated += kernel[t].truncated;
 			filtered += kernel[t].filtered;
 		}
+		for (unsigned t = 0; t < RT_EVENT_MAX; t++)
+			unsupported += kernel[t].unsupported;
 		fprintf(out, "; kernel: %" PRIu64 " dropped, %" PRIu64 " truncated, %" PRIu64 " filtered",
 			dropped, truncated, filtered);
+		if (unsupported) /* e.g. 32-bit syscalls on arm64 */
+			fprintf(out, ", %" PRIu64 " syscalls not decoded", unsupported);
 		struct policy_counters by;
 		for (unsigned t = 0; t < RT_EVENT_MAX; t++)
 			memcpy(by.filtered[t], kernel[t].filtered_by, sizeof(by.filtered[t]));

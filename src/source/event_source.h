@@ -32,6 +32,7 @@ struct source_type_stats {
 	uint64_t dropped;
 	uint64_t truncated;
 	uint64_t filtered;
+	uint64_t unsupported; /* syscalls seen but not decoded (slot 0: type unknown) */
 	uint64_t filtered_by[RT_POLICY_RULE_MAX]; /* per rule class (RT_POLICY_RULE_*); sum = filtered */
 };
 

@@ -124,6 +124,15 @@ static void set_rodata(struct ringtap *skel, const struct source_config *cfg, ui
 	ro->nr_connect = source_bpf_syscall_nr("connect");
 	ro->nr_accept = source_bpf_syscall_nr("accept");
 	ro->nr_accept4 = source_bpf_syscall_nr("accept4");
+	ro->nr32_openat = source_bpf_syscall_nr_compat("openat");
+	ro->nr32_openat2 = source_bpf_syscall_nr_compat("openat2");
+	ro->nr32_open = source_bpf_syscall_nr_compat("open");
+	ro->nr32_creat = source_bpf_syscall_nr_compat("creat");
+	ro->nr32_execve = source_bpf_syscall_nr_compat("execve");
+	ro->nr32_execveat = source_bpf_syscall_nr_compat("execveat");
+	ro->nr32_socketcall = source_bpf_syscall_nr_compat("socketcall");
+	ro->nr32_connect = source_bpf_syscall_nr_compat("connect");
+	ro->nr32_accept4 = source_bpf_syscall_nr_compat("accept4");
 	ro->self_tgid = getpid();
 	ro->target_tgid = cfg->target_tgid;
 	ro->wakeup_bytes = ring / 4;
@@ -134,13 +143,19 @@ static void apply_enabled(struct ringtap *skel, const unsigned char *enabled)
 	struct ringtap__bss *bss = skel->bss;
 	size_t words = sizeof(bss->syscall_bitmap) / sizeof(bss->syscall_bitmap[0]);
 	uint64_t bitmap[sizeof(bss->syscall_bitmap) / sizeof(bss->syscall_bitmap[0])];
+	uint64_t compat[sizeof(bss->syscall_bitmap) / sizeof(bss->syscall_bitmap[0])];
 	int i;
 
+	_Static_assert(sizeof(bss->compat_bitmap) == sizeof(bss->syscall_bitmap), "bitmap sizes");
 	for (i = 0; i < RT_EVENT_MAX; i++)
 		bss->event_enabled[i] = i != 0 && (!enabled || enabled[i]);
 	source_bpf_syscalls_bitmap(enabled, bitmap, words);
-	for (i = 0; i < (int)words; i++)
-		__atomic_store_n(&bss->syscall_bitmap[i], bitmap[i], __ATOMIC_RELAXED);
+	source_bpf_syscalls_compat_bitmap(enabled, compat, words);
+	/* syscall_bitmap is the first test of every syscall: native | compat. */
+	for (i = 0; i < (int)words; i++) {
+		__atomic_store_n(&bss->compat_bitmap[i], compat[i], __ATOMIC_RELAXED);
+		__atomic_store_n(&bss->syscall_bitmap[i], bitmap[i] | compat[i], __ATOMIC_RELAXED);
+	}
 }
 
 /* Name the first program the kernel would not attach. */
@@ -330,6 +345,7 @@ static int bpf_stats(struct event_source *base, struct source_type_stats *out, s
 			out[type].dropped += percpu[cpu].dropped;
 			out[type].truncated += percpu[cpu].truncated;
 			out[type].filtered += percpu[cpu].filtered;
+			out[type].unsupported += percpu[cpu].unsupported;
 		}
 	}
 	err = read_filtered_by(s, out, n, ncpu);

@@ -38,18 +38,51 @@ const struct source_bpf_syscall source_bpf_syscalls[] = {
 	{ NULL, -1, 0 },
 };
 
-void source_bpf_syscalls_bitmap(const unsigned char *enabled, uint64_t *bitmap, size_t words)
+/* What a 32-bit caller reaches on this kernel: on x86-64 the i386 table
+ * (int $0x80, sysenter, 32-bit processes), whose numbers the i386 ABI fixes
+ * (arch/x86/entry/syscalls/syscall_32.tbl). accept exists only through
+ * socketcall there. aarch32 callers on arm64 are counted, not decoded. */
+const struct source_bpf_syscall source_bpf_syscalls_compat[] = {
+#if defined(__x86_64__)
+	{ "openat", 295, RT_EVENT_OPEN },
+	{ "openat2", 437, RT_EVENT_OPEN },
+	{ "open", 5, RT_EVENT_OPEN },
+	{ "creat", 8, RT_EVENT_OPEN },
+	{ "execve", 11, RT_EVENT_EXEC },
+	{ "execveat", 358, RT_EVENT_EXEC },
+	{ "socketcall", 102, RT_EVENT_CONNECT }, /* also accept: see the bitmap */
+	{ "connect", 362, RT_EVENT_CONNECT },
+	{ "accept4", 364, RT_EVENT_ACCEPT },
+#endif
+	{ NULL, -1, 0 },
+};
+
+static void table_bitmap(const struct source_bpf_syscall *table, const unsigned char *enabled,
+			 uint64_t *bitmap, size_t words)
 {
 	const struct source_bpf_syscall *s;
 
-	memset(bitmap, 0, words * sizeof(*bitmap));
-	for (s = source_bpf_syscalls; s->name; s++) {
+	for (s = table; s->name; s++) {
 		if (s->nr < 0 || (size_t)s->nr >= words * 64)
 			continue;
-		if (enabled && !enabled[s->event_type])
+		/* socketcall multiplexes connect and accept */
+		if (enabled && !enabled[s->event_type] &&
+		    !(!strcmp(s->name, "socketcall") && enabled[RT_EVENT_ACCEPT]))
 			continue;
 		bitmap[s->nr / 64] |= 1ull << (s->nr % 64);
 	}
+}
+
+void source_bpf_syscalls_bitmap(const unsigned char *enabled, uint64_t *bitmap, size_t words)
+{
+	memset(bitmap, 0, words * sizeof(*bitmap));
+	table_bitmap(source_bpf_syscalls, enabled, bitmap, words);
+}
+
+void source_bpf_syscalls_compat_bitmap(const unsigned char *enabled, uint64_t *bitmap, size_t words)
+{
+	memset(bitmap, 0, words * sizeof(*bitmap));
+	table_bitmap(source_bpf_syscalls_compat, enabled, bitmap, words);
 }
 
 int source_bpf_syscall_nr(const char *name)
@@ -57,6 +90,16 @@ int source_bpf_syscall_nr(const char *name)
 	const struct source_bpf_syscall *s;
 
 	for (s = source_bpf_syscalls; s->name; s++)
+		if (!strcmp(s->name, name))
+			return s->nr;
+	return -1;
+}
+
+int source_bpf_syscall_nr_compat(const char *name)
+{
+	const struct source_bpf_syscall *s;
+
+	for (s = source_bpf_syscalls_compat; s->name; s++)
 		if (!strcmp(s->name, name))
 			return s->nr;
 	return -1;

@@ -13,12 +13,19 @@ struct source_bpf_syscall {
 
 /* The table, terminated by { NULL }. */
 extern const struct source_bpf_syscall source_bpf_syscalls[];
+/* The 32-bit (compat) table of this architecture; empty where 32-bit
+ * callers are not decoded. */
+extern const struct source_bpf_syscall source_bpf_syscalls_compat[];
 
 /* Set the bits of every syscall whose event type is enabled (enabled == NULL:
  * all) in bitmap[words]. Clears the rest. */
 void source_bpf_syscalls_bitmap(const unsigned char *enabled, uint64_t *bitmap, size_t words);
 
+/* The same for the compat table. */
+void source_bpf_syscalls_compat_bitmap(const unsigned char *enabled, uint64_t *bitmap, size_t words);
+
 /* The number of the named syscall, or -1. */
 int source_bpf_syscall_nr(const char *name);
+int source_bpf_syscall_nr_compat(const char *name);
 
 #endif
