@@ -32,8 +32,8 @@ const volatile int nr32_socketcall = -1;
 const volatile int nr32_connect = -1;
 const volatile int nr32_accept4 = -1;
 
-const volatile __u32 self_tgid = 0;   /* ringtap itself: never traced */
-const volatile __u32 target_tgid = 0; /* only this process; 0 = all */
+/* only this process, its pid as seen in ringtap's pid namespace; 0 = all */
+const volatile __u32 target_tgid = 0;
 const volatile __u64 wakeup_bytes = 0; /* force a wakeup past this fill */
 
 /* ---- runtime knobs (mmapped globals: read without a helper call) ---- */
@@ -48,6 +48,13 @@ __u64 compat_bitmap[RT_SYSCALL_BITMAP_WORDS] = {};
 
 /* Event types switched on (index = RT_EVENT_*), consulted before reserving. */
 __u8 event_enabled[RT_EVENT_MAX] = {};
+
+/* ringtap itself, never traced: its global tgid, and its pid namespace
+ * (which --pid is given in), learned by rt_learn_self at load time. In a
+ * container, getpid() would be the namespaced pid: not what the probes see. */
+__u32 self_tgid = 0;
+__u32 self_pidns_level = 0;
+__u64 self_pidns = 0; /* struct pid_namespace *, compared, never followed */
 
 /* Policy generation stamped on every record. */
 __u32 policy_gen = 0;

@@ -42,12 +42,31 @@ static __always_inline bool event__enabled(__u32 type)
 	return type < RT_EVENT_MAX && event_enabled[type];
 }
 
-/* Should the current task be traced at all (self exclusion, --pid)? */
+#define RT_PIDNS_LEVEL_MAX 32 /* MAX_PID_NS_LEVEL */
+
+/* The current process's tgid as numbered in ringtap's pid namespace, or 0
+ * when it is not visible there. */
+static __always_inline __u32 task__tgid_in_self_ns(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pid *pid = task->group_leader->thread_pid;
+	__u32 level = self_pidns_level;
+	struct upid up = {};
+
+	if (level >= RT_PIDNS_LEVEL_MAX || !pid || pid->level < level)
+		return 0;
+	if (bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level]))
+		return 0;
+	return (__u64)up.ns == self_pidns ? up.nr : 0;
+}
+
+/* Should the current task (global tgid) be traced at all (self exclusion,
+ * --pid)? */
 static __always_inline bool task__traced(__u32 tgid)
 {
 	if (tgid == self_tgid)
 		return false;
-	return target_tgid == 0 || tgid == target_tgid;
+	return target_tgid == 0 || task__tgid_in_self_ns() == target_tgid;
 }
 
 /* Fill the common header for the current task. */

@@ -413,6 +413,28 @@ int BPF_PROG(rt_sys_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+/* ---- load time ---------------------------------------------------------- */
+
+/* Run once by userspace (BPF_PROG_TEST_RUN), in ringtap's own context: who
+ * ringtap is as the probes see it (the global tgid) and its pid namespace. */
+SEC("syscall")
+int rt_learn_self(void *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	__u32 level = BPF_CORE_READ(pid, level);
+	struct upid up = {};
+
+	(void)ctx;
+	if (level >= RT_PIDNS_LEVEL_MAX ||
+	    bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level]))
+		return 1;
+	self_pidns_level = level;
+	self_pidns = (__u64)up.ns; /* task_active_pid_ns(current) */
+	self_tgid = bpf_get_current_pid_tgid() >> 32;
+	return 0;
+}
+
 /* ---- process lifecycle -------------------------------------------------- */
 
 SEC("tp_btf/sched_process_exec")

@@ -133,7 +133,6 @@ static void set_rodata(struct ringtap *skel, const struct source_config *cfg, ui
 	ro->nr32_socketcall = source_bpf_syscall_nr_compat("socketcall");
 	ro->nr32_connect = source_bpf_syscall_nr_compat("connect");
 	ro->nr32_accept4 = source_bpf_syscall_nr_compat("accept4");
-	ro->self_tgid = getpid();
 	ro->target_tgid = cfg->target_tgid;
 	ro->wakeup_bytes = ring / 4;
 }
@@ -156,6 +155,25 @@ static void apply_enabled(struct ringtap *skel, const unsigned char *enabled)
 		__atomic_store_n(&bss->compat_bitmap[i], compat[i], __ATOMIC_RELAXED);
 		__atomic_store_n(&bss->syscall_bitmap[i], bitmap[i] | compat[i], __ATOMIC_RELAXED);
 	}
+}
+
+/* Let the kernel say who ringtap is: rt_learn_self runs in this process's
+ * context and stores its global tgid and pid namespace, which getpid()
+ * cannot give inside a container. */
+static int learn_self(struct source_bpf *s)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	int err;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(s->skel->progs.rt_learn_self), &opts);
+	if (!err && opts.retval)
+		err = -EOVERFLOW; /* pid namespaces nested deeper than the kernel allows */
+	if (err) {
+		set_error(s, "running rt_learn_self (which tells the probes to skip ringtap itself) "
+			     "failed: %s", strerror(-err));
+		return err;
+	}
+	return 0;
 }
 
 /* Name the first program the kernel would not attach. */
@@ -243,6 +261,9 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 			  strerror(-err), libbpf_last_warning[0] ? libbpf_last_warning : "no detail; set RINGTAP_DEBUG=1");
 		return err;
 	}
+	err = learn_self(s);
+	if (err)
+		return err;
 	const char *missing = NULL;
 	err = policy_maps_find(s->skel->obj, &s->policy_fds, &missing);
 	if (err) {
