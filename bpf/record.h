@@ -89,6 +89,8 @@ static __always_inline void record__fill_header(struct rt_header *h, __u16 type,
 	h->ppid = task->real_parent->tgid;
 	h->uid = (__u32)uid_gid;
 	h->gid = uid_gid >> 32;
+	h->euid = task->cred->euid.val;
+	h->egid = task->cred->egid.val;
 	h->_pad = 0;
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }

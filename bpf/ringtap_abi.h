@@ -17,9 +17,11 @@
  *   +---------------------------+---------------------------------------+
  *   | cgroup_id                 | tgid       | tid        |
  *   +---------------------------+------------+------------+
- *   | ppid       | uid        | gid        | _pad       |
+ *   | ppid       | uid        | gid        | euid       |
  *   +------------+------------+------------+------------+
- *   | comm[16]                                         |   80 bytes in all
+ *   | egid       | _pad       |
+ *   +------------+------------+--------------------------+
+ *   | comm[16]                                         |   88 bytes in all
  *   +--------------------------------------------------+
  *   | typed body (struct rt_*_body)                     |
  *   +--------------------------------------------------+
@@ -27,6 +29,8 @@
  *   +--------------------------------------------------+
  *
  * (boot time, tgid, start_ns) names a process even after PID reuse.
+ * uid/gid are the real ids, euid/egid the effective ones (what the kernel
+ * checks permissions against): they differ after a setuid exec.
  */
 #ifndef RINGTAP_ABI_H
 #define RINGTAP_ABI_H
@@ -35,7 +39,7 @@
 #include <linux/types.h>
 #endif
 
-#define RT_ABI_VERSION 1
+#define RT_ABI_VERSION 2 /* 2: euid, egid in the header */
 
 /* Event types (values of rt_header.type). 0 is never a valid type. */
 #define RT_EVENT_EXEC    1
@@ -70,6 +74,8 @@ struct rt_header {
 	__u32 ppid;
 	__u32 uid;
 	__u32 gid;
+	__u32 euid;
+	__u32 egid;
 	__u32 _pad;
 	char comm[RT_COMM_LEN];
 };

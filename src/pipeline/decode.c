@@ -129,6 +129,8 @@ static void decode_header(const struct rt_header *h, struct decoded_event *d)
 	hdr->ppid = h->ppid;
 	hdr->uid = h->uid;
 	hdr->gid = h->gid;
+	hdr->euid = h->euid;
+	hdr->egid = h->egid;
 	hdr->cgroup_id = h->cgroup_id;
 	memcpy(d->comm, h->comm, RT_COMM_LEN);
 	d->comm[RT_COMM_LEN] = '\0';

@@ -40,12 +40,14 @@ def event(i):
     header = {"ts_ns": i, "wall_time_ns": 1763827200000000000 + i, "pid": 1000 + i % 50,
               "tid": 1000 + i % 50, "ppid": 1, "uid": 0, "gid": 0, "cgroup_id": 4242,
               "comm": "app", "start_time_ns": 1, "policy_generation": 1, "truncated": False,
-              "abi_version": 1, "boot_id": "3f1c2a9e-0000-4000-8000-000000000001",
+              "abi_version": 2, "boot_id": "3f1c2a9e-0000-4000-8000-000000000001",
               "node": node, "container_id": ""}
     if i % 5 == 0:
         header["container_id"] = "c0ffee"
         header["pod"] = {"uid": f"6b2f4c1e-0000-4000-8000-00000000000{i % 3}",
                          "name": f"web-{i % 3}", "namespace": "shop", "labels": {}}
+    header["euid"] = 0  # after pod: canonical order is field-number order
+    header["egid"] = 0
     name, body = BODIES[i % len(BODIES)]
     return {"header": header, name: body(i)}
 

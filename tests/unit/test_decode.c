@@ -31,6 +31,8 @@ static size_t put_header(void *buf, unsigned type, size_t size)
 	h->ppid = 99;
 	h->uid = 1000;
 	h->gid = 1001;
+	h->euid = 2000; /* a setuid program: effective ids differ */
+	h->egid = 2001;
 	memcpy(h->comm, "0123456789abcdef", RT_COMM_LEN); /* full 16 bytes, no NUL */
 	return sizeof(*h);
 }
@@ -53,6 +55,8 @@ static void test_header_fields(void **state)
 	assert_int_equal(h->ppid, 99);
 	assert_int_equal(h->uid, 1000);
 	assert_int_equal(h->gid, 1001);
+	assert_int_equal(h->euid, 2000);
+	assert_int_equal(h->egid, 2001);
 	assert_int_equal(h->policy_generation, 7);
 	assert_int_equal(h->abi_version, RT_ABI_VERSION);
 	assert_false(h->truncated);
