@@ -70,6 +70,7 @@ static int decode_exec(const struct rt_exec_body *b, const char *data, size_t av
 		return -EBADMSG;
 	ringtap__v1__exec__init(x);
 	x->ret = b->ret;
+	x->argc = b->argc;
 	copy_text(d->path, data, b->filename_len);
 	x->filename = d->path;
 	/* argv: NUL-separated; the last argument may lack its NUL if cut. */

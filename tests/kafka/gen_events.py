@@ -19,7 +19,7 @@ BODIES = [
     ("open", lambda i: {"path": f"/etc/conf.d/{i}", "flags": 2, "mode": 420, "ret": -2,
                         "dirfd": -100, "syscall": "openat"}),
     ("exec", lambda i: {"filename": "/usr/bin/curl", "argv": ["curl", f"http://10.0.0.{i % 250}/"],
-                        "ret": 0}),
+                        "ret": 0, "argc": 2}),
     ("fork", lambda i: {"child_pid": 20000 + i % 10000}),
     ("exit", lambda i: {"code": i % 3, "signal": 0}),
     ("connect", lambda i: {"family": "inet", "src": {"addr": "10.1.0.5", "port": 40000 + i % 20000},

@@ -106,7 +106,7 @@ static void test_exec_argv(void **state)
 	b->ret = -2;
 	b->filename_len = (uint32_t)strlen(fname);
 	b->argv_len = (uint32_t)alen;
-	b->argc = 4;
+	b->argc = 6; /* the process had more arguments than argv kept */
 	memcpy((char *)(b + 1), fname, strlen(fname));
 	memcpy((char *)(b + 1) + strlen(fname), argv, alen);
 
@@ -114,6 +114,7 @@ static void test_exec_argv(void **state)
 	assert_string_equal(d.ev.exec->filename, "/usr/bin/env");
 	assert_int_equal(d.ev.exec->ret, -2);
 	assert_int_equal(d.ev.exec->n_argv, 4);
+	assert_int_equal(d.ev.exec->argc, 6);
 	assert_string_equal(d.ev.exec->argv[0], "env");
 	assert_string_equal(d.ev.exec->argv[1], "-i");
 	assert_string_equal(d.ev.exec->argv[2], "");
