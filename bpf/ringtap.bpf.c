@@ -193,8 +193,11 @@ static __always_inline void emit__exec_failed(const char *filename, const void *
 			flags |= RT_FLAG_TRUNCATED;
 			break;
 		}
-		/* off < RT_ARGV_MAX and args has 2 * RT_ARGV_MAX of room. */
-		n = bpf_probe_read_user_str(args + off, RT_ARGV_MAX, arg);
+		/* off < RT_ARGV_MAX and args has 2 * RT_ARGV_MAX + 2 of room
+		 * (RT_SCRATCH_NEEDED). One byte past the bound: an argument
+		 * that fills the rest of argv and one that overflows it are
+		 * told apart (off > RT_ARGV_MAX below). */
+		n = bpf_probe_read_user_str(args + off, RT_ARGV_MAX + 1, arg);
 		if (n <= 0)
 			break;
 		off += n;

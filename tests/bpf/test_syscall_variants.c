@@ -24,7 +24,10 @@ struct child_report {
 	int udp_fd, udp_port;
 	int refused_fd, refused_port, refused_ret;
 	int nb_fd, nb_port, nb_ret;
+	int exec_ret;
 };
+
+#define LONG_ARG_LEN 5999 /* one argument longer than the whole argv bound */
 
 struct paths {
 	char openat2[64], open[64], creat[64];
@@ -102,6 +105,15 @@ static void child_main(const struct paths *p, int report_fd)
 	r.nb_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	r.nb_ret = connect4(r.nb_fd, r.nb_port);
 	(void)nb_listener;
+
+	{
+		static char long_arg[LONG_ARG_LEN + 1];
+		char *argv[] = { long_arg, NULL };
+
+		memset(long_arg, 'a', LONG_ARG_LEN);
+		execve("/nonexistent/x", argv, NULL);
+		r.exec_ret = -errno;
+	}
 
 	if (write(report_fd, &r, sizeof(r)) != sizeof(r))
 		_exit(22);
@@ -254,6 +266,22 @@ static void test_syscall_variants(void **state)
 	assert_v4(&c->dst, r.nb_port);
 	assert_int_equal(c->src.family, AF_INET);
 	assert_true(c->src.port > 0);
+
+	/* A failed exec whose one argument overflows argv: cut and flagged. */
+	assert_int_equal(r.exec_ret, -ENOENT);
+	h = rec_find(&recs, RT_EVENT_EXEC, child, 0);
+	assert_non_null(h);
+	{
+		const struct rt_exec_body *e = rec_body(h);
+		struct source_type_stats st[RT_EVENT_MAX];
+
+		assert_int_equal(e->ret, -ENOENT);
+		assert_int_equal(e->argc, 1);
+		assert_int_equal(e->argv_len, RT_ARGV_MAX);
+		assert_true(h->flags & RT_FLAG_TRUNCATED);
+		assert_int_equal(src->ops->stats(src, st, RT_EVENT_MAX), 0);
+		assert_true(st[RT_EVENT_EXEC].truncated >= 1);
+	}
 
 	rec_list_free(&recs);
 	source_destroy(src);
