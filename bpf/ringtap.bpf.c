@@ -480,15 +480,25 @@ struct exit_record {
 	struct rt_exit_body body;
 };
 
+/* The tracepoint's prototype since Linux 6.10: group_dead says whether this
+ * thread was the one that took signal->live to zero. */
+typedef void (*btf_trace_sched_process_exit___group_dead)(void *, struct task_struct *, bool);
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(rt_process_exit, struct task_struct *p)
 {
 	struct exit_record rec = {};
 	int code;
 
-	/* Every thread passes here; the process ends with its last one. */
-	if (p->signal->live.counter != 0)
+	/* Every thread passes here; the process ends with its last one. Older
+	 * kernels give no group_dead: live == 0 is then the test, and two
+	 * threads exiting together can both pass it. */
+	if (bpf_core_type_matches(btf_trace_sched_process_exit___group_dead)) {
+		if (!(__u8)ctx[1])
+			return 0;
+	} else if (p->signal->live.counter != 0) {
 		return 0;
+	}
 	if (!event__enabled(RT_EVENT_EXIT) || !task__traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	code = p->exit_code;
