@@ -96,15 +96,38 @@ static bool have_bpf_privileges(void)
 #undef HAS
 }
 
+/* The largest record (an exec with a full filename and argv) plus the
+ * ring's own 8-byte record header. */
+#define RING_RECORD_MAX (sizeof(struct rt_header) + sizeof(struct rt_exec_body) + RT_PATH_MAX + \
+			 RT_ARGV_MAX + 8)
+
+/* The smallest power of two (and whole pages) that holds the largest record. */
+static uint64_t ring_min_bytes(long page)
+{
+	uint64_t n = (uint64_t)page;
+
+	while (n < RING_RECORD_MAX)
+		n <<= 1;
+	return n;
+}
+
 static int check_ring_bytes(struct source_bpf *s, uint64_t *bytes)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	uint64_t n = *bytes ? *bytes : SOURCE_BPF_DEFAULT_RING_BYTES;
+	uint64_t min = ring_min_bytes(page);
 
-	if (n < (uint64_t)page || n % page || (n & (n - 1)) || n > (1ull << 30)) {
+	if (n % page || (n & (n - 1)) || n > (1ull << 30)) {
 		set_error(s, "ring size %llu bytes is not a power of two between the page size (%ld) "
 			  "and 1 GiB; use e.g. 8M",
 			  (unsigned long long)n, page);
+		return -EINVAL;
+	}
+	if (n < min) {
+		set_error(s, "ring size %llu bytes is too small: an exec record takes up to %zu bytes, "
+			  "so the ring needs at least %llu bytes (%lluK); use e.g. 8M",
+			  (unsigned long long)n, (size_t)RING_RECORD_MAX, (unsigned long long)min,
+			  (unsigned long long)(min >> 10));
 		return -EINVAL;
 	}
 	*bytes = n;

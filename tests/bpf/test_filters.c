@@ -310,6 +310,16 @@ static void test_bad_ring_size_is_refused_with_a_reason(void **state)
 	assert_non_null(src);
 	assert_non_null(strstr(src->ops->last_error(src), "ring size 12345 bytes is not a power of two"));
 	source_destroy(src);
+
+	/* A power of two too small for an exec record (~8.3 KB). */
+	src = NULL;
+	cfg.ring_bytes = 4096;
+	assert_int_equal(source_bpf_ops.create(&cfg, &src), -EINVAL);
+	assert_non_null(src);
+	assert_non_null(strstr(src->ops->last_error(src),
+			       "ring size 4096 bytes is too small: an exec record takes up to"));
+	assert_non_null(strstr(src->ops->last_error(src), "at least 16384 bytes (16K)"));
+	source_destroy(src);
 	assert_int_equal(source_bpf_policy_apply(NULL, NULL), -EINVAL);
 }
 
