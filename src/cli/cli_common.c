@@ -19,7 +19,11 @@ int cli_sinks_create(const char *cmd, char **specs, size_t n_specs,
 		const struct sink_options *opts = n_specs ? NULL : &cfg->sinks[i].opts;
 		int rc = sink_create_from_spec(spec, opts, &out[i]);
 		if (rc) {
-			if (rc == -EINVAL)
+			if (rc == -EINVAL && opts && opts->n)
+				fprintf(stderr, "ringtap %s: %s: sink '%s': unknown type, or an option it "
+					"does not take (see --help for sink options)\n",
+					cmd, opts->items[0].where, spec);
+			else if (rc == -EINVAL)
 				fprintf(stderr, "ringtap %s: sink '%s': unknown sink type or bad argument "
 					"(see --help for sink specs)\n", cmd, spec);
 			else

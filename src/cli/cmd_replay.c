@@ -125,10 +125,11 @@ int cmd_replay_main(int argc, char **argv)
 		const char *why = src->ops->last_error(src);
 		fprintf(stderr, "%s\n", why ? why : strerror(-rc));
 	}
-	if (flush_rc)
-		fprintf(stderr, "ringtap replay: sinks did not deliver everything: %s\n", strerror(-flush_rc));
+	if (flush_rc || pipeline_sink_errors(pipe))
+		fprintf(stderr, "ringtap replay: not every event reached the sinks (%s); the summary "
+			"below counts what was lost\n", flush_rc ? strerror(-flush_rc) : "emit errors");
 	pipeline_summary(pipe, NULL, stderr);
-	exit_code = rc || flush_rc ? 1 : 0;
+	exit_code = rc || flush_rc || pipeline_sink_errors(pipe) ? 1 : 0;
 cleanup:
 	free(pipe);
 	source_destroy(src);

@@ -300,8 +300,10 @@ static int live_main(int argc, char **argv)
 		const char *why = src->ops->last_error ? src->ops->last_error(src) : NULL;
 		fprintf(stderr, "ringtap %s: %s\n", a.cmd, why ? why : strerror(-rc));
 	}
-	if (flush_rc)
-		fprintf(stderr, "ringtap %s: sinks did not deliver everything: %s\n", a.cmd, strerror(-flush_rc));
+	if (flush_rc || pipeline_sink_errors(pipe))
+		fprintf(stderr, "ringtap %s: not every event reached the sinks (%s); the summary "
+			"below counts what was lost\n", a.cmd,
+			flush_rc ? strerror(-flush_rc) : "emit errors");
 	int have_k = src->ops->stats && !src->ops->stats(src, kstats, RT_EVENT_MAX);
 	pipeline_summary(pipe, have_k ? kstats : NULL, stderr);
 	if (policy) {
@@ -309,7 +311,7 @@ static int live_main(int argc, char **argv)
 		policy_reload_summary(policy, stderr);
 		fputc('\n', stderr);
 	}
-	exit_code = rc || flush_rc ? 1 : 0;
+	exit_code = rc || flush_rc || pipeline_sink_errors(pipe) ? 1 : 0;
 cleanup:
 	if (lm)
 		metrics_server_stop(lm->server); /* first: it reads nothing else, but stop serving */

@@ -257,10 +257,28 @@ int daemon_config_load(const char *path, struct daemon_config *cfg, char *err, s
 	if (!rc) {
 		if (cfg->poll_interval_ms < 1 || cfg->poll_interval_ms > 10000)
 			rc = -EINVAL, snprintf(err, errlen, "%s: poll_interval_ms must be 1..10000", path);
-		else if (cfg->flush_timeout_ms < 0 || cfg->stats_interval_ms < 0)
-			rc = -EINVAL, snprintf(err, errlen, "%s: timeouts and intervals must not be negative", path);
+		else if (cfg->stats_interval_ms < 0 || cfg->stats_interval_ms > 3600000)
+			rc = -EINVAL, snprintf(err, errlen, "%s: stats_interval_ms must be 0..3600000", path);
+		else if (cfg->flush_timeout_ms < 0 || cfg->flush_timeout_ms > 3600000)
+			rc = -EINVAL, snprintf(err, errlen, "%s: flush_timeout_ms must be 0..3600000", path);
+		else if (cfg->n_sinks == 0)
+			rc = -EINVAL, snprintf(err, errlen, "%s: 'sinks' is empty: events would go nowhere "
+					       "(use [null] to discard them on purpose)", path);
 	}
 	yaml_document_delete(&doc);
+	if (!rc) {
+		/* A second document ("---") would be silently ignored: refuse it. */
+		if (!yaml_parser_load(&parser, &doc)) {
+			rc = -EINVAL;
+			snprintf(err, errlen, "%s:%zu:%zu: %s", path, parser.problem_mark.line + 1,
+				 parser.problem_mark.column + 1, parser.problem ? parser.problem : "invalid YAML");
+		} else {
+			const yaml_node_t *extra = yaml_document_get_root_node(&doc);
+			if (extra)
+				rc = fail_at(&l, extra, "only one YAML document is read; remove this second one", NULL);
+			yaml_document_delete(&doc);
+		}
+	}
 	yaml_parser_delete(&parser);
 	fclose(f);
 	return rc;

@@ -22,7 +22,7 @@ static int parse_int(const char *v, int64_t *out)
 	char *end;
 
 	errno = 0;
-	long long n = strtoll(v, &end, 0);
+	long long n = strtoll(v, &end, 10); /* "010" is ten, not eight */
 	if (errno || end == v || *end)
 		return -EINVAL;
 	*out = n;

@@ -53,6 +53,10 @@ static bool parse_uid(const char *p, size_t n, char sep, char out[POD_UID_MAX + 
  * "pod<uid>" whose parent chain contains "kubepods" (cgroupfs). */
 static bool parse_pod_component(struct span c, bool under_kubepods, char out[POD_UID_MAX + 1])
 {
+	/* Both forms must sit below the kubelet's kubepods root: a user's own
+	 * systemd slice named like a pod would otherwise borrow its identity. */
+	if (!under_kubepods)
+		return false;
 	if (has_prefix(c, "kubepods-") && has_suffix(c, ".slice")) {
 		const char *end = c.p + c.n - strlen(".slice");
 		const char *pod = NULL;
@@ -61,7 +65,7 @@ static bool parse_pod_component(struct span c, bool under_kubepods, char out[POD
 				pod = q + 4; /* the last "-pod" wins */
 		return pod && parse_uid(pod, (size_t)(end - pod), '_', out);
 	}
-	if (under_kubepods && has_prefix(c, "pod"))
+	if (has_prefix(c, "pod"))
 		return parse_uid(c.p + 3, c.n - 3, '-', out);
 	return false;
 }

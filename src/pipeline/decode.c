@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "pipeline/decode.h"
+#include "pipeline/utf8.h"
 
 static const char *const type_names[RT_EVENT_MAX] = {
 	[RT_EVENT_EXEC] = "exec",       [RT_EVENT_EXIT] = "exit",
@@ -27,11 +28,11 @@ const char *event_type_name(unsigned type)
 	return type < RT_EVENT_MAX && type_names[type] ? type_names[type] : "unknown";
 }
 
-/* Copy n bytes to dst (capacity n + 1) as a C string. */
+/* Kernel bytes -> UTF-8 C string (proto3 strings must be UTF-8, or
+ * consumers in most languages reject the whole message). */
 static void copy_text(char *dst, const char *src, size_t n)
 {
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	utf8_copy_sanitized(dst, src, n);
 }
 
 static const char *family_name(unsigned family)
@@ -74,12 +75,14 @@ static int decode_exec(const struct rt_exec_body *b, const char *data, size_t av
 	copy_text(d->path, data, b->filename_len);
 	x->filename = d->path;
 	/* argv: NUL-separated; the last argument may lack its NUL if cut. */
-	memcpy(d->argv_buf, data + b->filename_len, b->argv_len);
-	d->argv_buf[b->argv_len] = '\0';
-	size_t n = 0;
+	const char *raw = data + b->filename_len;
+	size_t n = 0, out = 0;
 	for (size_t off = 0; off < b->argv_len;) {
-		d->argv[n++] = d->argv_buf + off;
-		off += strlen(d->argv_buf + off) + 1;
+		const char *nul = memchr(raw + off, '\0', b->argv_len - off);
+		size_t len = nul ? (size_t)(nul - (raw + off)) : b->argv_len - off;
+		d->argv[n++] = d->argv_buf + out;
+		out += utf8_copy_sanitized(d->argv_buf + out, raw + off, len) + 1;
+		off += len + 1;
 	}
 	x->argv = d->argv;
 	x->n_argv = n;
@@ -133,8 +136,7 @@ static void decode_header(const struct rt_header *h, struct decoded_event *d)
 	hdr->euid = h->euid;
 	hdr->egid = h->egid;
 	hdr->cgroup_id = h->cgroup_id;
-	memcpy(d->comm, h->comm, RT_COMM_LEN);
-	d->comm[RT_COMM_LEN] = '\0';
+	copy_text(d->comm, h->comm, strnlen(h->comm, RT_COMM_LEN));
 	hdr->comm = d->comm;
 	hdr->start_time_ns = h->start_ns;
 	hdr->policy_generation = h->policy_gen;

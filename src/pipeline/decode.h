@@ -22,9 +22,10 @@ struct decoded_event {
 		Ringtap__V1__Accept accept;
 	} body;
 	Ringtap__V1__Endpoint ep[2];
-	char comm[RT_COMM_LEN + 1];
-	char path[RT_PATH_MAX + 1];
-	char argv_buf[RT_ARGV_MAX + 1];
+	/* Text is stored as UTF-8: an invalid byte becomes U+FFFD (3 bytes). */
+	char comm[3 * RT_COMM_LEN + 1];
+	char path[3 * RT_PATH_MAX + 1];
+	char argv_buf[3 * RT_ARGV_MAX + RT_ARGV_MAX + 1];
 	char *argv[RT_ARGV_MAX + 1]; /* an empty argument takes one byte */
 	char addr[2][INET6_ADDRSTRLEN];
 };

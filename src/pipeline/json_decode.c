@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 #include "pipeline/json_codec.h"
 #include "pipeline/json_util.h"
+#include "pipeline/utf8.h"
 
 struct decode_err {
 	char *buf;
@@ -89,6 +90,8 @@ static int decode_scalar(json_object *v, const ProtobufCFieldDescriptor *f, void
 		const char *s = json_object_get_string(v);
 		if ((size_t)json_object_get_string_len(v) != strlen(s))
 			return FAIL(e, "field '%s%s' contains a NUL character", path, f->name);
+		if (!utf8_valid(s))
+			return FAIL(e, "field '%s%s' is not valid UTF-8", path, f->name);
 		if (*s == '\0' && f->default_value && f->label != PROTOBUF_C_LABEL_REPEATED) {
 			/* free_unpacked skips the default pointer, except in repeated fields */
 			*(const char **)dst = f->default_value;

@@ -7,37 +7,13 @@
 #include <string.h>
 #include "pipeline/json_codec.h"
 #include "pipeline/json_util.h"
+#include "pipeline/utf8.h"
 
 #define MEMBER(msg, off, type) (*(type *)((const char *)(msg) + (off)))
 
 static int put(struct strbuf *sb, const char *s)
 {
 	return strbuf_append(sb, s, strlen(s));
-}
-
-/* Length of a valid UTF-8 sequence starting at s (max n bytes), or 0. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned min;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) { len = 2; cp = s[0] & 0x1f; min = 0x80; }
-	else if ((s[0] & 0xf0) == 0xe0) { len = 3; cp = s[0] & 0x0f; min = 0x800; }
-	else if ((s[0] & 0xf8) == 0xf0) { len = 4; cp = s[0] & 0x07; min = 0x10000; }
-	else return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
 }
 
 /* JSON string escaping. Kernel paths are bytes, not always UTF-8: a byte

@@ -93,6 +93,15 @@ int pipeline_report_drops(struct pipeline *p, const struct source_type_stats *no
 	return 0;
 }
 
+uint64_t pipeline_sink_errors(const struct pipeline *p)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < p->n_sinks; i++)
+		n += p->sink_errors[i];
+	return n;
+}
+
 void pipeline_poll_sinks(struct pipeline *p)
 {
 	for (size_t i = 0; i < p->n_sinks; i++)

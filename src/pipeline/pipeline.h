@@ -46,6 +46,9 @@ int pipeline_on_item(void *ctx, const struct source_item *item);
  * counters grew since the last call. */
 int pipeline_report_drops(struct pipeline *p, const struct source_type_stats *now);
 
+/* Events some sink refused (emit errors), summed over sinks. */
+uint64_t pipeline_sink_errors(const struct pipeline *p);
+
 /* Let every sink serve its background work (never blocks). */
 void pipeline_poll_sinks(struct pipeline *p);
 

@@ -7,9 +7,12 @@
 #include <unistd.h>
 #include "pipeline/runner.h"
 
-/* Replayed files have no fd to poll: read them in batches so signals are
- * still noticed between batches. */
-#define REPLAY_BATCH 4096
+/* Items handed over per read() call. A live ring under a storm never runs
+ * dry, so an unbounded read would starve signals, the duration, Drop
+ * records and the sinks' polling; replayed files have no fd to poll. */
+#define READ_BUDGET 4096
+/* The final drain stops after this long even if producers outpace it. */
+#define DRAIN_LIMIT_MS 2000
 
 int runner_signals_block(void)
 {
@@ -69,11 +72,12 @@ int runner_run(const struct runner_opts *o, int *flush_rc)
 	struct event_source *src = o->src;
 	int src_fd = src->ops->fd(src);
 	int64_t start = now_ms(), next_stats = start + o->stats_interval_ms;
-	int rc = 0;
+	int rc = 0, backlog = 0;
 
 	for (;;) {
 		struct pollfd pfd[3];
-		int nfds = 0, watch = -1, timeout = o->poll_interval_ms;
+		/* A full budget last time means more is waiting: do not sleep. */
+		int nfds = 0, watch = -1, timeout = backlog ? 0 : o->poll_interval_ms;
 
 		if (o->duration_ms > 0) {
 			int64_t left = start + o->duration_ms - now_ms();
@@ -101,13 +105,14 @@ int runner_run(const struct runner_opts *o, int *flush_rc)
 			break;
 		if (watch >= 0 && (pfd[watch].revents & POLLIN))
 			o->on_watch(o->reload_ctx);
-		rc = src->ops->read(src, pipeline_on_item, o->pipe, src_fd >= 0 ? 0 : REPLAY_BATCH);
+		rc = src->ops->read(src, pipeline_on_item, o->pipe, READ_BUDGET);
 		if (rc == -ENODATA) {
 			rc = 0;
 			break;
 		}
 		if (rc < 0)
 			break;
+		backlog = rc == READ_BUDGET;
 		rc = 0;
 		pipeline_poll_sinks(o->pipe);
 		if (o->stats_interval_ms > 0 && now_ms() >= next_stats) {
@@ -116,9 +121,16 @@ int runner_run(const struct runner_opts *o, int *flush_rc)
 			next_stats = now_ms() + o->stats_interval_ms;
 		}
 	}
-	/* Drain what the kernel already wrote, then account for it. */
+	/* Stop the producers, drain what they already wrote, then account for
+	 * it: the last Drop record then covers everything that was lost. */
+	if (src->ops->stop)
+		src->ops->stop(src);
 	if (rc == 0 && src_fd >= 0) {
-		int n = src->ops->read(src, pipeline_on_item, o->pipe, 0);
+		int64_t until = now_ms() + DRAIN_LIMIT_MS;
+		int n;
+		do
+			n = src->ops->read(src, pipeline_on_item, o->pipe, READ_BUDGET);
+		while (n == READ_BUDGET && now_ms() < until);
 		if (n < 0 && n != -ENODATA)
 			rc = n;
 	}

@@ -39,8 +39,10 @@ struct event_sink_ops {
 	 * recovery). The main loop calls it at least once per poll interval,
 	 * also when no events arrive. May be NULL. */
 	void (*poll)(struct event_sink *sink);
-	/* Deliver what is buffered, waiting at most timeout_ms. 0 or -errno
-	 * (-ETIMEDOUT if something is still undelivered). */
+	/* Deliver what is buffered, waiting at most timeout_ms. 0 when every
+	 * event this sink was handed is delivered; -ETIMEDOUT if something is
+	 * still undelivered; -EIO if the sink lost events (failed or dropped,
+	 * counted in its summary); other -errno. */
 	int (*flush)(struct event_sink *sink, int timeout_ms);
 	/* Append the sink's counters to the shutdown summary line (may be NULL). */
 	void (*summary)(struct event_sink *sink, FILE *out);

@@ -132,7 +132,7 @@ static int kafka_flush(struct event_sink *base, int timeout_ms)
 	for (;;) {
 		sink_kafka_producer_poll(s, 0);
 		if (!s->in_flight)
-			return 0;
+			return s->c.failed || s->c.queue_full_drops ? -EIO : 0;
 		int64_t left = deadline - mono_ms();
 		if (left <= 0)
 			return -ETIMEDOUT;

@@ -2,11 +2,14 @@
  * Writes go through stdio's buffer; flush() and destroy() push them out, so
  * the file holds every event emitted once the sink is flushed. */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sink/event_sink.h"
 #include "pipeline/json_codec.h"
+
+static int ndjson_open(const char *arg, struct event_sink **out);
 
 struct sink_ndjson {
 	struct event_sink base;
@@ -17,12 +20,42 @@ struct sink_ndjson {
 	uint64_t write_errors;
 };
 
+struct ndjson_options {
+	char *path;
+};
+
+static const struct option_def ndjson_option_table[] = {
+	{ "path", OPT_STRING, NULL, offsetof(struct ndjson_options, path),
+	  "file to write (\"-\" = stdout); or --sink ndjson:PATH" },
+	OPT_END,
+};
+
 static int ndjson_create(const char *arg, const struct sink_options *opts, struct event_sink **out)
+{
+	struct ndjson_options o = { 0 };
+	char err[256];
+	int rc;
+
+	/* {type: ndjson, path: X} in the config, or ndjson:X on the command line */
+	if (options_apply(ndjson_option_table, &o, opts, NULL, err, sizeof(err))) {
+		options_free_strings(ndjson_option_table, &o);
+		return -EINVAL;
+	}
+	if (o.path && (!arg || !*arg))
+		arg = o.path;
+	if (!arg || !*arg) {
+		options_free_strings(ndjson_option_table, &o);
+		return -EINVAL;
+	}
+	rc = ndjson_open(arg, out);
+	options_free_strings(ndjson_option_table, &o);
+	return rc;
+}
+
+static int ndjson_open(const char *arg, struct event_sink **out)
 {
 	struct sink_ndjson *s;
 
-	if (!arg || !*arg || (opts && opts->n))
-		return -EINVAL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -102,4 +135,5 @@ const struct event_sink_ops sink_ndjson_ops = {
 	.flush = ndjson_flush,
 	.summary = ndjson_summary,
 	.destroy = ndjson_destroy,
+	.options = ndjson_option_table,
 };

@@ -63,6 +63,10 @@ struct event_source_ops {
 	int (*read)(struct event_source *src, source_item_fn fn, void *ctx, int max);
 	/* Kernel counters per event type (index = RT_EVENT_*); -ENOTSUP if none. */
 	int (*stats)(struct event_source *src, struct source_type_stats *out, size_t n);
+	/* Stop producing new items; what is already buffered can still be
+	 * read (bpf: detach the probes, so the final drain empties the ring
+	 * and the counters stop moving). May be NULL. */
+	void (*stop)(struct event_source *src);
 	/* Human-readable reason for the last error, or NULL. */
 	const char *(*last_error)(struct event_source *src);
 	void (*destroy)(struct event_source *src);

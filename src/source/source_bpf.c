@@ -461,12 +461,21 @@ int source_bpf_set_event_enabled(struct event_source *src, const unsigned char *
 	return 0;
 }
 
+static void bpf_stop(struct event_source *base)
+{
+	struct source_bpf *s = to_bpf(base);
+
+	if (s->skel)
+		ringtap__detach(s->skel);
+}
+
 const struct event_source_ops source_bpf_ops = {
 	.name = "bpf",
 	.create = bpf_create,
 	.fd = bpf_fd,
 	.read = bpf_read,
 	.stats = bpf_stats,
+	.stop = bpf_stop,
 	.last_error = bpf_last_error,
 	.destroy = bpf_destroy,
 };

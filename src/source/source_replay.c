@@ -9,6 +9,11 @@
 #include "source/event_source.h"
 #include "pipeline/json_codec.h"
 
+/* The largest event (4 KiB path or argv, each byte escaped at most 6-fold,
+ * plus the header) is far below this; a longer line is not one of ours,
+ * and refusing it bounds the decoder's memory. */
+#define REPLAY_MAX_LINE (1 << 20)
+
 struct source_replay {
 	struct event_source base;
 	FILE *in;
@@ -81,6 +86,12 @@ static int replay_read(struct event_source *base, source_item_fn fn, void *ctx, 
 			return delivered ? delivered : -ENODATA;
 		}
 		s->lineno++;
+		if (n > REPLAY_MAX_LINE) {
+			snprintf(s->error, sizeof(s->error), "%s:%lu: line of %zd bytes is longer than "
+				 "the %d a ringtap event can take", s->path, s->lineno, n, REPLAY_MAX_LINE);
+			s->done = 1;
+			return -EBADMSG;
+		}
 		while (n > 0 && (s->line[n - 1] == '\n' || s->line[n - 1] == '\r'))
 			s->line[--n] = '\0';
 		if (n == 0)

@@ -92,6 +92,9 @@ static void test_errors(void **state)
 	expect("a: [\n", "did not find expected node content");
 	expect("- 1\n", ":1:1: the config file must be a mapping");
 	expect("poll_interval_ms: 0\n", "poll_interval_ms must be 1..10000");
+	expect("stats_interval_ms: 4294967296\n", "stats_interval_ms must be 0..3600000");
+	expect("sinks: []\n", "'sinks' is empty");
+	expect("poll_interval_ms: 100\n---\npoll_interval_ms: 5\n", ":3:1: only one YAML document");
 }
 
 int main(void)

@@ -212,6 +212,34 @@ static void test_malformed(void **state)
 	assert_int_equal(decode_record(buf, size, &d), -EBADMSG);
 }
 
+/* proto3 strings must be UTF-8: kernel bytes that are not become U+FFFD,
+ * valid multibyte text passes unchanged. */
+static void test_invalid_utf8_replaced(void **state)
+{
+	(void)state;
+	_Alignas(8) char buf[512];
+	const char fname[] = "/tmp/\xff\xc3\xa9x";
+	const char argv[] = "a\xfe\0\xc3";
+	size_t alen = sizeof(argv) - 1;
+	size_t size = sizeof(struct rt_header) + sizeof(struct rt_exec_body) + strlen(fname) + alen;
+	size_t off = put_header(buf, RT_EVENT_EXEC, size);
+	struct rt_exec_body *b = (void *)(buf + off);
+	b->ret = 0;
+	b->filename_len = (uint32_t)strlen(fname);
+	b->argv_len = (uint32_t)alen;
+	b->argc = 2;
+	memcpy((char *)(b + 1), fname, strlen(fname));
+	memcpy((char *)(b + 1) + strlen(fname), argv, alen);
+	memcpy(((struct rt_header *)buf)->comm, "ev\xffil\0", 7);
+
+	assert_int_equal(decode_record(buf, size, &d), 0);
+	assert_string_equal(d.ev.header->comm, "ev\xef\xbf\xbdil");
+	assert_string_equal(d.ev.exec->filename, "/tmp/\xef\xbf\xbd\xc3\xa9x");
+	assert_int_equal(d.ev.exec->n_argv, 2);
+	assert_string_equal(d.ev.exec->argv[0], "a\xef\xbf\xbd");
+	assert_string_equal(d.ev.exec->argv[1], "\xef\xbf\xbd"); /* a cut sequence */
+}
+
 static void test_type_names(void **state)
 {
 	(void)state;
@@ -230,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_connect_accept_addresses),
 		cmocka_unit_test(test_exit),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_invalid_utf8_replaced),
 		cmocka_unit_test(test_type_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -164,6 +164,7 @@ static void test_rejects_bad_lines(void **state)
 	expect_error("{\"header\":{}}", "no body");
 	expect_error("{\"exit\":{}}", "no 'header'");
 	expect_error("{\"header\":{\"comm\":\"a\\u0000b\"},\"exit\":{}}", "NUL");
+	expect_error("{\"header\":{\"comm\":\"a\xff" "b\"},\"exit\":{}}", "'header.comm' is not valid UTF-8");
 }
 
 int main(void)

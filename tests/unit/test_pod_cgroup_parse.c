@@ -47,6 +47,8 @@ static const struct pcase cases[] = {
 	{ "/kubepods.slice/kubepods-besteffort.slice", NULL, NULL },
 	{ "/kubepods/besteffort", NULL, NULL },
 	{ "/pod" UID "/" CID, NULL, NULL }, /* "pod..." outside kubepods */
+	/* a user's own slice named like a pod slice, outside kubepods */
+	{ "/user.slice/user-1000.slice/user@1000.service/app.slice/kubepods-pod" UIDU ".slice/x.scope", NULL, NULL },
 	{ "/kubepods/besteffort/pod" "5f8a7c1e-2b3d-4e5f-8a9b" "/" CID, NULL, NULL }, /* cut UID */
 	{ "/kubepods.slice/kubepods-besteffort-podZZZZ.slice", NULL, NULL },
 };

@@ -96,7 +96,7 @@ static void test_broker_down_past_timeout_counts_drops(void **state)
 	struct sink_kafka *s = kafka_sink_new(mock.bootstraps, &o);
 	rd_kafka_mock_broker_set_down(mock.mc, -1);
 	emit_opens(s, 1, N);
-	assert_int_equal(sink_kafka_ops.flush(&s->base, 15000), 0);
+	assert_int_equal(sink_kafka_ops.flush(&s->base, 15000), -EIO); /* lost, and said so */
 	assert_int_equal(s->c.delivered, 0);
 	assert_int_equal(s->c.failed, N);
 	assert_int_equal(failed_with(s, RD_KAFKA_RESP_ERR__MSG_TIMED_OUT), N);
