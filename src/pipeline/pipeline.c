@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "pipeline/pipeline.h"
+#include "policy/policy_match.h"
 
 int pipeline_init(struct pipeline *p, struct event_sink **sinks, size_t n, const char *node)
 {
@@ -19,26 +20,14 @@ void pipeline_fini(struct pipeline *p)
 	p->n_sinks = 0;
 }
 
-static unsigned body_type(const Ringtap__V1__Event *ev)
-{
-	switch (ev->body_case) {
-	case RINGTAP__V1__EVENT__BODY_EXEC: return RT_EVENT_EXEC;
-	case RINGTAP__V1__EVENT__BODY_EXIT: return RT_EVENT_EXIT;
-	case RINGTAP__V1__EVENT__BODY_FORK: return RT_EVENT_FORK;
-	case RINGTAP__V1__EVENT__BODY_OPEN: return RT_EVENT_OPEN;
-	case RINGTAP__V1__EVENT__BODY_CONNECT: return RT_EVENT_CONNECT;
-	case RINGTAP__V1__EVENT__BODY_ACCEPT: return RT_EVENT_ACCEPT;
-	default: return RT_EVENT_MAX; /* drop records */
-	}
-}
-
 static void emit_all(struct pipeline *p, const Ringtap__V1__Event *ev)
 {
 	for (size_t i = 0; i < p->n_sinks; i++)
 		if (sink_emit(p->sinks[i], ev))
 			p->sink_errors[i]++;
 	p->events++;
-	p->per_type[body_type(ev)]++;
+	unsigned type = policy_event_type(ev);
+	p->per_type[type ? type : RT_EVENT_MAX]++; /* 0: a drop record */
 }
 
 int pipeline_on_item(void *ctx, const struct source_item *item)
