@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 CONFIG ?= config/ringtap.yaml
 CMAKE_FLAGS ?=
 
-.PHONY: all build run test test-asan test-valgrind deps bench clean
+.PHONY: all build run test test-asan test-valgrind deps deps-build bench clean
 
 all: build
 
@@ -19,7 +19,12 @@ build: $(BUILD)/CMakeCache.txt
 deps:
 	scripts/install-deps.sh test
 
-run: build
+deps-build:
+	scripts/install-deps.sh build
+
+# Runs as root (BPF); stop with Ctrl-C for the summary line.
+run: deps-build
+	$(MAKE) build
 	$(BUILD)/ringtap run --config $(CONFIG)
 
 # Every test: the full suite (BPF as root, Kafka broker, chart), then the
