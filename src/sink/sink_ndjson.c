@@ -103,6 +103,16 @@ static int ndjson_flush(struct event_sink *base, int timeout_ms)
 	return fflush(s->out) ? -errno : 0;
 }
 
+/* Called once per poll interval: what was written reaches the file or pipe
+ * within that bound, not when stdio's buffer happens to fill. */
+static void ndjson_poll(struct event_sink *base)
+{
+	struct sink_ndjson *s = (struct sink_ndjson *)base;
+
+	if (fflush(s->out))
+		s->write_errors++;
+}
+
 static void ndjson_summary(struct event_sink *base, FILE *out)
 {
 	struct sink_ndjson *s = (struct sink_ndjson *)base;
@@ -133,6 +143,7 @@ const struct event_sink_ops sink_ndjson_ops = {
 	.create = ndjson_create,
 	.emit = ndjson_emit,
 	.flush = ndjson_flush,
+	.poll = ndjson_poll,
 	.summary = ndjson_summary,
 	.destroy = ndjson_destroy,
 	.options = ndjson_option_table,

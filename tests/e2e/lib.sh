@@ -11,10 +11,11 @@ start_ringtap() {
   local log=$1; shift
   "$RINGTAP" "$@" 2>"$log" &
   RINGTAP_PID=$!
-  for _ in $(seq 1 200); do
+  # Loading means verifying the probes: ~4 s here, longer on a loaded machine.
+  for _ in $(seq 1 1200); do
     grep -q 'capturing$' "$log" && return 0
     kill -0 "$RINGTAP_PID" 2>/dev/null || { echo "ringtap exited early:"; cat "$log"; return 1; }
     sleep 0.05
   done
-  echo "ringtap did not attach within 10 s:"; cat "$log"; return 1
+  echo "ringtap did not attach within 60 s:"; cat "$log"; return 1
 }
