@@ -66,13 +66,33 @@ check(ds["spec"]["updateStrategy"]["type"] == "RollingUpdate", "RollingUpdate")
 check({"operator": "Exists"} in pod.get("tolerations", []), "must tolerate every taint")
 check("limits" in c["resources"] and "requests" in c["resources"], "resources need requests and limits")
 grace = pod["terminationGracePeriodSeconds"]
-cm = by_kind["ConfigMap"][0]
+# two ConfigMaps: the config (hashed, rolls pods) and the policy (reloaded live)
+cms = {m["metadata"]["name"]: m for m in by_kind["ConfigMap"]}
+check(sorted(cms) == ["rt-ringtap-config", "rt-ringtap-policy"],
+      f"ConfigMaps must be rt-ringtap-config and rt-ringtap-policy, got {sorted(cms)}")
+cm = cms["rt-ringtap-config"]
+pcm = cms["rt-ringtap-policy"]
+check(list(cm["data"]) == ["ringtap.yaml"], f"config ConfigMap must hold only ringtap.yaml, got {list(cm['data'])}")
+check(list(pcm["data"]) == ["policy.yaml"], f"policy ConfigMap must hold only policy.yaml, got {list(pcm['data'])}")
 cfg = yaml.safe_load(cm["data"]["ringtap.yaml"])
 sinks = [s if isinstance(s, dict) else {"type": s} for s in cfg["sinks"]]
 flush = max([cfg["flush_timeout_ms"]] + [s.get("flush_timeout_ms", 0) for s in sinks])
 check(grace * 1000 > flush, f"grace {grace}s must exceed the flush timeout {flush}ms")
-check("policy.yaml" in cm["data"], "the ConfigMap must carry policy.yaml")
-check(cfg["policy"] == "/etc/ringtap/policy.yaml", "ringtap.yaml must point at the mounted policy")
+check(vols["config"].get("configMap", {}).get("name") == "rt-ringtap-config", "config volume is the config ConfigMap")
+check(c["args"][-1] == mounts["config"]["mountPath"] + "/ringtap.yaml", f"--config must be the mounted ringtap.yaml: {c['args']}")
+# the policy: its own ConfigMap as a whole-directory, read-only mount (a
+# subPath mount never sees ConfigMap updates, so live reload would not happen)
+pvol = [n for n, v in vols.items() if v.get("configMap", {}).get("name") == "rt-ringtap-policy"]
+check(len(pvol) == 1, f"exactly one volume must be the policy ConfigMap, got {pvol}")
+pm = mounts.get(pvol[0] if pvol else "", {})
+check(pm.get("readOnly") is True, "policy mount must be readOnly")
+check("subPath" not in pm and "subPathExpr" not in pm, f"policy mount must be a directory, not subPath: {pm}")
+check(not any("subPath" in m or "subPathExpr" in m for m in c["volumeMounts"]), "no subPath mounts at all")
+check("items" not in vols.get(pvol[0] if pvol else "", {}).get("configMap", {}), "policy volume maps keys as files")
+pdir = pm.get("mountPath", "?").rstrip("/")
+check(cfg["policy"] == pdir + "/policy.yaml",
+      f"ringtap.yaml policy: {cfg['policy']} must be policy.yaml in the policy mount {pdir}")
+check(pdir != mounts["config"]["mountPath"].rstrip("/"), "policy and config must be different mounts")
 check(cfg["kubernetes"]["cgroup_root"] == "/host/sys/fs/cgroup", "cgroup_root must be the host cgroup mount")
 # the daemon serves metrics and probes where the pod, Service and ServiceMonitor look
 m = cfg.get("metrics", {})
@@ -89,6 +109,9 @@ check(svc["targetPort"] == "metrics" and svc["port"] == want_port, f"metrics Ser
 ann = ds["spec"]["template"]["metadata"]["annotations"]
 check(len(ann.get("checksum/config", "")) == 64, "checksum/config annotation")
 print("CHECKSUM", ann.get("checksum/config"))
+check(not any(k.startswith("checksum/") and k != "checksum/config" for k in ann),
+      f"no other checksum (a policy checksum would roll pods on a policy edit): {sorted(ann)}")
+print("POLICY_SHA", __import__("hashlib").sha256(pcm["data"]["policy.yaml"].encode()).hexdigest())
 
 # RBAC: pods get/list/watch and nothing else
 role = by_kind["ClusterRole"][0]

@@ -67,27 +67,39 @@ for mode in default full; do
   fi
 done
 
-# The rendered ringtap.yaml is a config the daemon's own loader accepts.
-checker=${RINGTAP_BUILD:-$src/build}/tests/prog_chart_config_check
-if [ -x "$checker" ]; then
-  for mode in default full; do
-    python3 -c 'import sys,yaml
+# ConfigMap KEY of the rendered objects on stdin
+cm_key() { python3 -c 'import sys,yaml
 for d in yaml.safe_load_all(sys.stdin):
-    if d and d["kind"] == "ConfigMap":
-        sys.stdout.write(d["data"]["ringtap.yaml"])' <"$tmp/$mode.yaml" >"$tmp/ringtap.$mode.yaml"
+    if d and d["kind"] == "ConfigMap" and sys.argv[1] in d["data"]:
+        sys.stdout.write(d["data"][sys.argv[1]])' "$1"; }
+
+# The rendered ringtap.yaml is a config the daemon's own loader accepts, and
+# the rendered policy.yaml a policy `ringtap check` accepts.
+build=${RINGTAP_BUILD:-$src/build}
+checker=$build/tests/prog_chart_config_check
+ringtap=${RINGTAP:-$build/ringtap}
+if [ -x "$checker" ] && [ -x "$ringtap" ]; then
+  for mode in default full; do
+    cm_key ringtap.yaml <"$tmp/$mode.yaml" >"$tmp/ringtap.$mode.yaml"
     "$checker" "$tmp/ringtap.$mode.yaml" >"$tmp/cc" 2>&1 && ok "daemon accepts ringtap.yaml ($mode)" ||
       { cat "$tmp/cc"; bad "daemon refuses the rendered ringtap.yaml ($mode)"; }
+    cm_key policy.yaml <"$tmp/$mode.yaml" >"$tmp/policy.$mode.yaml"
+    "$ringtap" check --kind policy "$tmp/policy.$mode.yaml" >"$tmp/cc" 2>&1 && ok "ringtap check accepts policy.yaml ($mode)" ||
+      { cat "$tmp/cc"; bad "ringtap check refuses the rendered policy.yaml ($mode)"; }
   done
+  # and a bad policy value is caught by the same check (so the check can fail)
+  render --set-string 'policy=version: 1
+events: {exce: true}' | cm_key policy.yaml >"$tmp/policy.bad.yaml"
+  "$ringtap" check --kind policy "$tmp/policy.bad.yaml" >"$tmp/cc" 2>&1 &&
+    bad "ringtap check accepted a policy with an unknown event kind" || ok "ringtap check refuses a bad rendered policy"
 else
-  bad "no $checker: build the tree first"
+  bad "no $checker or $ringtap: build the tree first"
 fi
 
 # The chart's kubernetes: section uses only keys the daemon's option table knows.
 known=$(sed -n 's/^[[:space:]]*{ "\([a-z_]*\)", OPT_.*/\1/p' "$src/src/enrich/pod_resolver.c" | sort)
 rendered=$(python3 -c 'import sys,yaml
-for d in yaml.safe_load_all(sys.stdin):
-    if d and d["kind"] == "ConfigMap":
-        print("\n".join(sorted(yaml.safe_load(d["data"]["ringtap.yaml"])["kubernetes"])))' <"$tmp/default.yaml")
+print("\n".join(sorted(yaml.safe_load(sys.stdin)["kubernetes"])))' <"$tmp/ringtap.default.yaml")
 unknown=$(comm -13 <(echo "$known") <(echo "$rendered"))
 [ -n "$known" ] && [ -z "$unknown" ] && ok "kubernetes: keys are pod_resolver_options" ||
   bad "kubernetes: keys unknown to src/enrich/pod_resolver.c: ${unknown:-(no option table found)}"
@@ -95,24 +107,27 @@ unknown=$(comm -13 <(echo "$known") <(echo "$rendered"))
 # The chart's metrics: section uses only keys the daemon's option table knows.
 known=$(sed -n 's/^[[:space:]]*{ "\([a-z_]*\)", OPT_.*/\1/p' "$src/src/metrics/metrics_config.c" | sort)
 rendered=$(python3 -c 'import sys,yaml
-for d in yaml.safe_load_all(sys.stdin):
-    if d and d["kind"] == "ConfigMap":
-        print("\n".join(sorted(yaml.safe_load(d["data"]["ringtap.yaml"])["metrics"])))' <"$tmp/default.yaml")
+print("\n".join(sorted(yaml.safe_load(sys.stdin)["metrics"])))' <"$tmp/ringtap.default.yaml")
 unknown=$(comm -13 <(echo "$known") <(echo "$rendered"))
 [ -n "$known" ] && [ -n "$rendered" ] && [ -z "$unknown" ] && ok "metrics: keys are metrics_config_options" ||
   bad "metrics: keys unknown to src/metrics/metrics_config.c: ${unknown:-(no option table or no section)}"
 
-# The checksum annotation follows the config and the policy, and nothing else.
-sum() { render "$@" | python3 "$here/check_rendered.py" default | sed -n 's/^CHECKSUM //p'; }
-base=$(sum)
-same=$(sum --set podAnnotations.x=y)
-cfg=$(sum --set config.pollIntervalMs=250)
-pol=$(sum --set-string 'policy=events: {exec: true}')
+# The checksum annotation follows the config, and nothing else: not the
+# policy, which the running daemons reload live (no rolling restart).
+sums() { local k=$1; shift; render "$@" | python3 "$here/check_rendered.py" default | sed -n "s/^$k //p"; }
+base=$(sums CHECKSUM)
+same=$(sums CHECKSUM --set podAnnotations.x=y)
+cfg=$(sums CHECKSUM --set config.pollIntervalMs=250)
+printf 'policy: |\n  version: 1\n  events:\n    exec: true\n' >"$tmp/newpolicy.yaml"
+pol=$(sums CHECKSUM -f "$tmp/newpolicy.yaml")
 [ -n "$base" ] && [ "$base" = "$same" ] && ok "checksum unchanged by an unrelated value" ||
   bad "checksum changed by an unrelated value ($base vs $same)"
-[ "$cfg" != "$base" ] && ok "checksum changes with the config" || bad "checksum did not change with the config"
-[ "$pol" != "$base" ] && [ "$pol" != "$cfg" ] && ok "checksum changes with the policy" ||
-  bad "checksum did not change with the policy"
+[ -n "$cfg" ] && [ "$cfg" != "$base" ] && ok "checksum changes with the config" || bad "checksum did not change with the config"
+[ -n "$pol" ] && [ "$pol" = "$base" ] && ok "checksum unchanged by a policy change (reloaded live, pods not rolled)" ||
+  bad "checksum changed with only the policy ($base vs $pol): a policy edit would roll every pod"
+# ...while the policy change does reach the policy ConfigMap
+[ -n "$(sums POLICY_SHA)" ] && [ "$(sums POLICY_SHA)" != "$(sums POLICY_SHA -f "$tmp/newpolicy.yaml")" ] &&
+  ok "a policy change reaches the policy ConfigMap" || bad "the policy ConfigMap did not change with the policy"
 
 # Bad values are refused with a reason.
 expect_refused() {
@@ -125,6 +140,7 @@ expect_refused "grace period shorter than the Kafka flush" "terminationGracePeri
   --set terminationGracePeriodSeconds=5
 expect_refused "SYS_ADMIN in capabilities" "capabilities" --set 'capabilities[0]=SYS_ADMIN'
 expect_refused "an unknown value" "additional properties" --set privileged=true
+expect_refused "an empty policy" "policy" --set-string policy=
 expect_refused "Kafka TLS without a Secret" "kafka.secretName" --set kafka.tls.enabled=true
 expect_refused "health staleness within one stats interval" "metrics.staleAfterMs" \
   --set metrics.staleAfterMs=1000 --set config.statsIntervalMs=1000

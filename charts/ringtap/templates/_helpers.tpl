@@ -96,3 +96,19 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- fail "kafka.tls.enabled / kafka.sasl.enabled need kafka.secretName: the Secret holding the certificates or credentials" -}}
 {{- end -}}
 {{- end -}}
+
+{{/* The daemon config's ConfigMap (hashed into the pod template). */}}
+{{- define "ringtap.configName" -}}
+{{- printf "%s-config" (include "ringtap.fullname" . | trunc 56 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/* The policy's ConfigMap (not hashed: reloaded live). */}}
+{{- define "ringtap.policyName" -}}
+{{- printf "%s-policy" (include "ringtap.fullname" . | trunc 56 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/* Where the policy ConfigMap is mounted: a directory of its own, beside
+     (not inside) the config mount at /etc/ringtap. */}}
+{{- define "ringtap.policyDir" -}}/etc/ringtap-policy{{- end -}}
+
+{{- define "ringtap.policyPath" -}}{{ include "ringtap.policyDir" . }}/policy.yaml{{- end -}}
