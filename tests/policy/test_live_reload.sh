@@ -90,12 +90,14 @@ if any(g == 2 for _, g, _ in flip):
     fail.append("a flip/ event carries generation 2, which excludes it")
 flip_ns = {n for n, _, _ in flip}
 # flip/N is captured exactly when keep/N's neighbours say it was judged by a keeping generation.
-for n, g, _ in keep:
+for n, g, t in keep:
     nxt = next((g2 for n2, g2, _ in keep if n2 == n + 1), None)
     if g != 2 and nxt is not None and nxt != 2 and n not in flip_ns:
         fail.append(f"flip/{n} lost under generation {g}"); break
     if g == 2 and n in flip_ns:
-        fail.append(f"flip/{n} captured under generation 2"); break
+        fl = [(g2, t2) for n2, g2, t2 in flip if n2 == n]
+        fail.append(f"flip/{n} captured under generation 2 (keep/{n}: generation {g}, wall {t}; "
+                    f"flip/{n} events: {fl})"); break
 first2 = min(t for _, g, t in keep if g == 2)
 last_flip_before = max((t for _, g, t in flip if g == 1), default=edit_ns)
 delay = (first2 - edit_ns) / 1e9
