@@ -94,10 +94,12 @@ for n, g, t in keep:
     nxt = next((g2 for n2, g2, _ in keep if n2 == n + 1), None)
     if g != 2 and nxt is not None and nxt != 2 and n not in flip_ns:
         fail.append(f"flip/{n} lost under generation {g}"); break
-    if g == 2 and n in flip_ns:
-        fl = [(g2, t2) for n2, g2, t2 in flip if n2 == n]
-        fail.append(f"flip/{n} captured under generation 2 (keep/{n}: generation {g}, wall {t}; "
-                    f"flip/{n} events: {fl})"); break
+    # flip/N is opened after keep/N: it may be judged by a later generation
+    # (keep/N the last under 2, flip/N the first under 3) but never an earlier one.
+    fl = [(g2, t2) for n2, g2, t2 in flip if n2 == n]
+    if any(g2 < g for g2, _ in fl):
+        fail.append(f"flip/{n} judged by an older generation than keep/{n} (keep/{n}: generation {g}, "
+                    f"wall {t}; flip/{n} events: {fl})"); break
 first2 = min(t for _, g, t in keep if g == 2)
 last_flip_before = max((t for _, g, t in flip if g == 1), default=edit_ns)
 delay = (first2 - edit_ns) / 1e9
