@@ -245,8 +245,12 @@ static int live_main(int argc, char **argv)
 		fprintf(stderr, "ringtap %s: %s\n", a.cmd, err);
 		goto cleanup;
 	}
-	/* Neither failure stops the sensor: events go out with what is known. */
-	if (pod_resolver_create(&podcfg, &pods, err, sizeof(err)))
+	/* Only a kubernetes: config that would leak the token (-EPERM) stops the
+	 * sensor; otherwise events go out with what is known. */
+	if ((rc = pod_resolver_create(&podcfg, &pods, err, sizeof(err))) == -EPERM) {
+		fprintf(stderr, "ringtap %s: %s\n", a.cmd, err); /* fail closed: the token must not leak */
+		goto cleanup;
+	} else if (rc)
 		fprintf(stderr, "ringtap %s: %s; events carry no pod identity\n", a.cmd, err);
 	else if (err[0] && (getenv("KUBERNETES_SERVICE_HOST") || (podcfg.api_url && *podcfg.api_url)))
 		/* Outside a cluster having no API is normal, not worth a line. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <curl/curl.h>
@@ -260,8 +261,12 @@ static int http_get(struct k8s_client *c, const char *query, struct transfer *t,
 	curl_easy_setopt(t->curl, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(t->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(t->curl, CURLOPT_XFERINFODATA, t);
-	if (c->cfg.ca_file && *c->cfg.ca_file && access(c->cfg.ca_file, R_OK) == 0)
+	/* Never the system CAs instead: a CA file that went away fails the
+	 * request (CURLE_SSL_CACERT_BADFILE -> -EPROTO). */
+	if (c->cfg.ca_file && *c->cfg.ca_file)
 		curl_easy_setopt(t->curl, CURLOPT_CAINFO, c->cfg.ca_file);
+	/* k8s_client_new checked the scheme; no redirect may change it. */
+	curl_easy_setopt(t->curl, CURLOPT_PROTOCOLS_STR, c->cfg.insecure_http ? "https,http" : "https");
 
 	CURLcode rc = curl_easy_perform(t->curl);
 	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, status);
@@ -415,10 +420,14 @@ int k8s_client_new(const struct k8s_config *cfg, struct pod_store *store, struct
 	pthread_once(&curl_once, curl_init_once);
 	if (curl_init_rc != CURLE_OK)
 		return -EIO;
+	if (!cfg->api_url || (strncasecmp(cfg->api_url, "https://", 8) &&
+			      !(cfg->insecure_http && !strncasecmp(cfg->api_url, "http://", 7))))
+		return -EPERM; /* the token goes over verified TLS only, unless asked otherwise */
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	c->store = store;
+	c->cfg.insecure_http = cfg->insecure_http;
 	c->cfg.watch_timeout_s = cfg->watch_timeout_s > 0 ? cfg->watch_timeout_s : 300;
 	c->cfg.api_url = strdup(cfg->api_url ? cfg->api_url : "");
 	c->cfg.token_file = strdup(cfg->token_file ? cfg->token_file : "");

@@ -25,7 +25,8 @@ struct k8s_client_stats {
 	uint64_t lists, watches, events, gone, dropped, auth_failures, errors;
 };
 
-/* cfg is copied; store is borrowed and must outlive the client. */
+/* cfg is copied; store is borrowed and must outlive the client. -EPERM for
+ * an api_url that is not https:// (http:// only with cfg->insecure_http). */
 int k8s_client_new(const struct k8s_config *cfg, struct pod_store *store, struct k8s_client **out);
 void k8s_client_free(struct k8s_client *c); /* stops the thread; accepts NULL */
 

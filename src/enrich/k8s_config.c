@@ -1,4 +1,7 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <strings.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,29 @@ void k8s_config_free(struct k8s_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
+/* The CA bundle must be readable now: curl would otherwise fail later, and
+ * older code fell back to the system CAs. A directory opens but does not
+ * read, hence the one-byte read. */
+static int check_ca(const char *path, int configured, char *err, size_t errlen)
+{
+	char c;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0 || read(fd, &c, 1) < 0)
+		rc = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (!rc)
+		return 0;
+	if (rc == -ENOENT && !configured) {
+		snprintf(err, errlen, "no service-account CA at %s (no service account mounted?)", path);
+		return -ENOENT;
+	}
+	snprintf(err, errlen, "kubernetes.ca_file %s: cannot read it: %s (errno %d); the API server could not be "
+		 "verified, fix the file or the path", path, strerror(-rc), -rc);
+	return -EPERM;
+}
+
 int k8s_config_resolve(const struct k8s_config *ov, struct k8s_config *cfg, char *err, size_t errlen)
 {
 	const char *host = getenv("KUBERNETES_SERVICE_HOST"), *port = getenv("KUBERNETES_SERVICE_PORT");
@@ -47,6 +73,11 @@ int k8s_config_resolve(const struct k8s_config *ov, struct k8s_config *cfg, char
 	size_t n = strlen(url);
 	while (n && url[n - 1] == '/')
 		url[--n] = '\0';
+	if (!strncasecmp(url, "http://", 7) && !ov->insecure_http) {
+		snprintf(err, errlen, "kubernetes.api_url %s: plain http would send the service-account token in "
+			 "cleartext; use https, or set kubernetes.insecure_http: true to accept that", url);
+		return -EPERM;
+	}
 	const char *node = pick(ov->node_name, getenv("NODE_NAME"));
 	if (!node || !*node) {
 		snprintf(err, errlen, "no node name: set NODE_NAME (the chart sets it from spec.nodeName) or node_name");
@@ -60,5 +91,11 @@ int k8s_config_resolve(const struct k8s_config *ov, struct k8s_config *cfg, char
 		return rc;
 	}
 	cfg->watch_timeout_s = ov->watch_timeout_s > 0 ? ov->watch_timeout_s : 300;
+	cfg->insecure_http = ov->insecure_http;
+	if (!strncasecmp(cfg->api_url, "https://", 8) &&
+	    (rc = check_ca(cfg->ca_file, ov->ca_file && *ov->ca_file, err, errlen))) {
+		k8s_config_free(cfg);
+		return rc;
+	}
 	return 0;
 }

@@ -18,11 +18,18 @@ struct k8s_config {
 	char *ca_file;    /* NULL or "": the system CA store */
 	char *node_name;
 	int watch_timeout_s; /* server-side timeoutSeconds of one watch */
+	int insecure_http;   /* allow an http:// api_url (the token goes in cleartext) */
 };
 
 /* Fill cfg from overrides (any field may be NULL/""/0) and the environment.
- * 0; -ENOENT when no API URL is known (not in a cluster and no override),
- * -EINVAL without a node name; a reason in err either way. -ENOMEM. */
+ * 0; -ENOENT when no API URL is known (not in a cluster and no override) or
+ * the default service-account CA does not exist (no service account
+ * mounted), -EINVAL without a node name: the sensor runs without the API.
+ * -EPERM when the config asks for what would leak the token or skip server
+ * verification, which the caller must treat as fatal: an http:// URL
+ * without insecure_http, or a CA file (configured, or the service
+ * account's) that cannot be read (never a silent fall-back to the system
+ * CAs); err names the key, the file and the errno. -ENOMEM. */
 int k8s_config_resolve(const struct k8s_config *overrides, struct k8s_config *cfg,
 		       char *err, size_t errlen);
 void k8s_config_free(struct k8s_config *cfg);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <limits.h>
 #include "enrich/cgroup_path.h"
 #include "enrich/cgroup_root.h"
@@ -25,6 +26,8 @@ const struct option_def pod_resolver_options[] = {
 	{ "ca_file", OPT_STRING, "", OFF(ca_file), "CA bundle; empty = service-account CA" },
 	{ "node_name", OPT_STRING, "", OFF(node_name), "this node's name; empty = $NODE_NAME" },
 	{ "watch_timeout_s", OPT_INT, "300", OFF(watch_timeout_s), "server-side timeout of one pod watch" },
+	{ "insecure_http", OPT_BOOL, "false", OFF(insecure_http),
+	  "allow an http:// api_url, which sends the service-account token in cleartext" },
 	OPT_END,
 };
 
@@ -76,9 +79,18 @@ int pod_resolver_create(const struct pod_resolver_config *cfg, struct pod_resolv
 		struct k8s_config ov = {
 			.api_url = cfg->api_url, .token_file = cfg->token_file, .ca_file = cfg->ca_file,
 			.node_name = cfg->node_name, .watch_timeout_s = (int)cfg->watch_timeout_s,
+			.insecure_http = cfg->insecure_http,
 		}, kc;
-		/* No API is not fatal: pod UID and container id still come from cgroups. */
-		if (k8s_config_resolve(&ov, &kc, err, errlen) == 0) {
+		/* No API is not fatal: pod UID and container id still come from
+		 * cgroups. A config that would leak the token is (-EPERM). */
+		rc = k8s_config_resolve(&ov, &kc, err, errlen);
+		if (rc == -EPERM)
+			goto cleanup;
+		if (rc == 0) {
+			if (!strncasecmp(kc.api_url, "http://", 7)) /* once, at start */
+				fprintf(stderr, "ringtap: warning: kubernetes.api_url %s is plain http "
+					"(insecure_http: true): the service-account token is sent in cleartext\n",
+					kc.api_url);
 			rc = k8s_client_new(&kc, &r->store, &r->api);
 			k8s_config_free(&kc);
 			if (rc || (rc = k8s_client_start(r->api))) {

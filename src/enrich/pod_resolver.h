@@ -34,6 +34,7 @@ struct pod_resolver_config {
 	char *ca_file;        /* "" = the service-account CA */
 	char *node_name;      /* "" = $NODE_NAME */
 	int64_t watch_timeout_s;
+	int insecure_http;    /* allow an http:// api_url (token in cleartext) */
 };
 
 extern const struct option_def pod_resolver_options[];
@@ -49,7 +50,10 @@ struct pod_resolver_stats {
 
 /* Create. On failure returns -errno and a reason in err. An unreachable or
  * absent API is not a failure: it is reported through err with return 0
- * (check err[0]) and the resolver runs without metadata. */
+ * (check err[0]) and the resolver runs without metadata. -EPERM: the
+ * kubernetes: section would leak the token or skip verifying the server (an
+ * http:// api_url without insecure_http, an unreadable ca_file): the caller
+ * must not start. */
 int pod_resolver_create(const struct pod_resolver_config *cfg, struct pod_resolver **out,
 			char *err, size_t errlen);
 void pod_resolver_destroy(struct pod_resolver *r); /* accepts NULL */

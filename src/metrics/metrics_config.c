@@ -18,9 +18,12 @@ const struct option_def metrics_config_options[] = {
 	  "/healthz fails when the main loop published no counters for this long "
 	  "(must exceed stats_interval_ms)" },
 	{ "max_connections", OPT_INT, "16", MC(max_connections),
-	  "concurrent HTTP connections; more are refused" },
+	  "concurrent HTTP connections; more wait in the listen backlog" },
+	{ "max_connections_per_ip", OPT_INT, "4", MC(max_connections_per_ip),
+	  "concurrent HTTP connections from one client address; more are closed at once" },
 	{ "timeout_ms", OPT_INT, "5000", MC(timeout_ms),
-	  "an idle or slow HTTP connection is closed after this long" },
+	  "a connection is closed after this long idle, and a request that is not "
+	  "answered this long after it could start (slow client) is cut" },
 	OPT_END,
 };
 
@@ -38,6 +41,10 @@ int metrics_config_load(struct metrics_config *cfg, const struct sink_options *s
 		snprintf(err, errlen, "%s: metrics.port must be 0..65535", where), rc = -EINVAL;
 	else if (cfg->max_connections < 1 || cfg->max_connections > 1024)
 		snprintf(err, errlen, "%s: metrics.max_connections must be 1..1024", where), rc = -EINVAL;
+	else if (cfg->max_connections_per_ip < 1 || cfg->max_connections_per_ip > cfg->max_connections)
+		snprintf(err, errlen, "%s: metrics.max_connections_per_ip must be 1..max_connections (%lld); "
+			 "below it, so one client cannot take every connection", where,
+			 (long long)cfg->max_connections), rc = -EINVAL;
 	else if (cfg->timeout_ms < 1000)
 		snprintf(err, errlen, "%s: metrics.timeout_ms must be at least 1000", where), rc = -EINVAL;
 	else if (cfg->port && stats_interval_ms <= 0)

@@ -11,7 +11,9 @@ struct metrics_config {
 	int64_t port;		 /* 0 = no endpoint */
 	int64_t stale_after_ms;	 /* /healthz fails when no snapshot came for this long */
 	int64_t max_connections; /* concurrent connections; more are refused */
-	int64_t timeout_ms;	 /* an idle or slow connection is closed after this */
+	int64_t max_connections_per_ip; /* of those, from one client address; 0 = no
+					 * limit (struct users only: the config needs >= 1) */
+	int64_t timeout_ms;	 /* idle limit, and absolute limit per request */
 };
 
 extern const struct option_def metrics_config_options[];

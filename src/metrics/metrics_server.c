@@ -8,12 +8,14 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "metrics/metrics_deadline.h"
 #include "metrics/metrics_process.h"
 #include "metrics/metrics_server.h"
 #include "metrics/metrics_text.h"
 
 struct metrics_server {
 	struct MHD_Daemon *mhd;
+	struct metrics_deadline *deadline;
 	pthread_mutex_t lock;
 	int lock_ok;
 	/* under lock */
@@ -121,16 +123,39 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
 			  enum MHD_ConnectionNotificationCode code)
 {
 	struct metrics_server *m = cls;
+	const union MHD_ConnectionInfo *info;
 	unsigned open;
 
-	(void)c, (void)socket_ctx;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		open = __atomic_add_fetch(&m->open_conns, 1, __ATOMIC_RELAXED);
 		if (open > __atomic_load_n(&m->peak_conns, __ATOMIC_RELAXED))
 			__atomic_store_n(&m->peak_conns, open, __ATOMIC_RELAXED);
+		info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_ctx = info ? metrics_deadline_track(m->deadline, info->connect_fd) : NULL;
+		if (!*socket_ctx && info) /* untracked would mean unbounded: refuse */
+			shutdown(info->connect_fd, SHUT_RDWR);
 	} else {
+		/* MHD calls this before it closes the socket. */
+		metrics_deadline_forget(m->deadline, *socket_ctx);
+		*socket_ctx = NULL;
 		__atomic_sub_fetch(&m->open_conns, 1, __ATOMIC_RELAXED);
 	}
+}
+
+/* A response went out in full: a keep-alive connection's next request gets
+ * its own deadline. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+			 enum MHD_RequestTerminationCode why)
+{
+	struct metrics_server *m = cls;
+	const union MHD_ConnectionInfo *info;
+
+	(void)req_cls;
+	if (why != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		return;
+	info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (info)
+		metrics_deadline_rearm(m->deadline, info->socket_context);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -196,7 +221,8 @@ int metrics_server_start(const struct metrics_config *cfg, struct metrics_server
 	*out = NULL;
 	if (cfg->port == 0)
 		return 0;
-	if (cfg->port > 65535 || cfg->max_connections < 1 || cfg->stale_after_ms < 1 || !cfg->address)
+	if (cfg->port > 65535 || cfg->max_connections < 1 || cfg->max_connections_per_ip < 0 ||
+	    cfg->stale_after_ms < 1 || cfg->timeout_ms < 1 || !cfg->address)
 		return -EINVAL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -209,15 +235,22 @@ int metrics_server_start(const struct metrics_config *cfg, struct metrics_server
 	m->start_time_s = metrics_process_start_time();
 	if ((rc = listen_on(cfg->address, (int)cfg->port, &fd, &m->port, &v6)))
 		goto cleanup;
+	if ((rc = metrics_deadline_start((unsigned)cfg->max_connections, cfg->timeout_ms, &m->deadline)))
+		goto cleanup;
 	timeout_s = (unsigned)((cfg->timeout_ms + 999) / 1000);
 	errno = 0;
+	/* The per-IP limit keeps one client (a pod) from taking every slot, so
+	 * the kubelet's probes, from the node's address, still get one; the
+	 * deadline watchdog frees slots held by clients that trickle bytes. */
 	m->mhd = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
 				  handle, m,
 				  MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_ip,
 				  MHD_OPTION_CONNECTION_TIMEOUT, timeout_s,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
 				  MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
+				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, m,
 				  MHD_OPTION_END);
 	if (!m->mhd) {
 		rc = errno ? -errno : -EIO;
@@ -255,12 +288,18 @@ unsigned metrics_server_peak_connections(const struct metrics_server *m)
 	return m ? __atomic_load_n(&m->peak_conns, __ATOMIC_RELAXED) : 0;
 }
 
+uint64_t metrics_server_deadline_cuts(const struct metrics_server *m)
+{
+	return m ? metrics_deadline_cut(m->deadline) : 0;
+}
+
 void metrics_server_stop(struct metrics_server *m)
 {
 	if (!m)
 		return;
 	if (m->mhd)
-		MHD_stop_daemon(m->mhd);
+		MHD_stop_daemon(m->mhd); /* closes every connection: no slot is watched after */
+	metrics_deadline_stop(m->deadline);
 	if (m->lock_ok)
 		pthread_mutex_destroy(&m->lock);
 	free(m);

@@ -31,10 +31,11 @@ check(sc.get("privileged") is False, "container must set privileged: false")
 check(sc.get("allowPrivilegeEscalation") is False, "allowPrivilegeEscalation must be false")
 check(sc.get("readOnlyRootFilesystem") is True, "readOnlyRootFilesystem must be true")
 check(caps.get("drop") == ["ALL"], f"capabilities.drop must be [ALL], got {caps.get('drop')}")
-want = {"BPF", "PERFMON", "DAC_READ_SEARCH"} | ({"SYS_RESOURCE"} if mode == "full" else set())
+want = {"BPF", "PERFMON", "NET_ADMIN"} | ({"SYS_RESOURCE"} if mode == "full" else set())
 check(set(caps.get("add", [])) == want, f"capabilities.add must be {sorted(want)}, got {caps.get('add')}")
 check("SYS_ADMIN" not in caps.get("add", []), "SYS_ADMIN must not be added")
-check("NET_ADMIN" not in caps.get("add", []), "NET_ADMIN must not be added (no network BPF programs)")
+# open_by_handle_at through a host-backed mount opens any host file: an escape
+check("DAC_READ_SEARCH" not in caps.get("add", []), "DAC_READ_SEARCH must not be added (container escape)")
 check(pod.get("hostNetwork") is False, "hostNetwork must be false")
 check(pod.get("hostPID") is False, "hostPID must be false")
 check(pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault", "seccomp must be RuntimeDefault")
@@ -101,6 +102,8 @@ check(m.get("port") == want_port == ports["metrics"]["containerPort"],
       f"metrics.port {m.get('port')} must be the container's metrics port {ports['metrics']['containerPort']}")
 check(m.get("address") == "0.0.0.0", "the daemon must listen on the pod's address, not loopback")
 check(m.get("stale_after_ms", 0) > cfg["stats_interval_ms"], "stale_after_ms must exceed stats_interval_ms")
+check(1 <= m.get("max_connections_per_ip", 0) < m.get("max_connections", 0),
+      "one client address must not be able to take every metrics connection")
 live = c["livenessProbe"]
 check(live["periodSeconds"] * live["failureThreshold"] * 1000 > m.get("stale_after_ms", 0),
       "liveness must tolerate one staleness window before restarting the pod")
@@ -120,12 +123,22 @@ check(role["rules"] == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["ge
 check("ClusterRoleBinding" in by_kind and "ServiceAccount" in by_kind, "binding and service account")
 check(by_kind["Service"][0]["spec"]["clusterIP"] == "None", "metrics Service is headless")
 
+# The metrics port is reachable only from the scrape namespace (and the node,
+# which Kubernetes always admits): never from any pod.
+check("NetworkPolicy" in by_kind, "a NetworkPolicy in every mode (on by default)")
+np = by_kind["NetworkPolicy"][0]["spec"] if "NetworkPolicy" in by_kind else {"ingress": [{}]}
+check("Ingress" in np.get("policyTypes", []), "the NetworkPolicy restricts ingress")
+for rule in np["ingress"]:
+    check(rule.get("from"), f"an ingress rule without 'from' admits every pod: {rule}")
 if mode == "default":
-    check("ServiceMonitor" not in by_kind and "NetworkPolicy" not in by_kind, "optional kinds off by default")
+    check(np["ingress"][0]["from"][0] == {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}},
+          f"default ingress from the monitoring namespace only, got {np['ingress'][0].get('from')}")
+    check(len(np["ingress"][0]["from"]) == 1, "default: no other ingress source")
+    check("ServiceMonitor" not in by_kind, "ServiceMonitor off by default")
     check("kafka" not in vols, "no Kafka secret by default")
     check(not any("rdkafka" in s or "sasl_password" in s for s in sinks), "no Kafka security settings by default")
 else:
-    check("ServiceMonitor" in by_kind and "NetworkPolicy" in by_kind, "ServiceMonitor and NetworkPolicy when enabled")
+    check("ServiceMonitor" in by_kind, "ServiceMonitor when enabled")
     check(vols["kafka"]["secret"]["secretName"] == "ringtap-kafka", "Kafka material from the Secret")
     check(mounts["kafka"]["mountPath"] == "/var/run/secrets/ringtap/kafka", "Kafka secret mount path")
     k = [s for s in sinks if s["type"] == "kafka"][0]
@@ -140,8 +153,11 @@ else:
     check(c["image"] == "registry.example/sec/ringtap:1.2.3", "image")
     ep = by_kind["ServiceMonitor"][0]["spec"]["endpoints"][0]
     check(ep.get("port") == "metrics" and ep.get("path") == "/metrics", f"ServiceMonitor endpoint {ep}")
-    np = by_kind["NetworkPolicy"][0]["spec"]
     check(np["ingress"][0]["ports"] == [{"port": 9500, "protocol": "TCP"}], "ingress only to metrics")
+    peers = np["ingress"][0]["from"]
+    check({"ipBlock": {"cidr": "192.168.10.0/24"}} in peers, f"nodeCidrs become ipBlocks: {peers}")
+    check({"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "observability"}}} in peers,
+          f"the configured scrape namespace: {peers}")
 
 for f in failures:
     print("FAIL:", f)

@@ -139,6 +139,17 @@ expect_refused() {
 expect_refused "grace period shorter than the Kafka flush" "terminationGracePeriodSeconds" \
   --set terminationGracePeriodSeconds=5
 expect_refused "SYS_ADMIN in capabilities" "capabilities" --set 'capabilities[0]=SYS_ADMIN'
+expect_refused "DAC_READ_SEARCH in capabilities" "capabilities" --set 'capabilities[3]=DAC_READ_SEARCH'
+expect_refused "DAC_READ_SEARCH in extraCapabilities" "extraCapabilities" --set 'extraCapabilities[0]=DAC_READ_SEARCH'
+expect_refused "a per-address limit above the connection limit" "metrics.maxConnectionsPerIp" \
+  --set metrics.maxConnectionsPerIp=20
+# No ingress source at all renders "ingress: []" (only the node), never an
+# empty "from" (anyone).
+render --set networkPolicy.scrapeNamespace= >"$tmp/nosrc.yaml" 2>"$tmp/err" &&
+  python3 -c 'import sys,yaml
+np=[d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"]=="NetworkPolicy"][0]["spec"]
+sys.exit(0 if np["ingress"] == [] else 1)' "$tmp/nosrc.yaml" &&
+  ok "no scrape source: no pod reaches the metrics port" || bad "no scrape source: the metrics port is open to pods"
 expect_refused "an unknown value" "additional properties" --set privileged=true
 expect_refused "an empty policy" "policy" --set-string policy=
 expect_refused "Kafka TLS without a Secret" "kafka.secretName" --set kafka.tls.enabled=true

@@ -295,6 +295,88 @@ static void test_resolver_adds_name_and_namespace(void **state)
 	rmdir(base);
 }
 
+/* Issue 8 item 9: a CA file that cannot be read is an error naming the
+ * file and the errno, never a silent fall-back to the system CAs. */
+static void test_unreadable_ca_is_an_error(void **state)
+{
+	char missing[320], err[512];
+	struct k8s_config kc, ov = { .api_url = "https://127.0.0.1:6443", .token_file = token,
+				     .node_name = "node-a" };
+	(void)state;
+
+	snprintf(missing, sizeof(missing), "%s/no-such-ca.crt", dir);
+	ov.ca_file = missing;
+	err[0] = '\0';
+	assert_int_equal(k8s_config_resolve(&ov, &kc, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "kubernetes.ca_file"));
+	assert_non_null(strstr(err, missing));
+	assert_non_null(strstr(err, strerror(ENOENT)));
+	assert_non_null(strstr(err, "errno 2"));
+
+	ov.ca_file = dir; /* opens, but does not read */
+	assert_int_equal(k8s_config_resolve(&ov, &kc, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, dir));
+	assert_non_null(strstr(err, strerror(EISDIR)));
+
+	ov.ca_file = cert; /* readable: fine */
+	assert_int_equal(k8s_config_resolve(&ov, &kc, err, sizeof(err)), 0);
+	assert_string_equal(kc.ca_file, cert);
+	k8s_config_free(&kc);
+
+	/* the resolver refuses to start on it rather than run without TLS checks */
+	struct pod_resolver_config rc = { .cache_size = 16, .api = 1, .cgroup_root = "",
+					  .api_url = "https://127.0.0.1:6443", .token_file = token,
+					  .ca_file = missing, .node_name = "node-a" };
+	struct pod_resolver *r = NULL;
+	assert_int_equal(pod_resolver_create(&rc, &r, err, sizeof(err)), -EPERM);
+	assert_null(r);
+	assert_non_null(strstr(err, missing));
+}
+
+/* An http:// API URL would send the token in cleartext: refused unless the
+ * config says insecure_http: true. */
+static void test_http_needs_insecure_http(void **state)
+{
+	char err[512];
+	struct k8s_config kc, ov = { .api_url = "http://127.0.0.1:8080", .token_file = token,
+				     .ca_file = cert, .node_name = "node-a" };
+	struct pod_store store;
+	struct k8s_client *c = NULL;
+	(void)state;
+
+	err[0] = '\0';
+	assert_int_equal(k8s_config_resolve(&ov, &kc, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "http://127.0.0.1:8080"));
+	assert_non_null(strstr(err, "cleartext"));
+	assert_non_null(strstr(err, "insecure_http: true"));
+	ov.api_url = "HTTP://127.0.0.1:8080"; /* schemes are case-insensitive */
+	assert_int_equal(k8s_config_resolve(&ov, &kc, err, sizeof(err)), -EPERM);
+
+	/* the client refuses it too, whoever builds its config */
+	assert_int_equal(pod_store_init(&store), 0);
+	assert_int_equal(k8s_client_new(&ov, &store, &c), -EPERM);
+	assert_null(c);
+	ov.api_url = "ftp://127.0.0.1";
+	assert_int_equal(k8s_client_new(&ov, &store, &c), -EPERM);
+
+	ov.api_url = "http://127.0.0.1:8080";
+	ov.insecure_http = 1; /* said in so many words */
+	assert_int_equal(k8s_config_resolve(&ov, &kc, err, sizeof(err)), 0);
+	assert_int_equal(kc.insecure_http, 1);
+	assert_int_equal(k8s_client_new(&kc, &store, &c), 0);
+	k8s_client_free(c);
+	k8s_config_free(&kc);
+	pod_store_fini(&store);
+
+	struct pod_resolver_config rc = { .cache_size = 16, .api = 1, .cgroup_root = "",
+					  .api_url = "http://127.0.0.1:8080", .token_file = token,
+					  .ca_file = cert, .node_name = "node-a" };
+	struct pod_resolver *r = NULL;
+	assert_int_equal(pod_resolver_create(&rc, &r, err, sizeof(err)), -EPERM);
+	assert_null(r);
+	assert_non_null(strstr(err, "insecure_http"));
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -325,6 +407,8 @@ int main(void)
 		cmocka_unit_test(test_wrong_ca_is_refused),
 		cmocka_unit_test(test_runner_recovers),
 		cmocka_unit_test(test_resolver_adds_name_and_namespace),
+		cmocka_unit_test(test_unreadable_ca_is_an_error),
+		cmocka_unit_test(test_http_needs_insecure_http),
 	};
 
 	src = getenv("RINGTAP_SRC");

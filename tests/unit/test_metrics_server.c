@@ -1,11 +1,13 @@
 /* The metrics HTTP endpoint over real sockets, fetched with libcurl:
  * /metrics text and headers, /healthz going stale and recovering, /readyz
  * before and after the first snapshot, 404/405/HEAD, the connection limit
- * against idle sockets, and a burst of concurrent clients. */
+ * against idle sockets, a burst of concurrent clients, and slow clients
+ * (one byte every 2 s) that must not keep the probes from answering. */
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -269,6 +271,181 @@ static void test_idle_timeout(void **state)
 	metrics_server_stop(m);
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A client at source address from (127.0.0.x: all of 127/8 is local) that
+ * has sent nothing yet. -1 if the server refused at once. */
+static int connect_from(const char *from, uint16_t port)
+{
+	struct sockaddr_in src = { .sin_family = AF_INET }, dst = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(inet_pton(AF_INET, from, &src.sin_addr), 1);
+	assert_int_equal(bind(fd, (struct sockaddr *)&src, sizeof(src)), 0);
+	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Has the server closed (or reset) this connection? */
+static int closed_by_server(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDHUP };
+	char c;
+
+	if (poll(&p, 1, 0) <= 0)
+		return 0;
+	return recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
+}
+
+static struct metrics_server *start_with_defaults(void)
+{
+	struct metrics_config cfg;
+	struct metrics_server *m = NULL;
+	char err[256];
+
+	/* the defaults a deployment gets (16 connections, 5 s timeout, ...) */
+	assert_int_equal(metrics_config_load(&cfg, NULL, 1000, err, sizeof(err)), 0);
+	cfg.port = -1;
+	assert_int_equal(metrics_server_start(&cfg, &m), 0);
+	metrics_config_free(&cfg);
+	return m;
+}
+
+#define SLOW_CLIENTS 16
+#define SLOW_REQUEST "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"
+
+/* Item 4 of issue 8: a pod (one address, 127.0.0.2 here) keeps 16
+ * connections open, sending one byte every 2 s and reconnecting whenever
+ * the server drops one. Throughout, /healthz from another address (the
+ * kubelet's, 127.0.0.1) answers within 1 s, every time. */
+static void test_slow_clients_do_not_starve_probes(void **state)
+{
+	(void)state;
+	struct metrics_server *m = start_with_defaults();
+	uint16_t port = metrics_server_port(m);
+	int fd[SLOW_CLIENTS], sent[SLOW_CLIENTS] = { 0 }, probes = 0, reconnects = 0;
+	int64_t end = now_ms() + 12000, next_byte = 0, worst = 0;
+
+	metrics_publish(m, sample());
+	for (int i = 0; i < SLOW_CLIENTS; i++)
+		fd[i] = connect_from("127.0.0.2", port);
+	while (now_ms() < end) {
+		if (now_ms() >= next_byte) {
+			for (int i = 0; i < SLOW_CLIENTS; i++) {
+				if (fd[i] >= 0 && closed_by_server(fd[i])) {
+					close(fd[i]);
+					fd[i] = -1;
+				}
+				if (fd[i] < 0) { /* the attacker comes straight back */
+					fd[i] = connect_from("127.0.0.2", port);
+					sent[i] = 0;
+					reconnects++;
+				}
+				if (fd[i] >= 0 && send(fd[i], SLOW_REQUEST + sent[i] % (sizeof(SLOW_REQUEST) - 1), 1,
+						       MSG_NOSIGNAL) == 1)
+					sent[i]++;
+			}
+			next_byte = now_ms() + 2000;
+		}
+		metrics_publish(m, sample()); /* the main loop keeps running */
+		static struct fetch probe;
+		CURL *c = request(m, "GET", "/healthz", &probe);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 1000L);
+		int64_t t0 = now_ms();
+		probe.rc = curl_easy_perform(c);
+		finish(c, &probe);
+		if (now_ms() - t0 > worst)
+			worst = now_ms() - t0;
+		if (probe.rc != CURLE_OK || probe.status != 200)
+			fail_msg("probe %d: /healthz did not answer 200 within 1 s (curl: %s, status %ld) while %d slow "
+				 "clients held connections", probes + 1, curl_easy_strerror(probe.rc), probe.status,
+				 SLOW_CLIENTS);
+		probes++;
+		sleep_ms(250);
+	}
+	print_message("%d probes answered (slowest %lld ms) against %d slow clients (%d reconnects)\n", probes,
+		      (long long)worst, SLOW_CLIENTS, reconnects);
+	assert_true(probes >= 20);
+	for (int i = 0; i < SLOW_CLIENTS; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	metrics_server_stop(m);
+}
+
+/* A client that never finishes its request (a byte every 400 ms, so the
+ * 2 s idle timeout never fires) is cut after timeout_ms all the same. */
+static void test_slow_request_hits_deadline(void **state)
+{
+	(void)state;
+	struct metrics_server *m = start(10000, 4);
+	int fd = connect_from("127.0.0.1", metrics_server_port(m));
+	int64_t t0 = now_ms(), cut_at = -1;
+	size_t i = 0;
+
+	assert_true(fd >= 0);
+	while (now_ms() - t0 < 6000 && cut_at < 0) {
+		if (closed_by_server(fd))
+			cut_at = now_ms() - t0;
+		else if (send(fd, SLOW_REQUEST + i++ % (sizeof(SLOW_REQUEST) - 1), 1, MSG_NOSIGNAL) != 1)
+			cut_at = now_ms() - t0;
+		else
+			sleep_ms(400);
+	}
+	close(fd);
+	if (cut_at < 0)
+		fail_msg("a request trickled for 6 s was never cut (timeout_ms 2000)");
+	print_message("slow request cut after %lld ms (timeout_ms 2000)\n", (long long)cut_at);
+	assert_true(cut_at >= 1500);
+	assert_true(cut_at <= 3500);
+	metrics_server_stop(m);
+}
+
+/* Beyond max_connections_per_ip, one address's connections are closed at
+ * once while another address is still served. */
+static void test_per_ip_limit(void **state)
+{
+	(void)state;
+	struct metrics_config cfg = {
+		.address = "127.0.0.1", .port = -1, .stale_after_ms = 10000,
+		.max_connections = 8, .max_connections_per_ip = 2, .timeout_ms = 5000,
+	};
+	struct metrics_server *m = NULL;
+	int held[2], extra;
+	struct fetch *f;
+
+	assert_int_equal(metrics_server_start(&cfg, &m), 0);
+	for (int i = 0; i < 2; i++)
+		held[i] = connect_from("127.0.0.3", metrics_server_port(m));
+	sleep_ms(100);
+	extra = connect_from("127.0.0.3", metrics_server_port(m));
+	if (extra >= 0) {
+		struct timeval tv = { .tv_sec = 2 };
+		char c;
+		setsockopt(extra, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		ssize_t r = recv(extra, &c, 1, 0);
+		/* closed (EOF or reset), not left waiting for the timeout */
+		assert_true(r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK));
+		close(extra);
+	}
+	f = fetch(m, "GET", "/healthz");
+	assert_int_equal(f->rc, CURLE_OK);
+	assert_int_equal(f->status, 200);
+	for (int i = 0; i < 2; i++)
+		close(held[i]);
+	metrics_server_stop(m);
+}
+
 #define BURST 64
 
 /* Many clients at once against a small limit: some are refused, none
@@ -368,6 +545,9 @@ int main(void)
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_concurrent_burst),
 		cmocka_unit_test(test_start_errors),
+		cmocka_unit_test(test_slow_clients_do_not_starve_probes),
+		cmocka_unit_test(test_slow_request_hits_deadline),
+		cmocka_unit_test(test_per_ip_limit),
 	};
 	int rc;
 

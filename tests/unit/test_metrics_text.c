@@ -375,6 +375,22 @@ static void test_config(void **state)
 	assert_non_null(strstr(err, "0..65535"));
 	metrics_config_free(&mc);
 	sink_options_clear(&o);
+
+	/* one client address gets a few connections, never all of them */
+	assert_int_equal(metrics_config_load(&mc, NULL, 1000, err, sizeof(err)), 0);
+	assert_int_equal(mc.max_connections_per_ip, 4);
+	assert_true(mc.max_connections_per_ip < mc.max_connections);
+	metrics_config_free(&mc);
+	assert_int_equal(sink_options_add(&o, "max_connections_per_ip", "17", "f.yaml:6:5"), 0);
+	assert_int_equal(metrics_config_load(&mc, &o, 1000, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "f.yaml:6:5"));
+	assert_non_null(strstr(err, "max_connections_per_ip must be 1..max_connections (16)"));
+	metrics_config_free(&mc);
+	sink_options_clear(&o);
+	assert_int_equal(sink_options_add(&o, "max_connections_per_ip", "0", "f.yaml:7:5"), 0);
+	assert_int_equal(metrics_config_load(&mc, &o, 1000, err, sizeof(err)), -EINVAL);
+	metrics_config_free(&mc);
+	sink_options_clear(&o);
 }
 
 static void test_daemon_config_section(void **state)

@@ -89,6 +89,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if le (int .Values.metrics.staleAfterMs) (int .Values.config.statsIntervalMs) -}}
 {{- fail (printf "metrics.staleAfterMs (%d) must be longer than config.statsIntervalMs (%d): the daemon publishes its counters once per stats interval, /healthz would fail between them" (int .Values.metrics.staleAfterMs) (int .Values.config.statsIntervalMs)) -}}
 {{- end -}}
+{{- if gt (int .Values.metrics.maxConnectionsPerIp) (int .Values.metrics.maxConnections) -}}
+{{- fail (printf "metrics.maxConnectionsPerIp (%d) must not exceed metrics.maxConnections (%d)" (int .Values.metrics.maxConnectionsPerIp) (int .Values.metrics.maxConnections)) -}}
+{{- end -}}
 {{- if and .Values.metrics.serviceMonitor.enabled (not .Values.metrics.service.enabled) -}}
 {{- fail "metrics.serviceMonitor.enabled needs metrics.service.enabled: the ServiceMonitor scrapes through that Service" -}}
 {{- end -}}
