@@ -27,7 +27,7 @@ RUN /tmp/install-deps.sh runtime && rm -rf /var/lib/apt/lists/* /tmp/install-dep
 COPY --from=build /build/ringtap /usr/local/bin/ringtap
 COPY --from=build /src/config/ /etc/ringtap/
 # root, but not privileged: the chart drops every capability and adds back
-# BPF, PERFMON, NET_ADMIN and DAC_READ_SEARCH (docs/kubernetes.md).
+# BPF, PERFMON and NET_ADMIN only (docs/kubernetes.md; no DAC_READ_SEARCH).
 USER 0
 ENTRYPOINT ["/usr/local/bin/ringtap"]
 CMD ["run", "--config", "/etc/ringtap/ringtap.yaml"]
