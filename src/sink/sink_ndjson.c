@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sink/event_sink.h"
-#include "pipeline/json_codec.h"
+#include "codec/json_codec.h"
 
 static int ndjson_open(const char *arg, struct event_sink **out);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "source/event_source.h"
-#include "pipeline/json_codec.h"
+#include "codec/json_codec.h"
 
 /* The largest event (4 KiB path or argv, each byte escaped at most 6-fold,
  * plus the header) is far below this; a longer line is not one of ours,

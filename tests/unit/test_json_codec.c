@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "pipeline/json_codec.h"
+#include "codec/json_codec.h"
 
 /* One line per body type, every field set to a non-default value, in the
  * canonical form (declaration order, no spaces). */

@@ -4,7 +4,7 @@
 
 #include <string.h>
 #include <protobuf-c/protobuf-c.h>
-#include "pipeline/json_codec.h"
+#include "codec/json_codec.h"
 
 /* protobuf-c has no map flag: a map<K,V> field is a repeated message whose
  * type is the generated "...Entry" with fields key = 1 and value = 2. */

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
-#include "pipeline/json_codec.h"
-#include "pipeline/json_util.h"
-#include "pipeline/utf8.h"
+#include "codec/json_codec.h"
+#include "codec/json_util.h"
+#include "codec/utf8.h"
 
 struct decode_err {
 	char *buf;
