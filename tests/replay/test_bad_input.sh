@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Replay input is untrusted: an oversized line, raw invalid UTF-8, a NUL
 # byte and a deep nesting each stop the replay at that line, after the valid
-# lines before it were delivered, with FILE:LINE and the reason.
+# lines before it were delivered, with FILE:LINE and the reason, exit 1.
 set -u
 : "${RINGTAP:?}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -26,5 +26,42 @@ python3 -c "print('[' * 100000 + ']' * 100000)" >"$tmp/bad"
 case_ deep "invalid JSON\|not a JSON object"
 printf '{"header":{"ts_ns":1e400},"exit":{}}\n' >"$tmp/bad"
 case_ huge_number "wants an integer"
+
+# A 2 GiB line is refused after reading the first MiB of it: FILE:LINE, exit 1,
+# and memory stays bounded. The address-space limit makes an unbounded read
+# fail (rather than exhaust the machine) on code that reads the whole line.
+# Peak RSS is measured by python's getrusage on the child.
+huge_case() { # name, input file, name in the message
+  python3 - "$RINGTAP" "$2" "$tmp/out" "$tmp/err" >"$tmp/rss" <<'PY'
+import resource, subprocess, sys
+ringtap, path, out, err = sys.argv[1:]
+limit = 256 << 20
+with open(out, "wb") as o, open(err, "wb") as e:
+    rc = subprocess.run([ringtap, "replay", path], stdout=o, stderr=e,
+                        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit))).returncode
+print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+  read -r rc rss_kib <"$tmp/rss"
+  if [ "$rc" = 1 ] && [ "$(wc -l <"$tmp/out")" = 2 ] && [ "$rss_kib" -lt 65536 ] &&
+     grep -q "^$3:3: .*longer than" "$tmp/err"; then
+    pass=$((pass + 1)); echo "ok $1 (peak RSS ${rss_kib} KiB)"
+  else
+    fail=$((fail + 1)); echo "FAIL $1: rc=$rc, $(wc -l <"$tmp/out") lines out, peak RSS ${rss_kib} KiB"
+    head -c 300 "$tmp/err"
+  fi
+}
+# a sparse file: two events, then a 2 GiB line of NUL bytes (no disk used)
+{ echo "$good"; echo "$good"; } >"$tmp/sparse.ndjson"
+truncate -s +2G "$tmp/sparse.ndjson"
+huge_case sparse_2g "$tmp/sparse.ndjson" "$tmp/sparse.ndjson"
+rm -f "$tmp/sparse.ndjson"
+# a fifo fed by a generator: a 2 GiB string value that is never on disk
+mkfifo "$tmp/fifo.ndjson"
+{ echo "$good"; echo "$good"; printf '{"header":{"comm":"'; head -c 2G /dev/zero | tr '\0' a
+  echo '"},"exit":{}}'; echo "$good"; } >"$tmp/fifo.ndjson" 2>/dev/null &
+gen=$!
+huge_case fifo_2g "$tmp/fifo.ndjson" "$tmp/fifo.ndjson"
+kill "$gen" 2>/dev/null; wait "$gen" 2>/dev/null
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
