@@ -4,6 +4,7 @@
  * into a plausible-looking event. */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +23,34 @@ struct decode_err {
 static int decode_message(json_object *obj, ProtobufCMessage *msg, const char *path,
 			  struct decode_err *e);
 
+/* json-c stores an integer as int64 or uint64 and converts between them by
+ * saturating, so the range is checked on its decimal text (exact: the strict
+ * pass refused anything beyond 64 bits). */
 static int get_int(json_object *v, const ProtobufCFieldDescriptor *f, const char *path,
 		   int64_t lo, int64_t hi, int64_t *out, struct decode_err *e)
 {
 	if (!json_object_is_type(v, json_type_int))
 		return FAIL(e, "field '%s%s' wants an integer", path, f->name);
+	const char *txt = json_object_to_json_string(v);
 	errno = 0;
-	int64_t n = json_object_get_int64(v);
+	long long n = strtoll(txt, NULL, 10);
 	if (errno || n < lo || n > hi)
-		return FAIL(e, "field '%s%s': %s is out of range", path, f->name,
-			    json_object_to_json_string(v));
+		return FAIL(e, "field '%s%s': %s is out of range", path, f->name, txt);
 	*out = n;
+	return 0;
+}
+
+static int get_uint64(json_object *v, const ProtobufCFieldDescriptor *f, const char *path,
+		      uint64_t *out, struct decode_err *e)
+{
+	if (!json_object_is_type(v, json_type_int))
+		return FAIL(e, "field '%s%s' wants an integer", path, f->name);
+	const char *txt = json_object_to_json_string(v);
+	errno = 0;
+	unsigned long long u = strtoull(txt, NULL, 10);
+	if (txt[0] == '-' || errno)
+		return FAIL(e, "field '%s%s': %s is out of range", path, f->name, txt);
+	*out = u;
 	return 0;
 }
 
@@ -66,19 +84,8 @@ static int decode_scalar(json_object *v, const ProtobufCFieldDescriptor *f, void
 		*(int64_t *)dst = n;
 		return 0;
 	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64: {
-		if (!json_object_is_type(v, json_type_int))
-			return FAIL(e, "field '%s%s' wants an integer", path, f->name);
-		const char *txt = json_object_to_json_string(v);
-		if (txt[0] == '-')
-			return FAIL(e, "field '%s%s': %s is out of range", path, f->name, txt);
-		errno = 0;
-		uint64_t u = json_object_get_uint64(v);
-		if (errno)
-			return FAIL(e, "field '%s%s': %s is out of range", path, f->name, txt);
-		*(uint64_t *)dst = u;
-		return 0;
-	}
+	case PROTOBUF_C_TYPE_FIXED64:
+		return get_uint64(v, f, path, (uint64_t *)dst, e);
 	case PROTOBUF_C_TYPE_BOOL:
 		if (!json_object_is_type(v, json_type_boolean))
 			return FAIL(e, "field '%s%s' wants true or false", path, f->name);
@@ -104,14 +111,19 @@ static int decode_scalar(json_object *v, const ProtobufCFieldDescriptor *f, void
 		return 0;
 	}
 	case PROTOBUF_C_TYPE_DOUBLE:
-	case PROTOBUF_C_TYPE_FLOAT:
+	case PROTOBUF_C_TYPE_FLOAT: {
 		if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
 			return FAIL(e, "field '%s%s' wants a number", path, f->name);
+		double d = json_object_get_double(v);
+		if (!isfinite(d) || (f->type == PROTOBUF_C_TYPE_FLOAT && !isfinite((float)d)))
+			return FAIL(e, "field '%s%s': %s is out of range", path, f->name,
+				    json_object_to_json_string(v));
 		if (f->type == PROTOBUF_C_TYPE_DOUBLE)
-			*(double *)dst = json_object_get_double(v);
+			*(double *)dst = d;
 		else
-			*(float *)dst = (float)json_object_get_double(v);
+			*(float *)dst = (float)d;
 		return 0;
+	}
 	default:
 		return FAIL(e, "field '%s%s' has a type JSON decoding does not support", path, f->name);
 	}
@@ -252,21 +264,21 @@ int json_decode_event(const char *text, size_t len, Ringtap__V1__Event **out,
 	*out = NULL;
 	if (errlen)
 		err[0] = '\0';
+	if (len > INT32_MAX)
+		return FAIL(&e, "line too long");
+	/* json-c's leniencies (see json_strict.c) are refused first */
+	if ((rc = json_strict_check(text, len, err, errlen)))
+		return rc;
 	tok = json_tokener_new();
 	if (!tok)
 		return -ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	obj = json_tokener_parse_ex(tok, text, (int)len);
 	if (!obj) {
 		enum json_tokener_error je = json_tokener_get_error(tok);
 		rc = FAIL(&e, "invalid JSON: %s", je == json_tokener_continue ?
 			  "unexpected end of line" : json_tokener_error_desc(je));
 		goto cleanup;
-	}
-	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++) {
-		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r') {
-			rc = FAIL(&e, "invalid JSON: trailing characters after the object");
-			goto cleanup;
-		}
 	}
 	if (!json_object_is_type(obj, json_type_object)) {
 		rc = FAIL(&e, "not a JSON object");

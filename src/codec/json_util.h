@@ -35,4 +35,10 @@ static inline size_t json_elem_size(ProtobufCType t)
 
 int json_put_string(struct strbuf *sb, const char *s);
 
+/* 0 if text[0..len) is one strict RFC 8259 JSON value (optionally wrapped
+ * in whitespace) with no duplicate keys, no NUL in keys or strings and every
+ * integer within 64 bits; else -EBADMSG with the reason (and the field) in
+ * err, or -ENOMEM. */
+int json_strict_check(const char *text, size_t len, char *err, size_t errlen);
+
 #endif
