@@ -134,7 +134,9 @@ static int new_message(const ProtobufCMessageDescriptor *d, ProtobufCMessage **o
 	ProtobufCMessage *m = malloc(d->sizeof_message);
 	if (!m)
 		return -ENOMEM;
-	d->message_init(m);
+	/* not d->message_init(m): the generated init takes the concrete
+	 * message type, so calling it through that pointer type is undefined */
+	protobuf_c_message_init(d, m);
 	*out = m;
 	return 0;
 }
@@ -252,6 +254,16 @@ static int decode_message(json_object *obj, ProtobufCMessage *msg, const char *p
 	return 0;
 }
 
+/* Reasons quote field names from the line: a control character there (an
+ * escape sequence, a newline) must not reach the terminal or split the
+ * FILE:LINE message. */
+static void printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 int json_decode_event(const char *text, size_t len, Ringtap__V1__Event **out,
 		      char *err, size_t errlen)
 {
@@ -268,10 +280,19 @@ int json_decode_event(const char *text, size_t len, Ringtap__V1__Event **out,
 		return FAIL(&e, "line too long");
 	/* json-c's leniencies (see json_strict.c) are refused first */
 	if ((rc = json_strict_check(text, len, err, errlen)))
-		return rc;
+		goto cleanup;
+	size_t first = 0; /* the strict pass found a value after any whitespace */
+	while (text[first] == ' ' || text[first] == '\t' || text[first] == '\r' || text[first] == '\n')
+		first++;
+	if (text[first] != '{') {
+		rc = FAIL(&e, "not a JSON object");
+		goto cleanup;
+	}
 	tok = json_tokener_new();
-	if (!tok)
-		return -ENOMEM;
+	if (!tok) {
+		rc = -ENOMEM;
+		goto cleanup;
+	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	obj = json_tokener_parse_ex(tok, text, (int)len);
 	if (!obj) {
@@ -304,9 +325,12 @@ int json_decode_event(const char *text, size_t len, Ringtap__V1__Event **out,
 	*out = ev;
 	ev = NULL;
 cleanup:
+	if (rc == -EBADMSG && errlen)
+		printable(err);
 	if (ev)
 		ringtap__v1__event__free_unpacked(ev, NULL);
 	json_object_put(obj);
-	json_tokener_free(tok);
+	if (tok) /* json-c 0.16's free does not accept NULL */
+		json_tokener_free(tok);
 	return rc;
 }

@@ -215,6 +215,15 @@ static void test_rejects_non_strict_json(void **state)
 	expect_error("{\"header\":{},\"exit\":{}}//", "trailing");
 }
 
+/* A field name is quoted in the reason; its control characters (a terminal
+ * escape, a newline that would split the FILE:LINE message) are not. */
+static void test_reason_is_printable(void **state)
+{
+	(void)state;
+	expect_error("{\"header\":{\"\\u001b[2Jx\\ny\\u007f\":1},\"exit\":{}}", "unknown field 'header.?[2Jx?y?'");
+	expect_error("{\"header\":{\"a\\tb\":1,\"a\\tb\":2},\"exit\":{}}", "duplicate field 'header.a?b'");
+}
+
 /* The edges of what strict decoding accepts. */
 static void test_accepts_strict_edges(void **state)
 {
@@ -243,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_rejects_bad_lines),
 		cmocka_unit_test(test_rejects_non_strict_json),
 		cmocka_unit_test(test_accepts_strict_edges),
+		cmocka_unit_test(test_reason_is_printable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
