@@ -99,7 +99,8 @@ static uint64_t count_lines(const char *buf, size_t n)
 
 /* A write that failed mid-line left part of a line in the file: take it
  * back where the file allows (a regular file), so the file holds whole
- * events only and a later successful write does not follow a torn line. */
+ * events only and a later successful write does not follow a torn line.
+ * A pipe's reader does see the torn line (it fails to parse, as it should). */
 static void cut_partial_line(struct sink_ndjson *s, const char *buf, size_t off)
 {
 	const char *nl = memrchr(buf, '\n', off);
