@@ -24,18 +24,19 @@ static int decode_message(json_object *obj, ProtobufCMessage *msg, const char *p
 			  struct decode_err *e);
 
 /* json-c stores an integer as int64 or uint64 and converts between them by
- * saturating, so the range is checked on its decimal text (exact: the strict
- * pass refused anything beyond 64 bits). */
+ * saturating: INT64_MAX from get_int64 may be a bigger uint64, and 0 from
+ * get_uint64 may be a negative int64. The strict pass refused anything
+ * beyond 64 bits, so these two cases are the only ambiguity. */
 static int get_int(json_object *v, const ProtobufCFieldDescriptor *f, const char *path,
 		   int64_t lo, int64_t hi, int64_t *out, struct decode_err *e)
 {
 	if (!json_object_is_type(v, json_type_int))
 		return FAIL(e, "field '%s%s' wants an integer", path, f->name);
-	const char *txt = json_object_to_json_string(v);
-	errno = 0;
-	long long n = strtoll(txt, NULL, 10);
-	if (errno || n < lo || n > hi)
-		return FAIL(e, "field '%s%s': %s is out of range", path, f->name, txt);
+	int64_t n = json_object_get_int64(v);
+	if (n < lo || n > hi ||
+	    (n == INT64_MAX && strcmp(json_object_to_json_string(v), "9223372036854775807")))
+		return FAIL(e, "field '%s%s': %s is out of range", path, f->name,
+			    json_object_to_json_string(v));
 	*out = n;
 	return 0;
 }
@@ -45,12 +46,10 @@ static int get_uint64(json_object *v, const ProtobufCFieldDescriptor *f, const c
 {
 	if (!json_object_is_type(v, json_type_int))
 		return FAIL(e, "field '%s%s' wants an integer", path, f->name);
-	const char *txt = json_object_to_json_string(v);
-	errno = 0;
-	unsigned long long u = strtoull(txt, NULL, 10);
-	if (txt[0] == '-' || errno)
-		return FAIL(e, "field '%s%s': %s is out of range", path, f->name, txt);
-	*out = u;
+	if (json_object_get_int64(v) < 0)
+		return FAIL(e, "field '%s%s': %s is out of range", path, f->name,
+			    json_object_to_json_string(v));
+	*out = json_object_get_uint64(v);
 	return 0;
 }
 

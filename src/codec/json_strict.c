@@ -22,9 +22,19 @@ struct scan {
 	int depth;
 	char path[256];	/* dotted name of the value being scanned */
 	size_t path_len;
+	/* the decoded keys of the object open at each depth, NUL-separated:
+	 * reused across objects, so a line costs a few allocations at most */
+	struct strbuf keys[STRICT_MAX_DEPTH + 1];
 	char *err;
 	size_t errlen;
 };
+
+/* In errors: "field 'header.comm'" for a value, "a field name in 'header'"
+ * for a key (s->path is then the object's). */
+static const char *string_role(int is_key)
+{
+	return is_key ? "a field name in" : "field";
+}
 
 static int syntax(struct scan *s, const char *what)
 {
@@ -77,11 +87,11 @@ static int put_utf8(struct strbuf *out, unsigned cp)
 	return strbuf_append(out, b, n);
 }
 
-/* A string at s->p. With out, its decoded bytes are appended there (keys,
- * for the duplicate check). what names it in errors: "field 'x'" or
- * "a field name in 'x'". */
-static int scan_string(struct scan *s, struct strbuf *out, const char *what)
+/* A string at s->p. With out (a key), its decoded bytes are appended there
+ * for the duplicate check. */
+static int scan_string(struct scan *s, struct strbuf *out)
 {
+	int is_key = out != NULL;
 	int rc;
 
 	s->p++; /* the opening quote */
@@ -90,15 +100,18 @@ static int scan_string(struct scan *s, struct strbuf *out, const char *what)
 		unsigned cp;
 
 		if (c < 0x20) {
-			snprintf(s->err, s->errlen, "%s contains %s at column %zu", what,
+			snprintf(s->err, s->errlen, "%s '%s' contains %s at column %zu",
+				 string_role(is_key), s->path,
 				 c ? "a raw control character" : "a NUL character",
 				 (size_t)(s->p - s->start) + 1);
 			return -EBADMSG;
 		}
 		if (c != '\\') {
-			if (out && (rc = strbuf_append(out, s->p, 1)))
+			const char *run = s->p;
+			while (s->p < s->end && (unsigned char)*s->p >= 0x20 && *s->p != '"' && *s->p != '\\')
+				s->p++;
+			if (out && (rc = strbuf_append(out, run, (size_t)(s->p - run))))
 				return rc;
-			s->p++;
 			continue;
 		}
 		if (s->end - s->p < 2)
@@ -124,7 +137,8 @@ static int scan_string(struct scan *s, struct strbuf *out, const char *what)
 				s->p += 6;
 			}
 			if (cp == 0) {
-				snprintf(s->err, s->errlen, "%s contains a NUL character (\\u0000)", what);
+				snprintf(s->err, s->errlen, "%s '%s' contains a NUL character (\\u0000)",
+					 string_role(is_key), s->path);
 				return -EBADMSG;
 			}
 			s->p += 4;
@@ -148,6 +162,8 @@ static int check_int_range(struct scan *s, const char *num, size_t n)
 	char buf[24];
 	int neg = num[0] == '-';
 
+	if (n - (size_t)neg < 19) /* up to 18 digits fit either way */
+		return 0;
 	errno = 0;
 	if (n < sizeof(buf)) {
 		memcpy(buf, num, n);
@@ -213,40 +229,50 @@ static int cmp_keys(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorting finds a duplicate in n log n, even in a line of 100,000 keys. */
-static int check_duplicates(struct scan *s, struct strbuf *keys, size_t n)
+static int duplicate(struct scan *s, const char *key)
 {
-	char **sorted = malloc((n ? n : 1) * sizeof(*sorted));
-	char *k = keys->buf;
+	snprintf(s->err, s->errlen, "duplicate field '%s%s%.100s'", s->path,
+		 s->path_len ? "." : "", key);
+	return -EBADMSG;
+}
+
+/* n keys, NUL-separated in keys. An event's objects have a handful of keys:
+ * compare pairs; a big object (a hostile line) is sorted, n log n. */
+static int check_duplicates(struct scan *s, const struct strbuf *keys, size_t n)
+{
+	const char *a, *b;
+
+	if (n <= 32) {
+		for (a = keys->buf; a < keys->buf + keys->len; a += strlen(a) + 1)
+			for (b = a + strlen(a) + 1; b < keys->buf + keys->len; b += strlen(b) + 1)
+				if (!strcmp(a, b))
+					return duplicate(s, a);
+		return 0;
+	}
+
+	const char **sorted = malloc(n * sizeof(*sorted));
 	int rc = 0;
 
 	if (!sorted)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		sorted[i] = k;
-		k += strlen(k) + 1;
-	}
+	a = keys->buf;
+	for (size_t i = 0; i < n; i++, a += strlen(a) + 1)
+		sorted[i] = a;
 	qsort(sorted, n, sizeof(*sorted), cmp_keys);
-	for (size_t i = 1; i < n; i++) {
-		if (!strcmp(sorted[i - 1], sorted[i])) {
-			snprintf(s->err, s->errlen, "duplicate field '%s%s%.100s'", s->path,
-				 s->path_len ? "." : "", sorted[i]);
-			rc = -EBADMSG;
-			break;
-		}
-	}
+	for (size_t i = 1; i < n && !rc; i++)
+		if (!strcmp(sorted[i - 1], sorted[i]))
+			rc = duplicate(s, sorted[i]);
 	free(sorted);
 	return rc;
 }
 
 static int scan_object(struct scan *s)
 {
-	struct strbuf keys = { 0 }; /* each decoded key, NUL-terminated */
+	struct strbuf *keys = &s->keys[s->depth];
 	size_t n_keys = 0, base = s->path_len;
-	char what[300];
 	int rc;
 
-	snprintf(what, sizeof(what), "a field name in '%s'", s->path);
+	strbuf_reset(keys);
 	s->p++;
 	skip_ws(s);
 	if (s->p < s->end && *s->p == '}') {
@@ -254,30 +280,32 @@ static int scan_object(struct scan *s)
 		return 0;
 	}
 	for (;;) {
-		size_t key_at = keys.len;
+		size_t key_at = keys->len;
 
 		skip_ws(s);
-		if (s->p >= s->end || *s->p != '"') {
-			rc = syntax(s, "a field name in double quotes expected");
-			goto cleanup;
-		}
-		if ((rc = scan_string(s, &keys, what)) || (rc = strbuf_append(&keys, "", 1)))
-			goto cleanup;
+		if (s->p >= s->end || *s->p != '"')
+			return syntax(s, "a field name in double quotes expected");
+		if ((rc = scan_string(s, keys)) || (rc = strbuf_append(keys, "", 1)))
+			return rc;
 		n_keys++;
 		skip_ws(s);
-		if (s->p >= s->end || *s->p != ':') {
-			rc = syntax(s, "':' expected after a field name");
-			goto cleanup;
-		}
+		if (s->p >= s->end || *s->p != ':')
+			return syntax(s, "':' expected after a field name");
 		s->p++;
-		snprintf(s->path + base, sizeof(s->path) - base, "%s%s", base ? "." : "",
-			 keys.buf + key_at);
-		s->path_len = strlen(s->path);
+		/* path = base "." key, cut to fit */
+		size_t klen = keys->len - 1 - key_at, at = base;
+		if (base && at < sizeof(s->path) - 1)
+			s->path[at++] = '.';
+		if (klen > sizeof(s->path) - 1 - at)
+			klen = sizeof(s->path) - 1 - at;
+		memcpy(s->path + at, keys->buf + key_at, klen);
+		s->path_len = at + klen;
+		s->path[s->path_len] = '\0';
 		rc = scan_value(s);
 		s->path[base] = '\0';
 		s->path_len = base;
 		if (rc)
-			goto cleanup;
+			return rc;
 		skip_ws(s);
 		if (s->p < s->end && *s->p == ',') {
 			s->p++;
@@ -287,13 +315,9 @@ static int scan_object(struct scan *s)
 			s->p++;
 			break;
 		}
-		rc = syntax(s, "',' or '}' expected");
-		goto cleanup;
+		return syntax(s, "',' or '}' expected");
 	}
-	rc = check_duplicates(s, &keys, n_keys);
-cleanup:
-	strbuf_free(&keys);
-	return rc;
+	return check_duplicates(s, keys, n_keys);
 }
 
 static int scan_array(struct scan *s)
@@ -334,7 +358,6 @@ static int scan_literal(struct scan *s, const char *word)
 
 static int scan_value(struct scan *s)
 {
-	char what[300];
 	int rc;
 
 	skip_ws(s);
@@ -350,8 +373,7 @@ static int scan_value(struct scan *s)
 		s->depth--;
 		return rc;
 	case '"':
-		snprintf(what, sizeof(what), "field '%s'", s->path);
-		return scan_string(s, NULL, what);
+		return scan_string(s, NULL);
 	case 't':
 		return scan_literal(s, "true");
 	case 'f':
@@ -370,12 +392,14 @@ int json_strict_check(const char *text, size_t len, char *err, size_t errlen)
 	struct scan s = { .start = text, .p = text, .end = text + len, .err = err, .errlen = errlen };
 	int rc = scan_value(&s);
 
-	if (rc)
-		return rc;
-	skip_ws(&s);
-	if (s.p < s.end) {
-		snprintf(err, errlen, "invalid JSON: trailing characters after the object");
-		return -EBADMSG;
+	if (!rc) {
+		skip_ws(&s);
+		if (s.p < s.end) {
+			snprintf(err, errlen, "invalid JSON: trailing characters after the object");
+			rc = -EBADMSG;
+		}
 	}
-	return 0;
+	for (int i = 0; i <= STRICT_MAX_DEPTH; i++)
+		strbuf_free(&s.keys[i]);
+	return rc;
 }

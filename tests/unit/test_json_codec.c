@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -215,6 +216,24 @@ static void test_rejects_non_strict_json(void **state)
 	expect_error("{\"header\":{},\"exit\":{}}//", "trailing");
 }
 
+/* A map with many keys (the sorted duplicate check) and one duplicate. */
+static void test_duplicate_in_a_big_map(void **state)
+{
+	(void)state;
+	struct strbuf sb = { 0 };
+	char key[32];
+	const char *head = "{\"header\":{\"pod\":{\"labels\":{", *tail = "}}},\"exit\":{}}";
+
+	strbuf_append(&sb, head, strlen(head));
+	for (int i = 0; i < 100; i++) {
+		snprintf(key, sizeof(key), "%s\"k%d\":\"v\"", i ? "," : "", i == 99 ? 42 : i);
+		strbuf_append(&sb, key, strlen(key));
+	}
+	strbuf_append(&sb, tail, strlen(tail));
+	expect_error(sb.buf, "duplicate field 'header.pod.labels.k42'");
+	strbuf_free(&sb);
+}
+
 /* A field name is quoted in the reason; its control characters (a terminal
  * escape, a newline that would split the FILE:LINE message) are not. */
 static void test_reason_is_printable(void **state)
@@ -253,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_rejects_non_strict_json),
 		cmocka_unit_test(test_accepts_strict_edges),
 		cmocka_unit_test(test_reason_is_printable),
+		cmocka_unit_test(test_duplicate_in_a_big_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
