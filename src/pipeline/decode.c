@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "pipeline/decode.h"
-#include "pipeline/utf8.h"
+#include "codec/utf8.h"
 
 static const char *const type_names[RT_EVENT_MAX] = {
 	[RT_EVENT_EXEC] = "exec",       [RT_EVENT_EXIT] = "exit",

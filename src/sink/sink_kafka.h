@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 #include <librdkafka/rdkafka.h>
-#include "pipeline/json_codec.h"
+#include "codec/json_codec.h"
 #include "sink/event_sink.h"
 
 enum sink_kafka_class {

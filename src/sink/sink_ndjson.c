@@ -1,23 +1,31 @@
 /* ndjson sink: one canonical JSON event per line, to a file or stdout.
- * Writes go through stdio's buffer; flush() and destroy() push them out, so
- * the file holds every event emitted once the sink is flushed. */
+ * Lines collect in the sink's own buffer, which write(2) empties when it
+ * passes NDJSON_BATCH, once per poll interval and on flush. An event counts
+ * as written only once write(2) took its whole line; the events of a failed
+ * write (a full disk, /dev/full) are counted lost and flush() reports -EIO. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "sink/event_sink.h"
-#include "pipeline/json_codec.h"
+#include "codec/json_codec.h"
 
 static int ndjson_open(const char *arg, struct event_sink **out);
 
+#define NDJSON_BATCH (1 << 16)
+
 struct sink_ndjson {
 	struct event_sink base;
-	FILE *out;
-	int owns_file;
-	struct strbuf line;
-	uint64_t events;
-	uint64_t write_errors;
+	int fd;
+	int owns_fd;
+	struct strbuf pending;   /* encoded lines not yet written */
+	uint64_t pending_events; /* lines in pending */
+	uint64_t written;        /* events whose whole line write(2) took */
+	uint64_t lost;           /* events of failed writes */
+	int last_errno;          /* of the last failed write, for the summary */
 };
 
 struct ndjson_options {
@@ -61,37 +69,100 @@ static int ndjson_open(const char *arg, struct event_sink **out)
 		return -ENOMEM;
 	s->base.ops = &sink_ndjson_ops;
 	if (!strcmp(arg, "-")) {
-		s->out = stdout;
+		fflush(stdout); /* what stdio holds goes first; this sink bypasses it */
+		s->fd = STDOUT_FILENO;
 	} else {
-		s->out = fopen(arg, "we");
-		if (!s->out) {
+		s->fd = open(arg, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (s->fd < 0) {
 			int rc = -errno;
 			free(s);
 			return rc;
 		}
-		s->owns_file = 1;
-		setvbuf(s->out, NULL, _IOFBF, 1 << 16);
+		s->owns_fd = 1;
 	}
 	*out = &s->base;
 	return 0;
 }
 
+/* Lines in buf[0..n): JSON strings escape '\n', so each one ends a line. */
+static uint64_t count_lines(const char *buf, size_t n)
+{
+	uint64_t lines = 0;
+	const char *p = buf, *end = buf + n;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		lines++;
+		p++;
+	}
+	return lines;
+}
+
+/* A write that failed mid-line left part of a line in the file: take it
+ * back where the file allows (a regular file), so the file holds whole
+ * events only and a later successful write does not follow a torn line.
+ * A pipe's reader does see the torn line (it fails to parse, as it should). */
+static void cut_partial_line(struct sink_ndjson *s, const char *buf, size_t off)
+{
+	const char *nl = memrchr(buf, '\n', off);
+	size_t partial = nl ? off - (size_t)(nl + 1 - buf) : off;
+	off_t end;
+
+	if (!partial)
+		return;
+	end = lseek(s->fd, 0, SEEK_CUR);
+	if (end >= (off_t)partial && ftruncate(s->fd, end - (off_t)partial) == 0)
+		lseek(s->fd, end - (off_t)partial, SEEK_SET);
+}
+
+/* Write out pending. On an error the events not wholly written are counted
+ * lost and dropped from the buffer (a retry could duplicate a half-written
+ * line); the next batch tries again. 0 or -EIO. */
+static int write_pending(struct sink_ndjson *s)
+{
+	size_t off = 0;
+	int rc = 0;
+
+	while (off < s->pending.len) {
+		ssize_t n = write(s->fd, s->pending.buf + off, s->pending.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			s->last_errno = n < 0 ? errno : EIO;
+			rc = -EIO;
+			break;
+		}
+		off += (size_t)n;
+	}
+	uint64_t done = rc ? count_lines(s->pending.buf, off) : s->pending_events;
+	if (rc)
+		cut_partial_line(s, s->pending.buf, off);
+	s->written += done;
+	s->lost += s->pending_events - done;
+	s->pending_events = 0;
+	strbuf_reset(&s->pending);
+	return rc;
+}
+
 static int ndjson_emit(struct event_sink *base, const Ringtap__V1__Event *ev)
 {
 	struct sink_ndjson *s = (struct sink_ndjson *)base;
+	size_t mark = s->pending.len;
 	int rc;
 
-	strbuf_reset(&s->line);
-	rc = json_encode_event(ev, &s->line);
+	rc = json_encode_event(ev, &s->pending);
 	if (!rc)
-		rc = strbuf_append(&s->line, "\n", 1);
-	if (rc)
+		rc = strbuf_append(&s->pending, "\n", 1);
+	if (rc) {
+		s->pending.len = mark; /* drop the partial line */
+		if (s->pending.buf)
+			s->pending.buf[mark] = '\0';
 		return rc;
-	if (fwrite(s->line.buf, 1, s->line.len, s->out) != s->line.len) {
-		s->write_errors++;
-		return -EIO;
 	}
-	s->events++;
+	s->pending_events++;
+	/* A failed write is counted in lost and reported by flush(), so the
+	 * event is accepted here and not counted twice. */
+	if (s->pending.len >= NDJSON_BATCH)
+		write_pending(s);
 	return 0;
 }
 
@@ -100,26 +171,25 @@ static int ndjson_flush(struct event_sink *base, int timeout_ms)
 	struct sink_ndjson *s = (struct sink_ndjson *)base;
 
 	(void)timeout_ms;
-	return fflush(s->out) ? -errno : 0;
+	write_pending(s);
+	return s->lost ? -EIO : 0;
 }
 
-/* Called once per poll interval: what was written reaches the file or pipe
- * within that bound, not when stdio's buffer happens to fill. */
+/* Called once per poll interval: what was emitted reaches the file or pipe
+ * within that bound, not when the buffer happens to fill. */
 static void ndjson_poll(struct event_sink *base)
 {
-	struct sink_ndjson *s = (struct sink_ndjson *)base;
-
-	if (fflush(s->out))
-		s->write_errors++;
+	write_pending((struct sink_ndjson *)base);
 }
 
 static void ndjson_summary(struct event_sink *base, FILE *out)
 {
 	struct sink_ndjson *s = (struct sink_ndjson *)base;
 
-	fprintf(out, "ndjson: %" PRIu64 " written", s->events);
-	if (s->write_errors)
-		fprintf(out, ", %" PRIu64 " write errors", s->write_errors);
+	fprintf(out, "ndjson: %" PRIu64 " written", s->written);
+	if (s->lost)
+		fprintf(out, ", %" PRIu64 " lost to write errors (%s)", s->lost,
+			strerror(s->last_errno));
 }
 
 static void ndjson_destroy(struct event_sink *base)
@@ -128,13 +198,10 @@ static void ndjson_destroy(struct event_sink *base)
 
 	if (!s)
 		return;
-	if (s->out) {
-		if (s->owns_file)
-			fclose(s->out);
-		else
-			fflush(s->out);
-	}
-	strbuf_free(&s->line);
+	write_pending(s);
+	if (s->owns_fd)
+		close(s->fd);
+	strbuf_free(&s->pending);
 	free(s);
 }
 

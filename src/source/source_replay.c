@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "source/event_source.h"
-#include "pipeline/json_codec.h"
+#include "codec/json_codec.h"
 
 /* The largest event (4 KiB path or argv, each byte escaped at most 6-fold,
  * plus the header) is far below this; a longer line is not one of ours,
@@ -64,6 +64,42 @@ static int replay_fd(struct event_source *base)
 	return -1;
 }
 
+/* Reads the next line into s->line (without its '\n') and sets *len; the
+ * buffer grows only to REPLAY_MAX_LINE, so a longer line is refused after
+ * reading that much of it, whatever its size. 0, -ENODATA at end of file,
+ * -EMSGSIZE, -ENOMEM or -EIO. */
+static int read_line(struct source_replay *s, size_t *len)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc_unlocked(s->in)) != EOF) {
+		if (c == '\n')
+			break;
+		if (n == REPLAY_MAX_LINE)
+			return -EMSGSIZE;
+		if (n + 1 >= s->line_cap) {
+			size_t cap = s->line_cap ? s->line_cap * 2 : 4096;
+			if (cap > REPLAY_MAX_LINE + 1)
+				cap = REPLAY_MAX_LINE + 1;
+			char *p = realloc(s->line, cap);
+			if (!p)
+				return -ENOMEM;
+			s->line = p;
+			s->line_cap = cap;
+		}
+		s->line[n++] = (char)c;
+	}
+	if (c == EOF && ferror(s->in))
+		return -EIO;
+	if (c == EOF && n == 0)
+		return -ENODATA;
+	if (s->line)
+		s->line[n] = '\0';
+	*len = n;
+	return 0;
+}
+
 static int replay_read(struct event_source *base, source_item_fn fn, void *ctx, int max)
 {
 	struct source_replay *s = (struct source_replay *)base;
@@ -74,31 +110,37 @@ static int replay_read(struct event_source *base, source_item_fn fn, void *ctx, 
 	if (s->done)
 		return -ENODATA;
 	while (max <= 0 || delivered < max) {
+		size_t n = 0;
+		int rc;
+
 		errno = 0;
-		ssize_t n = getline(&s->line, &s->line_cap, s->in);
-		if (n < 0) {
-			if (ferror(s->in)) {
-				snprintf(s->error, sizeof(s->error), "%s:%lu: read error: %s", s->path,
-					 s->lineno + 1, strerror(errno ? errno : EIO));
-				return -EIO;
-			}
+		rc = read_line(s, &n);
+		if (rc == -ENODATA) {
 			s->done = 1;
 			return delivered ? delivered : -ENODATA;
 		}
 		s->lineno++;
-		if (n > REPLAY_MAX_LINE) {
-			snprintf(s->error, sizeof(s->error), "%s:%lu: line of %zd bytes is longer than "
-				 "the %d a ringtap event can take", s->path, s->lineno, n, REPLAY_MAX_LINE);
+		if (rc) {
+			if (rc == -EMSGSIZE)
+				snprintf(s->error, sizeof(s->error), "%s:%lu: line is longer than the "
+					 "%d bytes a ringtap event can take", s->path, s->lineno,
+					 REPLAY_MAX_LINE);
+			else if (rc == -ENOMEM)
+				snprintf(s->error, sizeof(s->error), "%s:%lu: out of memory reading the "
+					 "line", s->path, s->lineno);
+			else
+				snprintf(s->error, sizeof(s->error), "%s:%lu: read error: %s", s->path,
+					 s->lineno, strerror(errno ? errno : EIO));
 			s->done = 1;
-			return -EBADMSG;
+			return rc;
 		}
-		while (n > 0 && (s->line[n - 1] == '\n' || s->line[n - 1] == '\r'))
+		if (n > 0 && s->line[n - 1] == '\r')
 			s->line[--n] = '\0';
 		if (n == 0)
 			continue; /* a blank line carries no event */
 
 		Ringtap__V1__Event *ev;
-		int rc = json_decode_event(s->line, (size_t)n, &ev, err, sizeof(err));
+		rc = json_decode_event(s->line, n, &ev, err, sizeof(err));
 		if (rc) {
 			snprintf(s->error, sizeof(s->error), "%s:%lu: %s", s->path, s->lineno,
 				 rc == -ENOMEM ? "out of memory" : err);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Acceptance: `ringtap record` then `ringtap replay` of that file reproduces
-# the same NDJSON byte for byte, for a recording of real activity.
+# the same NDJSON byte for byte, for a recording of real activity. And a
+# recording to a full disk (/dev/full) counts every event lost and exits 1.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_root_bpf
@@ -21,4 +22,15 @@ for t in exec open exit connect; do
   grep -q "\"$t\":{" "$tmp/rec.ndjson" || { echo "FAIL: no $t event in the recording"; exit 1; }
 done
 echo "ok: $n events recorded and replayed identically"
-echo "1 passed, 0 failed"
+
+start_ringtap "$tmp/full.log" record --duration 2 --out /dev/full
+for i in 1 2 3; do sh -c "cat /etc/hostname >/dev/null"; done
+rc=0; wait "$RINGTAP_PID" || rc=$?
+RINGTAP_PID=
+summary=$(tail -1 "$tmp/full.log")
+if [ "$rc" != 1 ] || ! [[ $summary =~ ndjson:\ 0\ written,\ ([0-9]+)\ lost\ to\ write\ errors ]] ||
+   ! [[ $summary =~ ^ringtap:\ ${BASH_REMATCH[1]}\ events ]]; then
+  echo "FAIL: record to /dev/full: exit $rc, summary: $summary"; exit 1
+fi
+echo "ok: record to /dev/full: exit 1, $summary"
+echo "2 passed, 0 failed"

@@ -5,10 +5,11 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "pipeline/json_codec.h"
+#include "codec/json_codec.h"
 
 /* One line per body type, every field set to a non-default value, in the
  * canonical form (declaration order, no spaces). */
@@ -167,6 +168,99 @@ static void test_rejects_bad_lines(void **state)
 	expect_error("{\"header\":{\"comm\":\"a\xff" "b\"},\"exit\":{}}", "'header.comm' is not valid UTF-8");
 }
 
+/* Strict JSON: what json-c alone accepts, keeps the last of or saturates. */
+static void test_rejects_non_strict_json(void **state)
+{
+	(void)state;
+	/* integers beyond 64 bits, and negative values in unsigned fields */
+	expect_error("{\"header\":{\"ts_ns\":18446744073709551616},\"exit\":{}}",
+		     "field 'header.ts_ns': 18446744073709551616 is out of range");
+	expect_error("{\"header\":{\"ts_ns\":99999999999999999999999},\"exit\":{}}",
+		     "'header.ts_ns': 99999999999999999999999 is out of range");
+	expect_error("{\"header\":{\"ts_ns\":-9223372036854775809},\"exit\":{}}",
+		     "'header.ts_ns': -9223372036854775809 is out of range");
+	expect_error("{\"header\":{\"cgroup_id\":-1},\"exit\":{}}", "'header.cgroup_id': -1 is out of range");
+	expect_error("{\"header\":{},\"exit\":{\"code\":2147483648}}", "'exit.code': 2147483648 is out of range");
+	expect_error("{\"header\":{},\"drop\":{\"dropped\":1" "00000000000000000000000000000000000000000}}",
+		     "'drop.dropped'");
+	/* duplicate keys, at every level */
+	expect_error("{\"header\":{\"pid\":1,\"pid\":2},\"exit\":{}}", "duplicate field 'header.pid'");
+	expect_error("{\"header\":{},\"header\":{},\"exit\":{}}", "duplicate field 'header'");
+	expect_error("{\"header\":{},\"exit\":{\"code\":1},\"exit\":{\"code\":2}}", "duplicate field 'exit'");
+	expect_error("{\"header\":{\"pod\":{\"labels\":{\"app\":\"a\",\"tier\":\"b\",\"app\":\"c\"}}},\"exit\":{}}",
+		     "duplicate field 'header.pod.labels.app'");
+	expect_error("{\"header\":{\"pid\":1,\"p\\u0069d\":2},\"exit\":{}}", "duplicate field 'header.pid'");
+	/* NUL in keys and strings, escaped or raw */
+	expect_error("{\"header\":{\"pid\\u0000x\":1},\"exit\":{}}", "a field name in 'header' contains a NUL");
+	expect_error("{\"header\":{},\"exec\":{\"argv\":[\"a\",\"b\\u0000\"]}}", "field 'exec.argv' contains a NUL");
+	expect_error("{\"header\":{\"pod\":{\"labels\":{\"k\":\"\\u0000\"}}},\"exit\":{}}",
+		     "field 'header.pod.labels.k' contains a NUL");
+	/* not RFC 8259 */
+	expect_error("{'header':{},'exit':{}}", "invalid JSON at column 2");
+	expect_error("{\"header\":{\"comm\":'x'},\"exit\":{}}", "invalid JSON");
+	expect_error("{\"header\":{\"pid\":1,},\"exit\":{}}", "invalid JSON");
+	expect_error("{\"header\":{},\"exec\":{\"argv\":[\"a\",]}}", "invalid JSON");
+	expect_error("{\"header\":{\"truncated\":TRUE},\"exit\":{}}", "invalid JSON");
+	expect_error("{\"header\":{\"truncated\":True},\"exit\":{}}", "invalid JSON");
+	expect_error("{\"header\":{\"pid\":01},\"exit\":{}}", "leading zero");
+	expect_error("{\"header\":{},\"exit\":{\"code\":-01}}", "leading zero");
+	expect_error("{\"header\":{},\"exit\":{\"code\":1.}}", "invalid JSON");
+	expect_error("{\"header\":{},\"exit\":{\"code\":+1}}", "invalid JSON");
+	expect_error("{\"header\":{},\"exit\":{\"code\":NaN}}", "invalid JSON");
+	expect_error("{\"header\":{},\"exit\":{\"code\":-Infinity}}", "invalid JSON");
+	expect_error("{\"header\":{\"comm\":\"a\tb\"},\"exit\":{}}", "field 'header.comm' contains a raw control character");
+	expect_error("{\"header\":{\"comm\":\"\\ud800\"},\"exit\":{}}", "lone high surrogate");
+	expect_error("{\"header\":{\"comm\":\"\\udc00x\"},\"exit\":{}}", "lone low surrogate");
+	expect_error("{\"header\":{\"comm\":\"\\x\"},\"exit\":{}}", "invalid escape");
+	expect_error("{/**/\"header\":{},\"exit\":{}}", "invalid JSON");
+	expect_error("{\"header\":{},\"exit\":{}}//", "trailing");
+}
+
+/* A map with many keys (the sorted duplicate check) and one duplicate. */
+static void test_duplicate_in_a_big_map(void **state)
+{
+	(void)state;
+	struct strbuf sb = { 0 };
+	char key[32];
+	const char *head = "{\"header\":{\"pod\":{\"labels\":{", *tail = "}}},\"exit\":{}}";
+
+	strbuf_append(&sb, head, strlen(head));
+	for (int i = 0; i < 100; i++) {
+		snprintf(key, sizeof(key), "%s\"k%d\":\"v\"", i ? "," : "", i == 99 ? 42 : i);
+		strbuf_append(&sb, key, strlen(key));
+	}
+	strbuf_append(&sb, tail, strlen(tail));
+	expect_error(sb.buf, "duplicate field 'header.pod.labels.k42'");
+	strbuf_free(&sb);
+}
+
+/* A field name is quoted in the reason; its control characters (a terminal
+ * escape, a newline that would split the FILE:LINE message) are not. */
+static void test_reason_is_printable(void **state)
+{
+	(void)state;
+	expect_error("{\"header\":{\"\\u001b[2Jx\\ny\\u007f\":1},\"exit\":{}}", "unknown field 'header.?[2Jx?y?'");
+	expect_error("{\"header\":{\"a\\tb\":1,\"a\\tb\":2},\"exit\":{}}", "duplicate field 'header.a?b'");
+}
+
+/* The edges of what strict decoding accepts. */
+static void test_accepts_strict_edges(void **state)
+{
+	(void)state;
+	const char *line = "{\"header\":{\"ts_ns\":18446744073709551615,\"cgroup_id\":0,\"comm\":\"\\u00e9\\ud83d\\ude00\\/\","
+			   "\"pod\":{\"labels\":{\"a\":\"1\",\"b\":\"1\"}}},\r\n\"exit\":{\"code\":-2147483648,\"signal\":-0}}\t";
+	Ringtap__V1__Event *ev;
+	char err[256];
+
+	if (json_decode_event(line, strlen(line), &ev, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(ev->header->ts_ns, UINT64_MAX);
+	assert_string_equal(ev->header->comm, "\xc3\xa9\xf0\x9f\x98\x80/");
+	assert_int_equal(ev->exit->code, INT32_MIN);
+	assert_int_equal(ev->exit->signal, 0);
+	ringtap__v1__event__free_unpacked(ev, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +269,10 @@ int main(void)
 		cmocka_unit_test(test_non_canonical_input),
 		cmocka_unit_test(test_invalid_utf8_stays_valid_json),
 		cmocka_unit_test(test_rejects_bad_lines),
+		cmocka_unit_test(test_rejects_non_strict_json),
+		cmocka_unit_test(test_accepts_strict_edges),
+		cmocka_unit_test(test_reason_is_printable),
+		cmocka_unit_test(test_duplicate_in_a_big_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

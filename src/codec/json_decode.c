@@ -4,13 +4,14 @@
  * into a plausible-looking event. */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
-#include "pipeline/json_codec.h"
-#include "pipeline/json_util.h"
-#include "pipeline/utf8.h"
+#include "codec/json_codec.h"
+#include "codec/json_util.h"
+#include "codec/utf8.h"
 
 struct decode_err {
 	char *buf;
@@ -22,17 +23,33 @@ struct decode_err {
 static int decode_message(json_object *obj, ProtobufCMessage *msg, const char *path,
 			  struct decode_err *e);
 
+/* json-c stores an integer as int64 or uint64 and converts between them by
+ * saturating: INT64_MAX from get_int64 may be a bigger uint64, and 0 from
+ * get_uint64 may be a negative int64. The strict pass refused anything
+ * beyond 64 bits, so these two cases are the only ambiguity. */
 static int get_int(json_object *v, const ProtobufCFieldDescriptor *f, const char *path,
 		   int64_t lo, int64_t hi, int64_t *out, struct decode_err *e)
 {
 	if (!json_object_is_type(v, json_type_int))
 		return FAIL(e, "field '%s%s' wants an integer", path, f->name);
-	errno = 0;
 	int64_t n = json_object_get_int64(v);
-	if (errno || n < lo || n > hi)
+	if (n < lo || n > hi ||
+	    (n == INT64_MAX && strcmp(json_object_to_json_string(v), "9223372036854775807")))
 		return FAIL(e, "field '%s%s': %s is out of range", path, f->name,
 			    json_object_to_json_string(v));
 	*out = n;
+	return 0;
+}
+
+static int get_uint64(json_object *v, const ProtobufCFieldDescriptor *f, const char *path,
+		      uint64_t *out, struct decode_err *e)
+{
+	if (!json_object_is_type(v, json_type_int))
+		return FAIL(e, "field '%s%s' wants an integer", path, f->name);
+	if (json_object_get_int64(v) < 0)
+		return FAIL(e, "field '%s%s': %s is out of range", path, f->name,
+			    json_object_to_json_string(v));
+	*out = json_object_get_uint64(v);
 	return 0;
 }
 
@@ -66,19 +83,8 @@ static int decode_scalar(json_object *v, const ProtobufCFieldDescriptor *f, void
 		*(int64_t *)dst = n;
 		return 0;
 	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64: {
-		if (!json_object_is_type(v, json_type_int))
-			return FAIL(e, "field '%s%s' wants an integer", path, f->name);
-		const char *txt = json_object_to_json_string(v);
-		if (txt[0] == '-')
-			return FAIL(e, "field '%s%s': %s is out of range", path, f->name, txt);
-		errno = 0;
-		uint64_t u = json_object_get_uint64(v);
-		if (errno)
-			return FAIL(e, "field '%s%s': %s is out of range", path, f->name, txt);
-		*(uint64_t *)dst = u;
-		return 0;
-	}
+	case PROTOBUF_C_TYPE_FIXED64:
+		return get_uint64(v, f, path, (uint64_t *)dst, e);
 	case PROTOBUF_C_TYPE_BOOL:
 		if (!json_object_is_type(v, json_type_boolean))
 			return FAIL(e, "field '%s%s' wants true or false", path, f->name);
@@ -104,14 +110,19 @@ static int decode_scalar(json_object *v, const ProtobufCFieldDescriptor *f, void
 		return 0;
 	}
 	case PROTOBUF_C_TYPE_DOUBLE:
-	case PROTOBUF_C_TYPE_FLOAT:
+	case PROTOBUF_C_TYPE_FLOAT: {
 		if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
 			return FAIL(e, "field '%s%s' wants a number", path, f->name);
+		double d = json_object_get_double(v);
+		if (!isfinite(d) || (f->type == PROTOBUF_C_TYPE_FLOAT && !isfinite((float)d)))
+			return FAIL(e, "field '%s%s': %s is out of range", path, f->name,
+				    json_object_to_json_string(v));
 		if (f->type == PROTOBUF_C_TYPE_DOUBLE)
-			*(double *)dst = json_object_get_double(v);
+			*(double *)dst = d;
 		else
-			*(float *)dst = (float)json_object_get_double(v);
+			*(float *)dst = (float)d;
 		return 0;
+	}
 	default:
 		return FAIL(e, "field '%s%s' has a type JSON decoding does not support", path, f->name);
 	}
@@ -122,7 +133,9 @@ static int new_message(const ProtobufCMessageDescriptor *d, ProtobufCMessage **o
 	ProtobufCMessage *m = malloc(d->sizeof_message);
 	if (!m)
 		return -ENOMEM;
-	d->message_init(m);
+	/* not d->message_init(m): the generated init takes the concrete
+	 * message type, so calling it through that pointer type is undefined */
+	protobuf_c_message_init(d, m);
 	*out = m;
 	return 0;
 }
@@ -240,6 +253,16 @@ static int decode_message(json_object *obj, ProtobufCMessage *msg, const char *p
 	return 0;
 }
 
+/* Reasons quote field names from the line: a control character there (an
+ * escape sequence, a newline) must not reach the terminal or split the
+ * FILE:LINE message. */
+static void printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 int json_decode_event(const char *text, size_t len, Ringtap__V1__Event **out,
 		      char *err, size_t errlen)
 {
@@ -252,21 +275,30 @@ int json_decode_event(const char *text, size_t len, Ringtap__V1__Event **out,
 	*out = NULL;
 	if (errlen)
 		err[0] = '\0';
+	if (len > INT32_MAX)
+		return FAIL(&e, "line too long");
+	/* json-c's leniencies (see json_strict.c) are refused first */
+	if ((rc = json_strict_check(text, len, err, errlen)))
+		goto cleanup;
+	size_t first = 0; /* the strict pass found a value after any whitespace */
+	while (text[first] == ' ' || text[first] == '\t' || text[first] == '\r' || text[first] == '\n')
+		first++;
+	if (text[first] != '{') {
+		rc = FAIL(&e, "not a JSON object");
+		goto cleanup;
+	}
 	tok = json_tokener_new();
-	if (!tok)
-		return -ENOMEM;
+	if (!tok) {
+		rc = -ENOMEM;
+		goto cleanup;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	obj = json_tokener_parse_ex(tok, text, (int)len);
 	if (!obj) {
 		enum json_tokener_error je = json_tokener_get_error(tok);
 		rc = FAIL(&e, "invalid JSON: %s", je == json_tokener_continue ?
 			  "unexpected end of line" : json_tokener_error_desc(je));
 		goto cleanup;
-	}
-	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++) {
-		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r') {
-			rc = FAIL(&e, "invalid JSON: trailing characters after the object");
-			goto cleanup;
-		}
 	}
 	if (!json_object_is_type(obj, json_type_object)) {
 		rc = FAIL(&e, "not a JSON object");
@@ -292,9 +324,12 @@ int json_decode_event(const char *text, size_t len, Ringtap__V1__Event **out,
 	*out = ev;
 	ev = NULL;
 cleanup:
+	if (rc == -EBADMSG && errlen)
+		printable(err);
 	if (ev)
 		ringtap__v1__event__free_unpacked(ev, NULL);
 	json_object_put(obj);
-	json_tokener_free(tok);
+	if (tok) /* json-c 0.16's free does not accept NULL */
+		json_tokener_free(tok);
 	return rc;
 }

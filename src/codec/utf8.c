@@ -1,5 +1,5 @@
 #include <string.h>
-#include "pipeline/utf8.h"
+#include "codec/utf8.h"
 
 size_t utf8_seq_len(const unsigned char *s, size_t n)
 {

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "pipeline/json_codec.h"
+#include "codec/json_codec.h"
 
 int strbuf_reserve(struct strbuf *sb, size_t extra)
 {

@@ -4,7 +4,7 @@
 
 #include <string.h>
 #include <protobuf-c/protobuf-c.h>
-#include "pipeline/json_codec.h"
+#include "codec/json_codec.h"
 
 /* protobuf-c has no map flag: a map<K,V> field is a repeated message whose
  * type is the generated "...Entry" with fields key = 1 and value = 2. */
@@ -34,5 +34,11 @@ static inline size_t json_elem_size(ProtobufCType t)
 }
 
 int json_put_string(struct strbuf *sb, const char *s);
+
+/* 0 if text[0..len) is one strict RFC 8259 JSON value (optionally wrapped
+ * in whitespace) with no duplicate keys, no NUL in keys or strings and every
+ * integer within 64 bits; else -EBADMSG with the reason (and the field) in
+ * err, or -ENOMEM. */
+int json_strict_check(const char *text, size_t len, char *err, size_t errlen);
 
 #endif

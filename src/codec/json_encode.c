@@ -5,9 +5,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include "pipeline/json_codec.h"
-#include "pipeline/json_util.h"
-#include "pipeline/utf8.h"
+#include "codec/json_codec.h"
+#include "codec/json_util.h"
+#include "codec/utf8.h"
 
 #define MEMBER(msg, off, type) (*(type *)((const char *)(msg) + (off)))
 
