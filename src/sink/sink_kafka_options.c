@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sink/sink_kafka.h"
+#include "sink/sink_kafka_instance.h"
 
 #define CFG(f) offsetof(struct sink_kafka_config, f)
 #define RDKAFKA_PREFIX "rdkafka."
