@@ -178,6 +178,11 @@ rd_kafka_resp_err_t sink_kafka_produce(struct sink_kafka *s, struct sink_kafka_m
 		if (now >= deadline) {
 			s->stalled = 1;
 			s->c.stalls++;
+			/* Once per stall: the broker is slow or away. */
+			fprintf(stderr, "ringtap: kafka: producer queue full for %" PRId64 " ms "
+				"(%" PRIu64 " in flight); dropping events until the broker acknowledges "
+				"some (counted as queue_full_drops)\n",
+				s->cfg.queue_full_wait_ms, s->in_flight);
 			return err;
 		}
 		int step = (int)(deadline - now < 10 ? deadline - now : 10);
