@@ -42,7 +42,7 @@ void sink_kafka_counters_print(const struct sink_kafka_counters *c, uint64_t in_
 		fputc(')', out);
 	}
 	fprintf(out,
-		" queue_full_drops=%" PRIu64 " (%" PRIu64 " stalls) restarts=%" PRIu64
+		" queue_full_drops=%" PRIu64 " stalls=%" PRIu64 " restarts=%" PRIu64
 		" reproduced=%" PRIu64 " not_delivered=%" PRIu64 " lost=%" PRIu64,
 		c->queue_full_drops, c->stalls, c->restarts, c->reproduced,
 		c->not_delivered + in_flight, sink_kafka_counters_lost(c, in_flight));
