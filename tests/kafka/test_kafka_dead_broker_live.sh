@@ -75,6 +75,7 @@ RINGTAP_PID=
 echo "stopped ${ms} ms after SIGTERM (limit ${limit_ms} ms), exit $rc"
 check "SIGTERM ends the sensor within flush_timeout_ms + 1 s" '[ $alive = 0 ] && [ $ms -le $limit_ms ]'
 check "exit 1: events were lost" '[ $rc = 1 ]'
+check "says the flush timed out" 'grep -q "still queued after flush_timeout_ms $FLUSH_MS ms" "$tmp/log"'
 summary=$(grep '^ringtap: [0-9]* events' "$tmp/log" || true)
 echo "$summary"
 kdrop=$(sed -n 's/.*kernel: \([0-9]*\) dropped.*/\1/p' <<<"$summary")
