@@ -181,6 +181,23 @@ static void publish_metrics(void *ctx, const struct source_type_stats *kernel)
 	metrics_publish(lm->server, &lm->snap);
 }
 
+/* Why the sinks did not deliver everything, for people. */
+static const char *flush_failure(int flush_rc, const struct daemon_config *cfg)
+{
+	static char why[128];
+
+	if (flush_rc == -ETIMEDOUT)
+		snprintf(why, sizeof(why), "still queued after flush_timeout_ms %" PRId64 " ms",
+			 (int64_t)cfg->flush_timeout_ms);
+	else if (flush_rc == -EIO)
+		snprintf(why, sizeof(why), "a sink failed or dropped events");
+	else if (flush_rc)
+		snprintf(why, sizeof(why), "%s", strerror(-flush_rc));
+	else
+		snprintf(why, sizeof(why), "emit errors");
+	return why;
+}
+
 static int live_main(int argc, char **argv)
 {
 	struct live_args a = { .cmd = argv[0] };
@@ -306,8 +323,7 @@ static int live_main(int argc, char **argv)
 	}
 	if (flush_rc || pipeline_sink_errors(pipe))
 		fprintf(stderr, "ringtap %s: not every event reached the sinks (%s); the summary "
-			"below counts what was lost\n", a.cmd,
-			flush_rc ? strerror(-flush_rc) : "emit errors");
+			"below counts what was lost\n", a.cmd, flush_failure(flush_rc, &cfg));
 	int have_k = src->ops->stats && !src->ops->stats(src, kstats, RT_EVENT_MAX);
 	pipeline_summary(pipe, have_k ? kstats : NULL, stderr);
 	if (policy) {

@@ -67,6 +67,21 @@ static void report_drops(const struct runner_opts *o)
 		o->on_stats(o->stats_ctx, st);
 }
 
+/* Flush every sink against one deadline: two stuck sinks must not take
+ * twice the timeout. Returns the first sink's error. */
+static int flush_sinks(struct pipeline *p, int64_t deadline)
+{
+	int first = 0;
+
+	for (size_t i = 0; i < p->n_sinks; i++) {
+		int64_t left = deadline - now_ms();
+		int rc = sink_flush(p->sinks[i], left > 0 ? (int)left : 0);
+		if (rc && !first)
+			first = rc;
+	}
+	return first;
+}
+
 int runner_run(const struct runner_opts *o, int *flush_rc)
 {
 	struct event_source *src = o->src;
@@ -122,7 +137,10 @@ int runner_run(const struct runner_opts *o, int *flush_rc)
 		}
 	}
 	/* Stop the producers, drain what they already wrote, then account for
-	 * it: the last Drop record then covers everything that was lost. */
+	 * it: the last Drop record then covers everything that was lost.
+	 * flush_timeout_ms counts from here, for the drain and the sinks
+	 * together, so a pod's grace period can be sized from it. */
+	int64_t flush_deadline = now_ms() + (o->flush_timeout_ms > 0 ? o->flush_timeout_ms : 0);
 	if (src->ops->stop)
 		src->ops->stop(src);
 	if (rc == 0 && src_fd >= 0) {
@@ -135,6 +153,6 @@ int runner_run(const struct runner_opts *o, int *flush_rc)
 			rc = n;
 	}
 	report_drops(o);
-	*flush_rc = pipeline_flush(o->pipe, o->flush_timeout_ms);
+	*flush_rc = flush_sinks(o->pipe, flush_deadline);
 	return rc;
 }

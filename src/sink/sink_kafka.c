@@ -1,12 +1,12 @@
-/* kafka sink: ringtap.v1.Event messages into per-class topics, keyed by pod
- * (or node), with CloudEvents headers, delivered by an idempotent producer.
- * Internals and the delivery accounting are described in sink_kafka.h. */
+/* kafka sink: the event_sink vtable (create, emit, flush, counters).
+ * The delivery accounting is described in sink_kafka.h, the instance in
+ * sink_kafka_instance.h. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "sink/sink_kafka.h"
+#include "sink/sink_kafka_instance.h"
 
 static int default_node(char **out)
 {
@@ -83,6 +83,12 @@ static int kafka_emit(struct event_sink *base, const Ringtap__V1__Event *ev)
 
 	s->c.events++;
 	sink_kafka_producer_poll(s, 0); /* serve delivery reports, restart if fatal */
+	if (s->stalled && s->rk) {
+		/* Still full since the stall's one wait: shed at once, without
+		 * encoding what cannot be queued. */
+		s->c.queue_full_drops++;
+		return 0;
+	}
 	rc = sink_kafka_msg_build(s, ev, &m);
 	if (rc) {
 		sink_kafka_count_failure(&s->c, RD_KAFKA_RESP_ERR__BAD_MSG);
@@ -103,7 +109,7 @@ static int kafka_emit(struct event_sink *base, const Ringtap__V1__Event *ev)
 		return 0;
 	}
 	/* Dropped and counted here; the caller must not retry (the ring
-	 * reader is never blocked longer than queue_full_wait_ms). */
+	 * reader waits at most queue_full_wait_ms per stall). */
 	if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL)
 		s->c.queue_full_drops++;
 	else
@@ -159,11 +165,14 @@ static size_t kafka_counters(struct event_sink *base, struct sink_counter *out, 
 {
 	const struct sink_kafka *s = (const struct sink_kafka *)base;
 	const struct sink_counter all[] = {
+		{ "kafka_events", "Events handed to the sink.", 0, s->c.events },
 		{ "kafka_produced", "Events accepted into the producer queue (first time).", 0, s->c.produced },
 		{ "kafka_delivered", "Events the broker acknowledged.", 0, s->c.delivered },
 		{ "kafka_failed", "Events that permanently failed delivery.", 0, s->c.failed },
 		{ "kafka_queue_full_drops", "Events dropped because the producer queue stayed full.", 0,
 		  s->c.queue_full_drops },
+		{ "kafka_queue_stalls", "Times the producer queue stayed full for queue_full_wait_ms; "
+		  "events are then dropped at once until a delivery report frees room.", 0, s->c.stalls },
 		{ "kafka_producer_restarts", "Producers recreated after a fatal librdkafka error.", 0,
 		  s->c.restarts },
 		{ "kafka_reproduced", "Events re-sent on a recreated producer.", 0, s->c.reproduced },

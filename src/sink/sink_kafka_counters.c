@@ -1,6 +1,6 @@
 /* Kafka sink counters and their line in the shutdown summary. */
 #include <inttypes.h>
-#include "sink/sink_kafka.h"
+#include "sink/sink_kafka_counters.h"
 
 void sink_kafka_count_failure(struct sink_kafka_counters *c, rd_kafka_resp_err_t err)
 {
@@ -16,6 +16,11 @@ void sink_kafka_count_failure(struct sink_kafka_counters *c, rd_kafka_resp_err_t
 		}
 	}
 	c->failed_by[i].n++; /* i == SINK_KAFKA_MAX_ERRS: "other" */
+}
+
+uint64_t sink_kafka_counters_lost(const struct sink_kafka_counters *c, uint64_t in_flight)
+{
+	return c->failed + c->queue_full_drops + c->not_delivered + in_flight;
 }
 
 void sink_kafka_counters_print(const struct sink_kafka_counters *c, uint64_t in_flight, FILE *out)
@@ -37,7 +42,8 @@ void sink_kafka_counters_print(const struct sink_kafka_counters *c, uint64_t in_
 		fputc(')', out);
 	}
 	fprintf(out,
-		" queue_full_drops=%" PRIu64 " restarts=%" PRIu64 " reproduced=%" PRIu64
-		" not_delivered=%" PRIu64,
-		c->queue_full_drops, c->restarts, c->reproduced, c->not_delivered + in_flight);
+		" queue_full_drops=%" PRIu64 " stalls=%" PRIu64 " restarts=%" PRIu64
+		" reproduced=%" PRIu64 " not_delivered=%" PRIu64 " lost=%" PRIu64,
+		c->queue_full_drops, c->stalls, c->restarts, c->reproduced,
+		c->not_delivered + in_flight, sink_kafka_counters_lost(c, in_flight));
 }

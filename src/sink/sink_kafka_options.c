@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sink/sink_kafka.h"
+#include "sink/sink_kafka_instance.h"
 
 #define CFG(f) offsetof(struct sink_kafka_config, f)
 #define RDKAFKA_PREFIX "rdkafka."
@@ -35,7 +35,8 @@ const struct option_def sink_kafka_option_table[] = {
 	{ "queue_max_bytes", OPT_SIZE, "64MiB", CFG(queue_max_bytes),
 	  "most bytes waiting in the producer queue" },
 	{ "queue_full_wait_ms", OPT_INT, "50", CFG(queue_full_wait_ms),
-	  "how long one event may wait for queue room before it is dropped and counted" },
+	  "when the queue is full, wait this long once for room; then drop (and count) "
+	  "events at once until a delivery report frees room" },
 	{ "message_timeout_ms", OPT_INT, "300000", CFG(message_timeout_ms),
 	  "give up on (and count) a message not acknowledged within this time" },
 	{ "sasl_password", OPT_SECRET, NULL, CFG(sasl_password),

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "sink/sink_kafka.h"
+#include "sink/sink_kafka_instance.h"
 
 /* After a fatal error, how long to wait for in-flight requests to finish so
  * their delivery reports are accurate before the producer is replaced. */
@@ -54,6 +54,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *rkm, void *opa
 	struct sink_kafka_msg *m = rkm->_private;
 	char reason[8];
 
+	s->stalled = 0; /* a report means room in the queue */
 	if (!rkm->err) {
 		s->c.delivered++;
 	} else if (s->fatal || rd_kafka_fatal_error(rk, reason, sizeof(reason))) {
@@ -150,13 +151,18 @@ int sink_kafka_producer_start(struct sink_kafka *s, char *err, size_t errlen)
 		}
 	}
 	s->fatal = 0;
+	s->stalled = 0; /* an empty queue */
 cleanup:
 	if (rc)
 		destroy_producer(s);
 	return rc;
 }
 
-/* Serving delivery reports is what frees queue room. */
+/* Serving delivery reports is what frees queue room. A full queue is waited
+ * on once per stall: after that wait, every produce() that finds the queue
+ * still full fails at once, until a delivery report frees room (on_delivery
+ * clears the stall). So an outage costs the main loop one bounded wait, not
+ * one per event. */
 rd_kafka_resp_err_t sink_kafka_produce(struct sink_kafka *s, struct sink_kafka_msg *m)
 {
 	int64_t deadline = -1;
@@ -164,13 +170,21 @@ rd_kafka_resp_err_t sink_kafka_produce(struct sink_kafka *s, struct sink_kafka_m
 
 	for (;;) {
 		err = sink_kafka_msg_produce(s, m);
-		if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+		if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || s->stalled)
 			return err;
 		int64_t now = now_ms();
 		if (deadline < 0)
 			deadline = now + s->cfg.queue_full_wait_ms;
-		if (now >= deadline)
+		if (now >= deadline) {
+			s->stalled = 1;
+			s->c.stalls++;
+			/* Once per stall: the broker is slow or away. */
+			fprintf(stderr, "ringtap: kafka: producer queue full for %" PRId64 " ms "
+				"(%" PRIu64 " in flight); dropping events until the broker acknowledges "
+				"some (counted as queue_full_drops)\n",
+				s->cfg.queue_full_wait_ms, s->in_flight);
 			return err;
+		}
 		int step = (int)(deadline - now < 10 ? deadline - now : 10);
 		rd_kafka_poll(s->rk, step);
 		if (s->fatal)

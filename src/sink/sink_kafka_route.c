@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sink/sink_kafka.h"
+#include "sink/sink_kafka_instance.h"
 
 #define CE_SPECVERSION "1.0"
 #define CE_DATASCHEMA "urn:ringtap:proto:ringtap.v1.Event"

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
-#include "sink/sink_kafka.h"
+#include "sink/sink_kafka_instance.h"
 
 struct mock {
 	rd_kafka_t *owner; /* the mock cluster needs a handle for bookkeeping */

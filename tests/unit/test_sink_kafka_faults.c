@@ -216,7 +216,8 @@ static int64_t mono_ms(void)
 }
 
 /* A full queue makes emit() wait at most queue_full_wait_ms, then drop and
- * count; what is still queued at exit is reported as not delivered. */
+ * count; what is still queued at exit is reported as not delivered, and the
+ * summary's lost count is every event not delivered. */
 static void test_queue_full_drops_and_counts(void **state)
 {
 	struct sink_options o = { 0 };
@@ -245,6 +246,76 @@ static void test_queue_full_drops_and_counts(void **state)
 	char *text = summary_text(s);
 	assert_non_null(strstr(text, "queue_full_drops=40"));
 	assert_non_null(strstr(text, "not_delivered=20"));
+	assert_non_null(strstr(text, "lost=60"));
+	free(text);
+	sink_kafka_ops.destroy(&s->base);
+	rd_kafka_mock_broker_set_up(mock.mc, -1);
+	sink_options_clear(&o);
+}
+
+static int64_t emit_timed(struct sink_kafka *s, uint64_t first, uint64_t n)
+{
+	struct test_event t;
+	int64_t t0 = mono_ms();
+
+	for (uint64_t i = first; i < first + n; i++) {
+		test_event_init(&t, i, 1, NULL);
+		assert_int_equal(sink_kafka_ops.emit(&s->base, &t.ev), 0);
+	}
+	return mono_ms() - t0;
+}
+
+/* An outage costs the caller one bounded wait per stall, not one per event:
+ * once the queue stayed full for queue_full_wait_ms, the following events
+ * are dropped at once (counted) until a delivery report frees room; then the
+ * next stall waits once again. */
+static void test_queue_full_one_wait_per_stall(void **state)
+{
+	struct sink_options o = { 0 };
+	enum { QUEUE = 20, WAIT_MS = 300 };
+
+	(void)state;
+	opts_set(&o, "queue_max_messages", "20", "queue_full_wait_ms", "300",
+		 "message_timeout_ms", "1500", NULL);
+	struct sink_kafka *s = kafka_sink_new(mock.bootstraps, &o);
+	rd_kafka_mock_broker_set_down(mock.mc, -1);
+
+	/* 80 events find the queue full: one wait, not 80 (24 s). */
+	int64_t ms = emit_timed(s, 1, QUEUE + 80);
+	print_message("100 events into a queue of 20 took %lld ms\n", (long long)ms);
+	assert_true(ms >= WAIT_MS - 10); /* the one wait did happen */
+	assert_true(ms < 3 * WAIT_MS);   /* generous against a loaded machine */
+	assert_int_equal(s->c.stalls, 1);
+	assert_int_equal(s->c.produced, QUEUE);
+	assert_int_equal(s->c.queue_full_drops, 80);
+	assert_accounted(s);
+
+	/* The queued messages time out: their delivery reports free room. */
+	int64_t until = mono_ms() + 15000;
+	while (s->in_flight && mono_ms() < until) {
+		sink_kafka_ops.poll(&s->base);
+		nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000000 }, NULL);
+	}
+	assert_int_equal(s->in_flight, 0);
+	assert_int_equal(failed_with(s, RD_KAFKA_RESP_ERR__MSG_TIMED_OUT), QUEUE);
+
+	/* Room again: the queue takes 20 more, then a second stall, one wait. */
+	ms = emit_timed(s, 101, QUEUE + 30);
+	assert_true(ms < 3 * WAIT_MS);
+	assert_int_equal(s->c.stalls, 2);
+	assert_int_equal(s->c.produced, 2 * QUEUE);
+	assert_int_equal(s->c.queue_full_drops, 80 + 30);
+	assert_accounted(s);
+
+	/* Every event not delivered is lost, and the summary says how many. */
+	assert_int_equal(sink_kafka_ops.flush(&s->base, 100), -ETIMEDOUT);
+	char *text = summary_text(s);
+	char want[64];
+	snprintf(want, sizeof(want), "lost=%llu", (unsigned long long)(s->c.events - s->c.delivered));
+	print_message("%s\n", text);
+	assert_non_null(strstr(text, "delivered=0 "));
+	assert_non_null(strstr(text, want));
+	assert_non_null(strstr(text, "stalls=2 "));
 	free(text);
 	sink_kafka_ops.destroy(&s->base);
 	rd_kafka_mock_broker_set_up(mock.mc, -1);
@@ -259,6 +330,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fatal_error_recreates_producer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fatal_error_with_messages_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_full_drops_and_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_full_one_wait_per_stall, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,36 @@
+/* Kafka sink options (sink_kafka_options.c) and what they configure. */
+#ifndef RINGTAP_SINK_KAFKA_CONFIG_H
+#define RINGTAP_SINK_KAFKA_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "config/options.h"
+#include "sink/sink_kafka_route.h"
+
+struct sink_kafka;
+
+enum sink_kafka_encoding { SINK_KAFKA_PROTOBUF, SINK_KAFKA_JSON };
+enum sink_kafka_key { SINK_KAFKA_KEY_AUTO, SINK_KAFKA_KEY_NODE, SINK_KAFKA_KEY_NONE };
+
+/* Filled from the option table. */
+struct sink_kafka_config {
+	char *brokers;
+	char *encoding;
+	char *key;
+	char *node;
+	char *topics[SINK_KAFKA_NCLASSES];
+	int64_t queue_max_messages;
+	uint64_t queue_max_bytes;
+	int64_t queue_full_wait_ms;
+	int64_t message_timeout_ms;
+	char *sasl_password;
+	char *ssl_key_password;
+};
+
+/* Apply options to s->cfg, s->encoding, s->key_mode and build the librdkafka
+ * configuration template s->conf. On error writes "WHERE: what is wrong"
+ * into err (never a secret's value). */
+int sink_kafka_configure(struct sink_kafka *s, const char *arg, const struct sink_options *opts,
+			 char *err, size_t errlen);
+
+#endif
