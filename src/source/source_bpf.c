@@ -284,7 +284,7 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 	connect_on = !cfg->event_enabled || cfg->event_enabled[RT_EVENT_CONNECT];
 	if (connect_on && !source_bpf_hooks_capable()) {
 		set_error(s, "connect events need CAP_NET_ADMIN (the cgroup connect hooks that read "
-			     "the kernel's copy of each destination); grant it or turn connect events off");
+			     "the kernel's copy of each destination); grant it (the Helm chart adds NET_ADMIN)");
 		return -EPERM;
 	}
 	source_bpf_hooks_set_loaded(s->skel, connect_on);
@@ -316,7 +316,7 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 		return err;
 	}
 	if (connect_on) {
-		err = source_bpf_hooks_attach(s->skel, NULL, s->error, sizeof(s->error));
+		err = source_bpf_hooks_attach(s->skel, cfg->cgroup_root, s->error, sizeof(s->error));
 		if (err)
 			return err;
 	}

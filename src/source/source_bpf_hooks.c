@@ -47,9 +47,9 @@ int source_bpf_hooks_attach(struct ringtap *skel, const char *cgroup_root, char 
 	rc = cgroup_root_detect(cgroup_root, root, sizeof(root));
 	if (rc) {
 		snprintf(err, errlen,
-			 "connect events need the cgroup v2 hierarchy (%s: %s); mount cgroup2 or turn "
-			 "connect events off",
-			 cgroup_root && *cgroup_root ? cgroup_root : "/sys/fs/cgroup", strerror(-rc));
+			 "connect events need the cgroup v2 hierarchy (%s: %s); mount cgroup2 there",
+			 cgroup_root && *cgroup_root ? cgroup_root : "/sys/fs/cgroup",
+			 rc == -ENOTDIR ? "not a cgroup2 mount" : strerror(-rc));
 		return rc;
 	}
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -65,7 +65,7 @@ int source_bpf_hooks_attach(struct ringtap *skel, const char *cgroup_root, char 
 			rc = -errno;
 			snprintf(err, errlen,
 				 "attaching %s to the cgroup v2 root %s failed: %s; connect events need "
-				 "CAP_NET_ADMIN and cgroup v2, or turn connect events off",
+				 "CAP_NET_ADMIN and the host's cgroup v2 root",
 				 hooks[i].name, root, strerror(-rc));
 			goto cleanup;
 		}
