@@ -274,6 +274,7 @@ static int live_main(int argc, char **argv)
 		goto cleanup;
 	}
 	pipe->pods = pods;
+	pipe->self_pid = source_bpf_self_tgid(src);
 	lm->pipe = pipe;
 	lm->src = src;
 	if (policy)

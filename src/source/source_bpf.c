@@ -462,6 +462,13 @@ int source_bpf_policy_apply(struct event_source *src, const struct policy_compil
 	return 0;
 }
 
+uint32_t source_bpf_self_tgid(struct event_source *src)
+{
+	if (!src || src->ops != &source_bpf_ops || !to_bpf(src)->skel)
+		return 0;
+	return to_bpf(src)->skel->bss->self_tgid;
+}
+
 uint32_t source_bpf_policy_gen(struct event_source *src)
 {
 	if (!src || src->ops != &source_bpf_ops || !to_bpf(src)->skel)
