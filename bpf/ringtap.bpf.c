@@ -297,9 +297,15 @@ static __always_inline void emit__accept(int listen_fd, long ret)
 		return;
 	rec.body.ret = ret;
 	rec.body.listen_fd = listen_fd;
+	/* The accepted socket, read from the fd the call returned: a racing
+	 * thread that closes or replaces that fd before the syscall exits
+	 * leaves no socket (counted) or another one (README, Known limits). */
 	sk = sock__from_fd(ret >= 0 ? (int)ret : rec.body.listen_fd);
-	if (!sk)
+	if (!sk) {
+		if (ret >= 0)
+			counters__inc(RT_EVENT_ACCEPT, COUNTER_UNSUPPORTED);
 		return;
+	}
 	family = sock__family(sk);
 	if (family != RT_AF_INET && family != RT_AF_INET6)
 		return;
