@@ -66,7 +66,8 @@ static __always_inline bool policy__allows_process(struct rt_header *hdr)
 /* File opens, in two steps so an excluded process costs no path read:
  * policy__open_task() once the header is filled (it reads the generation
  * into pc), then policy__open_path() with the path read: s holds the record,
- * path (path_len bytes, no NUL) inside it is the user path as passed. */
+ * path (path_len bytes, no NUL) inside it is the user path as passed, with
+ * RT_PATH_MAX bytes of scratch after it. */
 static __always_inline bool policy__open_task(struct rt_policy_ctx *pc, struct rt_header *hdr)
 {
 	policy__start(pc, hdr);
@@ -80,7 +81,7 @@ static __always_inline bool policy__open_path(const struct rt_policy_ctx *pc, st
 
 	if (pc->cfg && (pc->cfg->flags & RT_POLICY_HAS_PATHS))
 		bpf_probe_read_kernel(key->path, sizeof(key->path), path);
-	return policy__verdict(RT_EVENT_OPEN, policy__check_path(pc, key, path_len));
+	return policy__verdict(RT_EVENT_OPEN, policy__check_path(pc, key, (const __u8 *)path, path_len));
 }
 
 /* Network (connect, accept): remote is the far end (connect: dst, accept:

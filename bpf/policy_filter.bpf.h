@@ -12,7 +12,7 @@
  *   policy__begin(&pc, READ_ONCE(policy_gen));           // once per event
  *   __u32 rule = policy__check_task(&pc, RT_EVENT_OPEN, comm, uid);
  *   if (rule == RT_POLICY_KEEP)
- *           rule = policy__check_path(&pc, (struct rt_policy_path_key *)scratch, path_len);
+ *           rule = policy__check_path(&pc, (struct rt_policy_path_key *)scratch, path, path_len);
  *   if (rule != RT_POLICY_KEEP) { count filtered[type][rule]; return 0; }
  *   ... reserve, fill, hdr->policy_gen = pc.gen, submit
  */
@@ -20,6 +20,7 @@
 #define RINGTAP_POLICY_FILTER_BPF_H
 
 #include "policy_maps.h"
+#include "path_evasive.h"
 
 #ifndef AF_INET
 #define AF_INET 2
@@ -115,32 +116,81 @@ static __always_inline __u32 policy__check_task(const struct rt_policy_ctx *pc, 
 	return RT_POLICY_KEEP;
 }
 
+/* The path scanner's state, per CPU. In map memory, not on the stack: the
+ * verifier tracks nothing there, so the bpf_loop body is checked once
+ * instead of once per distinct scanner state. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rt_path_scan);
+} rt_path_scan_state SEC(".maps");
+
+struct policy_path_scan {
+	const __u8 *path; /* RT_PATH_MAX readable bytes from here */
+	struct rt_path_scan *st;
+};
+
+static long policy__path_scan_byte(__u64 i, void *arg)
+{
+	struct policy_path_scan *x = arg;
+
+	rt_path_scan_step(x->st, x->path[i & (RT_PATH_MAX - 1)]);
+	return x->st->evasive ? 1 : 0; /* 1 stops the loop: the answer is known */
+}
+
+/* bpf/path_evasive.h over path[0..len): one bpf_loop step per byte (the
+ * callback is verified once, whatever the length). An unusable scanner
+ * answers "evasive": the path is then kept, never hidden. */
+static __always_inline bool policy__path_evasive(const __u8 *path, __u32 len)
+{
+	__u32 zero = 0;
+	struct policy_path_scan x = { .path = path };
+
+	x.st = bpf_map_lookup_elem(&rt_path_scan_state, &zero);
+	if (!x.st)
+		return true;
+	__builtin_memset(x.st, 0, sizeof(*x.st));
+	if (len > RT_PATH_MAX)
+		len = RT_PATH_MAX;
+	bpf_loop(len, policy__path_scan_byte, &x, 0);
+	if (!x.st->evasive)
+		rt_path_scan_end(x.st);
+	return x.st->evasive;
+}
+
 /* Rules 4-5, open only. key: the caller's path buffer laid out as struct
  * rt_policy_path_key (prefixlen, slot, then the path bytes, which may run
  * on past RT_POLICY_PREFIX_MAX: the trie reads only its key size). This
- * sets prefixlen and slot. path_len: bytes without the NUL. */
+ * sets prefixlen and slot. path: the whole path (path_len bytes without
+ * the NUL; RT_PATH_MAX bytes readable from it), scanned only when a path
+ * rule would filter it: a path spelled to dodge prefixes (bpf/path_evasive.h)
+ * is never filtered by them. */
 static __always_inline __u32 policy__check_path(const struct rt_policy_ctx *pc,
-						struct rt_policy_path_key *key, __u32 path_len)
+						struct rt_policy_path_key *key, const __u8 *path,
+						__u32 path_len)
 {
 	const struct rt_policy_config *cfg = pc->cfg;
-	__u32 flags = 0;
+	__u32 flags = 0, rule = RT_POLICY_KEEP;
 
 	if (!cfg)
 		return RT_POLICY_KEEP;
 	if (cfg->flags & RT_POLICY_HAS_PATHS) {
-		if (path_len > RT_POLICY_PREFIX_MAX)
-			path_len = RT_POLICY_PREFIX_MAX;
-		key->prefixlen = 8 + 8 * path_len;
+		__u32 n = path_len > RT_POLICY_PREFIX_MAX ? RT_POLICY_PREFIX_MAX : path_len;
+
+		key->prefixlen = 8 + 8 * n;
 		key->slot = (__u8)pc->slot;
 		struct rt_policy_path_val *v = bpf_map_lookup_elem(&rt_policy_paths, key);
 		if (v)
 			flags = v->flags;
 	}
 	if (flags & RT_POLICY_PATH_EXCLUDE)
-		return RT_POLICY_RULE_PATH_EXCLUDE;
-	if ((cfg->flags & RT_POLICY_HAS_INCLUDE) && !(flags & RT_POLICY_PATH_INCLUDE))
-		return RT_POLICY_RULE_PATH_INCLUDE;
-	return RT_POLICY_KEEP;
+		rule = RT_POLICY_RULE_PATH_EXCLUDE;
+	else if ((cfg->flags & RT_POLICY_HAS_INCLUDE) && !(flags & RT_POLICY_PATH_INCLUDE))
+		rule = RT_POLICY_RULE_PATH_INCLUDE;
+	if (rule != RT_POLICY_KEEP && policy__path_evasive(path, path_len))
+		return RT_POLICY_KEEP;
+	return rule;
 }
 
 /* Rules 6-7, connect and accept. addr: the remote address as in struct

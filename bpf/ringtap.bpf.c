@@ -19,6 +19,7 @@
 #include "record.h"
 #include "socket.h"
 #include "policy.h"
+#include "sock_hooks.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -235,39 +236,49 @@ struct accept_record {
 		}                                                              \
 	} while (0)
 
+/* A connect the hooks did not see: it failed before the protocol looked at
+ * the address (EISCONN, EALREADY, a bad fd or length), or it was not a
+ * network connect at all. The caller's memory is the only account left and
+ * is not trusted for the record; a network family there (or memory that
+ * cannot be read) is counted, never silent. AF_UNIX and AF_UNSPEC
+ * (disconnect) are not network connects. */
+static __always_inline void connect__count_unseen(const void *uaddr, __u64 len)
+{
+	__u16 family = 0;
+
+	if (len >= sizeof(family) && bpf_probe_read_user(&family, sizeof(family), uaddr)) {
+		counters__inc(RT_EVENT_CONNECT, COUNTER_UNSUPPORTED);
+		return;
+	}
+	if (family == RT_AF_INET || family == RT_AF_INET6)
+		counters__inc(RT_EVENT_CONNECT, COUNTER_UNSUPPORTED);
+}
+
+/* The destination and protocol come from the connect hooks (the kernel's
+ * copy of the sockaddr, taken inside the call); the local end from the fd's
+ * socket only when it is the socket the hook saw: a socket dup2()ed over the
+ * fd while connect blocked leaves src unknown (family 0), counted. */
 static __always_inline void emit__connect(int fd, const void *uaddr, __u64 len, long ret)
 {
 	struct connect_record rec = {};
-	__u8 sa[RT_SOCKADDR_MAX] = {};
-	struct rt_sockaddr peer = {};
+	struct rt_connect_stash st;
 	struct sock *sk;
 
 	if (!event__enabled(RT_EVENT_CONNECT))
 		return;
-	/* The caller's sockaddr says which family was asked for (AF_UNSPEC
-	 * disconnects and AF_UNIX are not network connects) and is the only
-	 * account of a destination the kernel never got to use. */
-	if (len > RT_SOCKADDR_MAX)
-		len = RT_SOCKADDR_MAX;
-	barrier_var(len);
-	if (len > RT_SOCKADDR_MAX || bpf_probe_read_user(sa, len, uaddr))
+	if (!sock_hooks__take_connect(&st)) {
+		connect__count_unseen(uaddr, len);
 		return;
-	if (!sockaddr__from_user_bytes(sa, len, &rec.body.dst))
-		return;
+	}
 	rec.body.ret = ret;
 	rec.body.fd = fd;
-	sk = sock__from_fd(rec.body.fd);
-	if (sk) {
+	rec.body.dst = st.dst;
+	rec.body.protocol = st.protocol;
+	sk = sock__from_fd(fd);
+	if (sk && sock__cookie(sk) == st.cookie)
 		sock__local(sk, &rec.body.src);
-		rec.body.protocol = sock__protocol(sk);
-		/* Connected or connecting: the socket holds the destination the
-		 * kernel actually used, immune to the caller rewriting its buffer. */
-		if (ret == 0 || ret == -RT_EINPROGRESS) {
-			sock__peer(sk, &peer);
-			if (peer.family && peer.port)
-				rec.body.dst = peer;
-		}
-	}
+	else
+		counters__inc(RT_EVENT_CONNECT, COUNTER_UNSUPPORTED);
 	record__fill_header(&rec.hdr, RT_EVENT_CONNECT, sizeof(rec));
 	if (!policy__allows_net(&rec.hdr, &rec.body.dst, rec.body.dst.port))
 		return;
@@ -286,9 +297,15 @@ static __always_inline void emit__accept(int listen_fd, long ret)
 		return;
 	rec.body.ret = ret;
 	rec.body.listen_fd = listen_fd;
+	/* The accepted socket, read from the fd the call returned: a racing
+	 * thread that closes or replaces that fd before the syscall exits
+	 * leaves no socket (counted) or another one (README, Known limits). */
 	sk = sock__from_fd(ret >= 0 ? (int)ret : rec.body.listen_fd);
-	if (!sk)
+	if (!sk) {
+		if (ret >= 0)
+			counters__inc(RT_EVENT_ACCEPT, COUNTER_UNSUPPORTED);
 		return;
+	}
 	family = sock__family(sk);
 	if (family != RT_AF_INET && family != RT_AF_INET6)
 		return;

@@ -130,11 +130,15 @@ struct rt_sockaddr {
 	__u32 _pad;
 };
 
-/* connect: src is the socket's local end after the call (may be unset when
- * the connect failed early). dst is the socket's peer as the kernel set it
- * when the connect succeeded or is in progress (-EINPROGRESS), else the
- * caller's sockaddr. Only IPv4/IPv6 destinations are reported (not AF_UNIX,
- * not AF_UNSPEC disconnects). */
+/* connect: dst and protocol are what the kernel was asked for, from its own
+ * copy of the caller's sockaddr (the cgroup connect4/connect6 hooks, inside
+ * the call), whatever the caller's memory says by the time the call returns.
+ * src is the socket's local end after the call, read only when the fd still
+ * names the socket the hook saw; family 0 = unknown (the connect failed
+ * early, or another socket was dup2()ed over the fd meanwhile). Only
+ * IPv4/IPv6 connects that reached the protocol are reported; one that
+ * failed before it (EISCONN, EALREADY, EBADF, ...) is counted in the
+ * connect type's unsupported counter, as is an unknown local end. */
 struct rt_connect_body {
 	__s32 ret;
 	__s32 fd;
@@ -161,7 +165,9 @@ struct rt_counters {
 	__u64 truncated; /* records with RT_FLAG_TRUNCATED */
 	__u64 filtered;  /* discarded in the kernel by policy */
 	__u64 unsupported; /* syscalls seen but not decoded (32-bit callers on
-			    * arm64: slot 0; unreadable socketcall args) */
+			    * arm64: slot 0; unreadable socketcall args;
+			    * connects/accepts whose destination or socket
+			    * kernel memory could not vouch for) */
 };
 
 #endif /* RINGTAP_ABI_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* From a file descriptor of the current task to its socket's addresses, and
- * from a user sockaddr to struct rt_sockaddr. */
+ * its cookie. */
 #ifndef RINGTAP_BPF_SOCKET_H
 #define RINGTAP_BPF_SOCKET_H
 
@@ -12,7 +12,6 @@
 #define RT_AF_INET6 10
 #define RT_S_IFMT 00170000
 #define RT_S_IFSOCK 0140000
-#define RT_SOCKADDR_MAX 28 /* sizeof(struct sockaddr_in6) */
 
 /* current->files->fdt->fd[fd] -> file -> socket -> sk, or NULL when fd is
  * not an open socket. */
@@ -39,6 +38,14 @@ static __always_inline struct sock *sock__from_fd(int fd)
 static __always_inline __u16 sock__family(struct sock *sk)
 {
 	return BPF_CORE_READ(sk, __sk_common.skc_family);
+}
+
+/* The socket's cookie (0 until someone asked for it: the connect hooks do,
+ * through bpf_get_socket_cookie). Unique for the socket's lifetime, unlike
+ * its address, which a new socket may reuse. */
+static __always_inline __u64 sock__cookie(struct sock *sk)
+{
+	return BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
 }
 
 static __always_inline __u32 sock__protocol(struct sock *sk)
@@ -74,29 +81,6 @@ static __always_inline void sock__peer(struct sock *sk, struct rt_sockaddr *out)
 		return;
 	out->family = family;
 	out->port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-}
-
-/* A user sockaddr_in / sockaddr_in6 (raw bytes) into out; false for other
- * families or short lengths. */
-static __always_inline bool sockaddr__from_user_bytes(const __u8 *sa, __u32 len,
-						      struct rt_sockaddr *out)
-{
-	__u16 family, port;
-
-	if (len < 8)
-		return false;
-	__builtin_memcpy(&family, sa, sizeof(family)); /* sa_family: host order */
-	port = (sa[2] << 8) | sa[3];   /* sin_port / sin6_port: network order */
-	if (family == RT_AF_INET) {
-		__builtin_memcpy(out->addr, sa + 4, 4);
-	} else if (family == RT_AF_INET6 && len >= 24) {
-		__builtin_memcpy(out->addr, sa + 8, 16);
-	} else {
-		return false;
-	}
-	out->family = family;
-	out->port = port;
-	return true;
 }
 
 #endif

@@ -278,6 +278,7 @@ static int live_main(int argc, char **argv)
 		.poll_interval_ms = (int)cfg.poll_interval_ms,
 		.target_tgid = a.target_tgid,
 		.policy = policy ? policy_reload_initial(policy) : NULL,
+		.cgroup_root = podcfg.cgroup_root, /* the host's root, as pod attribution uses */
 	};
 	rc = source_bpf_ops.create(&scfg, &src);
 	if (rc) {
@@ -294,6 +295,7 @@ static int live_main(int argc, char **argv)
 		goto cleanup;
 	}
 	pipe->pods = pods;
+	pipe->self_pid = source_bpf_self_tgid(src);
 	lm->pipe = pipe;
 	lm->src = src;
 	if (policy)

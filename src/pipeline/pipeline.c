@@ -64,7 +64,8 @@ int pipeline_report_drops(struct pipeline *p, const struct source_type_stats *no
 		Ringtap__V1__Drop drop = RINGTAP__V1__DROP__INIT;
 
 		hdr.ts_ns = enrich_boot_now_ns();
-		hdr.pid = hdr.tid = (uint32_t)getpid();
+		/* Host pid, like every kernel header (getpid() is the pod's numbering). */
+		hdr.pid = hdr.tid = p->self_pid ? p->self_pid : (uint32_t)getpid();
 		hdr.comm = "ringtap";
 		hdr.abi_version = RT_ABI_VERSION;
 		enrich_header(&p->host, &hdr);

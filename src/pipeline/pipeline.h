@@ -24,6 +24,7 @@ struct pipeline {
 	struct decoded_event scratch;
 	Ringtap__V1__Pod scratch_pod;
 	struct pod_resolver *pods; /* borrowed; NULL: events carry no pod */
+	uint32_t self_pid;	   /* ringtap's host tgid for Drop records; 0: getpid() */
 	/* Borrowed; applied to replayed events (the kernel applies it to live
 	 * ones). NULL: replayed events pass as recorded. */
 	const struct policy_compiled *policy;

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 #include "policy/policy_match.h"
+#include "path_evasive.h"
 
 static const char *const rule_names[RT_POLICY_RULE_MAX] = {
 	[RT_POLICY_RULE_EVENT] = "event",
@@ -74,15 +75,29 @@ static uint32_t path_lookup(const struct policy_compiled *c, const char *path)
 	return flags;
 }
 
+/* A path spelled to dodge prefixes: no path rule may filter it (the
+ * kernel's rule, bpf/path_evasive.h, over the same RT_PATH_MAX bytes). */
+static int path_evasive(const char *path)
+{
+	struct rt_path_scan st = { 0 };
+
+	for (size_t i = 0; path && path[i] && i < RT_PATH_MAX && !st.evasive; i++)
+		rt_path_scan_step(&st, path[i]);
+	if (!st.evasive)
+		rt_path_scan_end(&st);
+	return st.evasive;
+}
+
 static unsigned path_rule(const struct policy_compiled *c, const char *path)
 {
 	uint32_t flags = (c->config.flags & RT_POLICY_HAS_PATHS) ? path_lookup(c, path) : 0;
+	unsigned rule = POLICY_KEEP;
 
 	if (flags & RT_POLICY_PATH_EXCLUDE)
-		return RT_POLICY_RULE_PATH_EXCLUDE;
-	if ((c->config.flags & RT_POLICY_HAS_INCLUDE) && !(flags & RT_POLICY_PATH_INCLUDE))
-		return RT_POLICY_RULE_PATH_INCLUDE;
-	return POLICY_KEEP;
+		rule = RT_POLICY_RULE_PATH_EXCLUDE;
+	else if ((c->config.flags & RT_POLICY_HAS_INCLUDE) && !(flags & RT_POLICY_PATH_INCLUDE))
+		rule = RT_POLICY_RULE_PATH_INCLUDE;
+	return rule != POLICY_KEEP && path_evasive(path) ? POLICY_KEEP : rule;
 }
 
 static int bits_equal(const uint8_t *a, const uint8_t *b, unsigned bits)

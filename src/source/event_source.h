@@ -46,6 +46,7 @@ struct source_config {
 	const struct policy_compiled *policy;
 	const char *path;	  /* replay: the NDJSON file ("-" = stdin) */
 	const unsigned char *event_enabled; /* [RT_EVENT_MAX] or NULL = all on */
+	const char *cgroup_root;  /* bpf: cgroup v2 root for the socket hooks; NULL/"" = detect */
 };
 
 struct event_source;

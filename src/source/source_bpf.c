@@ -22,6 +22,7 @@
 #include "policy/policy_map_writer.h"
 #include "source/source_bpf.h"
 #include "source/source_bpf_syscalls.h"
+#include "source/source_bpf_hooks.h"
 
 #define BTF_VMLINUX "/sys/kernel/btf/vmlinux"
 
@@ -235,6 +236,7 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 	static const struct source_config defaults = { 0 };
 	struct source_bpf *s;
 	uint64_t ring;
+	bool connect_on;
 	int err;
 
 	*out = NULL;
@@ -277,6 +279,15 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 	}
 	set_rodata(s->skel, cfg, ring);
 	apply_enabled(s->skel, cfg->event_enabled);
+	/* Connect records come from the socket hooks: without them connect
+	 * capture would be forgeable, so ringtap refuses to start instead. */
+	connect_on = !cfg->event_enabled || cfg->event_enabled[RT_EVENT_CONNECT];
+	if (connect_on && !source_bpf_hooks_capable()) {
+		set_error(s, "connect events need CAP_NET_ADMIN (the cgroup connect hooks that read "
+			     "the kernel's copy of each destination); grant it (the Helm chart adds NET_ADMIN)");
+		return -EPERM;
+	}
+	source_bpf_hooks_set_loaded(s->skel, connect_on);
 
 	err = ringtap__load(s->skel);
 	if (err) {
@@ -303,6 +314,11 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 	if (err) {
 		set_error(s, "attaching %s failed: %s", first_unattached(s->skel), strerror(-err));
 		return err;
+	}
+	if (connect_on) {
+		err = source_bpf_hooks_attach(s->skel, cfg->cgroup_root, s->error, sizeof(s->error));
+		if (err)
+			return err;
 	}
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
 	if (!s->rb) {
@@ -444,6 +460,13 @@ int source_bpf_policy_apply(struct event_source *src, const struct policy_compil
 	policy_publish(&s->skel->bss->policy_gen, c->generation);
 	s->policy_published = true;
 	return 0;
+}
+
+uint32_t source_bpf_self_tgid(struct event_source *src)
+{
+	if (!src || src->ops != &source_bpf_ops || !to_bpf(src)->skel)
+		return 0;
+	return to_bpf(src)->skel->bss->self_tgid;
 }
 
 uint32_t source_bpf_policy_gen(struct event_source *src)

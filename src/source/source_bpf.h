@@ -25,6 +25,10 @@
  * last_error()). */
 int source_bpf_policy_apply(struct event_source *src, const struct policy_compiled *c);
 
+/* ringtap's own tgid in the initial pid namespace, as the probes see it
+ * (learned at load time); 0 when src is not a loaded bpf source. */
+uint32_t source_bpf_self_tgid(struct event_source *src);
+
 /* The live policy generation (0: none). */
 uint32_t source_bpf_policy_gen(struct event_source *src);
 

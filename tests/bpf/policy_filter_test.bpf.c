@@ -20,7 +20,7 @@ struct policy_test_ctx {
 	__u8 addr[16];
 	__u32 path_len;
 	__u32 result;
-	__u8 path[256];
+	__u8 path[RT_PATH_MAX];
 };
 
 /* A probe's per-CPU path buffer, laid out as the trie key. */
@@ -63,8 +63,8 @@ int policy_filter_test(void *unused)
 		struct path_scratch *s = bpf_map_lookup_elem(&scratch, &zero);
 		if (!s)
 			return 1;
-		__builtin_memcpy(s->path, ctx->path, sizeof(ctx->path));
-		rule = policy__check_path(&pc, (struct rt_policy_path_key *)s, ctx->path_len);
+		bpf_probe_read_kernel(s->path, sizeof(s->path), ctx->path);
+		rule = policy__check_path(&pc, (struct rt_policy_path_key *)s, s->path, ctx->path_len);
 	}
 	if (rule == RT_POLICY_KEEP && (ctx->type == RT_EVENT_CONNECT || ctx->type == RT_EVENT_ACCEPT)) {
 		__builtin_memcpy(addr, ctx->addr, 16);

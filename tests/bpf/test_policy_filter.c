@@ -24,7 +24,7 @@ struct policy_test_ctx {
 	uint8_t addr[16];
 	uint32_t path_len;
 	uint32_t result;
-	uint8_t path[256];
+	uint8_t path[RT_PATH_MAX];
 };
 
 static struct bpf_object *obj;
@@ -142,10 +142,10 @@ static unsigned rnd(unsigned *s, unsigned n)
 
 static void rnd_path(unsigned *s, char *out, size_t maxlen)
 {
-	static const char alpha[] = "/ab";
+	static const char alpha[] = "/ab.";
 	size_t n = 1 + rnd(s, (unsigned)maxlen);
 	for (size_t i = 0; i < n; i++)
-		out[i] = alpha[rnd(s, 3)];
+		out[i] = alpha[rnd(s, 4)];
 	out[n] = '\0';
 }
 

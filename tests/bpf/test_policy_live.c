@@ -158,6 +158,67 @@ static void test_exclude_prefix_keeps_1000_opens_out_of_the_ring(void **state)
 	free(pol);
 }
 
+/* config/policy.yaml's exclude_prefixes (/proc/, /sys/, /dev/) cannot hide
+ * an open of another file spelled through them (/proc/../etc/hostname, a
+ * /proc magic link, /dev/fd): those are reported; plain /proc paths are
+ * still filtered. */
+static const char *const evasive_paths[] = {
+	"/proc/../etc/hostname", "/dev/../etc/hostname", "/proc/self/root/etc/hostname",
+	"/proc/thread-self/root/etc/hostname", "/proc/self/task/%d/root/etc/hostname",
+	"/proc/./self/cwd", "/dev//null", "/sys/./kernel/../../etc/hostname",
+};
+
+static void test_reference_policy_reports_evasive_paths(void **state)
+{
+	const char *srcdir = getenv("RINGTAP_SRC");
+	char file[512], path[128], got[RT_PATH_MAX + 1], *text = calloc(1, 65536);
+	struct rec_list recs = { 0 };
+	size_t n_evasive = sizeof(evasive_paths) / sizeof(evasive_paths[0]);
+	FILE *f;
+	pid_t child;
+
+	(void)state;
+	snprintf(file, sizeof(file), "%s/config/policy.yaml", srcdir ? srcdir : ".");
+	assert_non_null(text);
+	f = fopen(file, "r");
+	assert_non_null(f);
+	assert_true(fread(text, 1, 65535, f) > 0);
+	fclose(f);
+	struct policy_compiled *pol = compile_ok(text, 1);
+	struct event_source *src = start(pol);
+
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		for (size_t i = 0; i < n_evasive; i++) {
+			snprintf(path, sizeof(path), evasive_paths[i], (int)getpid());
+			close(open(path, O_RDONLY | O_CLOEXEC));
+		}
+		close(open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC));
+		close(open("/proc/self/status", O_RDONLY | O_CLOEXEC));
+		close(open("/dev/null", O_RDONLY | O_CLOEXEC));
+		_exit(0);
+	}
+	rec_list_watch(&recs, child);
+	reap(child);
+	assert_int_equal(rec_drain_until(src, &recs, has_exit, &child, 10000), 0);
+	for (size_t i = 0; i < n_evasive; i++) {
+		snprintf(path, sizeof(path), evasive_paths[i], (int)child);
+		bool found = false;
+		for (int k = 0; rec_find(&recs, RT_EVENT_OPEN, child, k); k++)
+			found |= !strcmp(open_path(rec_find(&recs, RT_EVENT_OPEN, child, k), got, sizeof(got)), path);
+		if (!found)
+			print_error("open of %s was filtered\n", path);
+		assert_true(found);
+	}
+	/* Nothing else of the child's got through (/proc/cpuinfo and co.). */
+	assert_int_equal(rec_count(&recs, RT_EVENT_OPEN, child), (int)n_evasive);
+	rec_list_free(&recs);
+	source_destroy(src);
+	free(pol);
+	free(text);
+}
+
 /* With include prefixes, only paths under them pass. */
 static void test_include_prefix_passes_only_matching_paths(void **state)
 {
@@ -424,6 +485,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exclude_prefix_keeps_1000_opens_out_of_the_ring),
 		cmocka_unit_test(test_include_prefix_passes_only_matching_paths),
+		cmocka_unit_test(test_reference_policy_reports_evasive_paths),
 		cmocka_unit_test(test_comm_exclusion_holds),
 		cmocka_unit_test(test_cidr_and_port_exclusions_hold),
 		cmocka_unit_test(test_reload_under_a_steady_stream_switches_at_one_boundary),

@@ -10,6 +10,7 @@
 #include "policy/policy_map_writer.h"
 #include "policy/policy_match.h"
 #include "../unit/test_policy_helpers.h"
+#include "../unit/path_evasive_plain.h"
 
 static struct policy_map_fds fds;
 
@@ -79,11 +80,13 @@ static unsigned kernel_open(uint32_t gen, const char *comm, uint32_t uid, const 
 	k.prefixlen = (uint32_t)(8 + 8 * n);
 	struct rt_policy_path_val v = { 0 };
 	int found = (cfg.flags & RT_POLICY_HAS_PATHS) && !bpf_map_lookup_elem(fds.paths, &k, &v);
+	unsigned rule = POLICY_KEEP;
 	if (found && (v.flags & RT_POLICY_PATH_EXCLUDE))
-		return RT_POLICY_RULE_PATH_EXCLUDE;
-	if ((cfg.flags & RT_POLICY_HAS_INCLUDE) && !(found && (v.flags & RT_POLICY_PATH_INCLUDE)))
-		return RT_POLICY_RULE_PATH_INCLUDE;
-	return POLICY_KEEP;
+		rule = RT_POLICY_RULE_PATH_EXCLUDE;
+	else if ((cfg.flags & RT_POLICY_HAS_INCLUDE) && !(found && (v.flags & RT_POLICY_PATH_INCLUDE)))
+		rule = RT_POLICY_RULE_PATH_INCLUDE;
+	/* The probes then keep a path spelled to dodge prefixes. */
+	return rule != POLICY_KEEP && path_evasive_plain(path) ? POLICY_KEEP : rule;
 }
 
 static unsigned kernel_connect(uint32_t gen, int family, const char *addr, uint32_t port)

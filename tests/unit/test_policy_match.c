@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include "policy/policy_match.h"
 #include "test_policy_helpers.h"
+#include "path_evasive_plain.h"
 
 static void test_event_types_and_drop(void **state)
 {
@@ -193,7 +194,7 @@ static int starts_with(const char *s, const struct policy_prefix *p)
 }
 
 /* The documented meaning, written without tries, slots or flags. */
-static unsigned spec_open(const struct policy *p, const char *comm, uint32_t uid, const char *path)
+static unsigned spec_open_rules(const struct policy *p, const char *comm, uint32_t uid, const char *path)
 {
 	if (!(p->event_mask & (1u << RT_EVENT_OPEN)))
 		return RT_POLICY_RULE_EVENT;
@@ -212,6 +213,15 @@ static unsigned spec_open(const struct policy *p, const char *comm, uint32_t uid
 		if (starts_with(path, &p->include_prefixes[i]))
 			return POLICY_KEEP;
 	return RT_POLICY_RULE_PATH_INCLUDE;
+}
+
+/* A path spelled to dodge prefixes is never filtered by a path rule. */
+static unsigned spec_open(const struct policy *p, const char *comm, uint32_t uid, const char *path)
+{
+	unsigned rule = spec_open_rules(p, comm, uid, path);
+	int path_rule = rule == RT_POLICY_RULE_PATH_EXCLUDE || rule == RT_POLICY_RULE_PATH_INCLUDE;
+
+	return path_rule && path_evasive_plain(path) ? POLICY_KEEP : rule;
 }
 
 static unsigned spec_connect(const struct policy *p, const char *addr_text, int family, uint32_t port)
