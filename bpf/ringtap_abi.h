@@ -111,6 +111,11 @@ struct rt_fork_body {
 #define RT_OPEN_OPEN    2
 #define RT_OPEN_CREAT   3
 
+/* Which syscall a (failed) exec came from: the dispatcher's kind only, not
+ * in the record. */
+#define RT_EXEC_EXECVE   0
+#define RT_EXEC_EXECVEAT 1
+
 /* open: data = path[path_len] (no NUL). dirfd is AT_FDCWD (-100) for open/creat.
  * path_len is 0 when the path could not be read (e.g. a bad pointer). */
 struct rt_open_body {

@@ -26,16 +26,16 @@
 #endif
 
 const struct source_bpf_syscall source_bpf_syscalls[] = {
-	{ "openat", SYS_openat, RT_EVENT_OPEN },
-	{ "openat2", NR_OPENAT2, RT_EVENT_OPEN },
-	{ "open", NR_OPEN, RT_EVENT_OPEN },
-	{ "creat", NR_CREAT, RT_EVENT_OPEN },
-	{ "execve", SYS_execve, RT_EVENT_EXEC },
-	{ "execveat", SYS_execveat, RT_EVENT_EXEC },
-	{ "connect", SYS_connect, RT_EVENT_CONNECT },
-	{ "accept", NR_ACCEPT, RT_EVENT_ACCEPT },
-	{ "accept4", SYS_accept4, RT_EVENT_ACCEPT },
-	{ NULL, -1, 0 },
+	{ "openat", SYS_openat, RT_EVENT_OPEN, "rt_sc_open", RT_OPEN_OPENAT },
+	{ "openat2", NR_OPENAT2, RT_EVENT_OPEN, "rt_sc_open", RT_OPEN_OPENAT2 },
+	{ "open", NR_OPEN, RT_EVENT_OPEN, "rt_sc_open", RT_OPEN_OPEN },
+	{ "creat", NR_CREAT, RT_EVENT_OPEN, "rt_sc_open", RT_OPEN_CREAT },
+	{ "execve", SYS_execve, RT_EVENT_EXEC, "rt_sc_exec", RT_EXEC_EXECVE },
+	{ "execveat", SYS_execveat, RT_EVENT_EXEC, "rt_sc_exec", RT_EXEC_EXECVEAT },
+	{ "connect", SYS_connect, RT_EVENT_CONNECT, "rt_sc_connect", 0 },
+	{ "accept", NR_ACCEPT, RT_EVENT_ACCEPT, "rt_sc_accept", 0 },
+	{ "accept4", SYS_accept4, RT_EVENT_ACCEPT, "rt_sc_accept", 0 },
+	{ NULL, -1, 0, NULL, 0 },
 };
 
 /* What a 32-bit caller reaches on this kernel: on x86-64 the i386 table
@@ -44,17 +44,18 @@ const struct source_bpf_syscall source_bpf_syscalls[] = {
  * socketcall there. aarch32 callers on arm64 are counted, not decoded. */
 const struct source_bpf_syscall source_bpf_syscalls_compat[] = {
 #if defined(__x86_64__)
-	{ "openat", 295, RT_EVENT_OPEN },
-	{ "openat2", 437, RT_EVENT_OPEN },
-	{ "open", 5, RT_EVENT_OPEN },
-	{ "creat", 8, RT_EVENT_OPEN },
-	{ "execve", 11, RT_EVENT_EXEC },
-	{ "execveat", 358, RT_EVENT_EXEC },
-	{ "socketcall", 102, RT_EVENT_CONNECT }, /* also accept: see the bitmap */
-	{ "connect", 362, RT_EVENT_CONNECT },
-	{ "accept4", 364, RT_EVENT_ACCEPT },
+	{ "openat", 295, RT_EVENT_OPEN, "rt_sc_open", RT_OPEN_OPENAT },
+	{ "openat2", 437, RT_EVENT_OPEN, "rt_sc_open", RT_OPEN_OPENAT2 },
+	{ "open", 5, RT_EVENT_OPEN, "rt_sc_open", RT_OPEN_OPEN },
+	{ "creat", 8, RT_EVENT_OPEN, "rt_sc_open", RT_OPEN_CREAT },
+	{ "execve", 11, RT_EVENT_EXEC, "rt_sc_exec", RT_EXEC_EXECVE },
+	{ "execveat", 358, RT_EVENT_EXEC, "rt_sc_exec", RT_EXEC_EXECVEAT },
+	/* also accept: see the bitmap */
+	{ "socketcall", 102, RT_EVENT_CONNECT, "rt_sc_socketcall", 0 },
+	{ "connect", 362, RT_EVENT_CONNECT, "rt_sc_connect", 0 },
+	{ "accept4", 364, RT_EVENT_ACCEPT, "rt_sc_accept", 0 },
 #endif
-	{ NULL, -1, 0 },
+	{ NULL, -1, 0, NULL, 0 },
 };
 
 static void table_bitmap(const struct source_bpf_syscall *table, const unsigned char *enabled,
