@@ -381,6 +381,8 @@ SC_HANDLER(rt_sc_socketcall)
 }
 #endif
 
+#include "emit_file.h"
+
 /* The dispatcher: bitmap test, then one tail call to the syscall's handler. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(rt_sys_exit, struct pt_regs *regs, long ret)
