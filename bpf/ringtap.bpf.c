@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ringtap's probes. One tp_btf/sys_exit program tests a syscall bitmap
- * before anything else and emits one record per interesting syscall, with
- * its result. The arguments are read from the exit-time pt_regs, where the
+ * before anything else and tail-calls the syscall's handler (dispatch.h),
+ * which emits one record with the syscall's result. The arguments are read from the exit-time pt_regs, where the
  * kernel leaves them (x86-64: di/si/dx/r10; arm64: orig_x0 and x1..x5), so
  * no syscall needs enter-side work and no sys_enter program is attached:
  * every syscall on the machine pays for one program, not two. Where the
@@ -20,6 +20,7 @@
 #include "socket.h"
 #include "policy.h"
 #include "sock_hooks.bpf.h"
+#include "dispatch.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -60,11 +61,6 @@ static __always_inline __u32 string__read(void *dst, const void *src, bool user,
 	}
 	return n - 1;
 }
-
-/* A syscall's first four arguments, whatever table it came from. */
-struct sc_args {
-	__u64 a[4];
-};
 
 static __always_inline void emit__open(__u32 kind, const struct sc_args *args, long ret)
 {
@@ -320,64 +316,56 @@ static __always_inline void emit__accept(int listen_fd, long ret)
 
 /* ---- sys_exit: one record per interesting syscall ----------------------- */
 
-static __always_inline bool bitmap__test(const __u64 *bitmap, long id)
+/* Handlers, one program per event family, found through the tail-call
+ * tables of dispatch.h; each reads the call from sc_call__get(). */
+
+SC_HANDLER(rt_sc_open)
 {
-	if (id < 0 || id >= RT_SYSCALL_BITMAP_WORDS * 64)
-		return false;
-	return bitmap[id >> 6] & (1ULL << (id & 63));
+	struct sc_call *c = sc_call__get();
+
+	if (c)
+		emit__open(c->kind, &c->args, c->ret);
+	return 0;
 }
 
-/* The dispatchers only decide what a syscall is and where its arguments
- * are; each emitter is then called from one site, so the verifier (and the
- * instruction stream) holds one copy of it, not one per syscall number:
- * loading went from ~4 s to ~1.5 s here. */
-#define ACT_NONE 0
-#define ACT_OPEN 1        /* kind = RT_OPEN_*, a[] as the syscall's own */
-#define ACT_EXEC_FAILED 2 /* a[0] filename, a[1] argv, ptr_size */
-#define ACT_CONNECT 3     /* a[0] fd, a[1] sockaddr, a[2] length */
-#define ACT_ACCEPT 4      /* a[0] listening fd */
-
-struct sc_action {
-	__u32 act;
-	__u32 kind;
-	__u32 ptr_size;
-	__u32 _pad;
-	struct sc_args args;
-};
-
-static __always_inline void sys_exit__native(struct pt_regs *regs, long id, long ret,
-					     struct sc_action *x)
+SC_HANDLER(rt_sc_exec)
 {
-	x->args.a[0] = SYSCALL_ARG1(regs);
-	x->args.a[1] = SYSCALL_ARG2(regs);
-	x->args.a[2] = SYSCALL_ARG3(regs);
-	x->args.a[3] = SYSCALL_ARG4(regs);
-	x->ptr_size = 8;
+	struct sc_call *c = sc_call__get();
+	const void *filename, *argv;
 
-	if (id == nr_execve || id == nr_execveat) {
-		/* Successful execs are reported by sched_process_exec (and
-		 * their registers no longer hold the caller's arguments). */
-		if (ret >= 0)
-			return;
-		if (id == nr_execveat) {
-			x->args.a[0] = x->args.a[1];
-			x->args.a[1] = x->args.a[2];
-		}
-		x->act = ACT_EXEC_FAILED;
-	} else if (id == nr_connect) {
-		x->act = ACT_CONNECT;
-	} else if (id == nr_accept || id == nr_accept4) {
-		x->act = ACT_ACCEPT;
-	} else if (id == nr_openat) {
-		x->act = ACT_OPEN, x->kind = RT_OPEN_OPENAT;
-	} else if (id == nr_openat2) {
-		x->act = ACT_OPEN, x->kind = RT_OPEN_OPENAT2;
-	} else if (id == nr_open) {
-		x->act = ACT_OPEN, x->kind = RT_OPEN_OPEN;
-	} else if (id == nr_creat) {
-		x->act = ACT_OPEN, x->kind = RT_OPEN_CREAT;
-	}
-	/* else: a compat-table number that means something else natively */
+	/* Successful execs are reported by sched_process_exec (and their
+	 * registers no longer hold the caller's arguments). */
+	if (!c || c->ret >= 0)
+		return 0;
+	if (c->kind == RT_EXEC_EXECVEAT)
+		filename = (const void *)c->args.a[1], argv = (const void *)c->args.a[2];
+	else
+		filename = (const void *)c->args.a[0], argv = (const void *)c->args.a[1];
+	/* A constant pointer size lets the verifier prune the argv loop's
+	 * other branch (one unknown size: 500k instructions, 8 s to load). */
+	if (c->compat)
+		emit__exec_failed(filename, argv, 4, c->ret);
+	else
+		emit__exec_failed(filename, argv, 8, c->ret);
+	return 0;
+}
+
+SC_HANDLER(rt_sc_connect)
+{
+	struct sc_call *c = sc_call__get();
+
+	if (c)
+		emit__connect((__s32)c->args.a[0], (const void *)c->args.a[1], c->args.a[2], c->ret);
+	return 0;
+}
+
+SC_HANDLER(rt_sc_accept)
+{
+	struct sc_call *c = sc_call__get();
+
+	if (c)
+		emit__accept((__s32)c->args.a[0], c->ret);
+	return 0;
 }
 
 #if defined(__TARGET_ARCH_x86)
@@ -385,96 +373,84 @@ static __always_inline void sys_exit__native(struct pt_regs *regs, long id, long
 #define RT_SYS_ACCEPT 5
 #define RT_SYS_ACCEPT4 18
 
-/* A 32-bit syscall (int $0x80, sysenter, or a 32-bit process): the i386
- * table's numbers, arguments in bx, cx, dx, si, di, bp, 32-bit pointers. */
-static __always_inline void sys_exit__compat(struct pt_regs *regs, long id, long ret,
-					     struct sc_action *x)
+/* i386 socketcall(call, args): unpack connect/accept into the call slot and
+ * continue at the native handler of the same call. */
+SC_HANDLER(rt_sc_socketcall)
 {
-	if (!bitmap__test(compat_bitmap, id))
-		return;
-	x->args.a[0] = (__u32)regs->bx;
-	x->args.a[1] = (__u32)regs->cx;
-	x->args.a[2] = (__u32)regs->dx;
-	x->args.a[3] = (__u32)regs->si;
-	x->ptr_size = 4;
+	struct sc_call *c = sc_call__get();
+	__u32 call, words[3] = {};
 
-	if (id == nr32_execve || id == nr32_execveat) {
-		if (ret >= 0)
-			return;
-		if (id == nr32_execveat) {
-			x->args.a[0] = x->args.a[1];
-			x->args.a[1] = x->args.a[2];
-		}
-		x->act = ACT_EXEC_FAILED;
-	} else if (id == nr32_connect) {
-		x->act = ACT_CONNECT;
-	} else if (id == nr32_accept4) {
-		x->act = ACT_ACCEPT;
-	} else if (id == nr32_socketcall) {
-		__u32 call = x->args.a[0], words[3] = {};
-
-		if (call != RT_SYS_CONNECT && call != RT_SYS_ACCEPT && call != RT_SYS_ACCEPT4)
-			return;
-		if (bpf_probe_read_user(words, sizeof(words), (const void *)x->args.a[1])) {
-			counters__inc(call == RT_SYS_CONNECT ? RT_EVENT_CONNECT : RT_EVENT_ACCEPT,
-				      COUNTER_UNSUPPORTED);
-			return;
-		}
-		x->args.a[0] = words[0];
-		x->args.a[1] = words[1];
-		x->args.a[2] = words[2];
-		x->act = call == RT_SYS_CONNECT ? ACT_CONNECT : ACT_ACCEPT;
-	} else if (id == nr32_openat) {
-		x->act = ACT_OPEN, x->kind = RT_OPEN_OPENAT;
-	} else if (id == nr32_openat2) {
-		x->act = ACT_OPEN, x->kind = RT_OPEN_OPENAT2;
-	} else if (id == nr32_open) {
-		x->act = ACT_OPEN, x->kind = RT_OPEN_OPEN;
-	} else if (id == nr32_creat) {
-		x->act = ACT_OPEN, x->kind = RT_OPEN_CREAT;
+	if (!c)
+		return 0;
+	call = c->args.a[0];
+	if (call != RT_SYS_CONNECT && call != RT_SYS_ACCEPT && call != RT_SYS_ACCEPT4)
+		return 0;
+	if (bpf_probe_read_user(words, sizeof(words), (const void *)c->args.a[1])) {
+		counters__inc(call == RT_SYS_CONNECT ? RT_EVENT_CONNECT : RT_EVENT_ACCEPT,
+			      COUNTER_UNSUPPORTED);
+		return 0;
 	}
-}
-#else
-/* aarch32 tasks are not decoded: a 32-bit syscall whose number is one the
- * native bitmap watches is counted (slot 0: type unknown), never silent. */
-static __always_inline void sys_exit__compat(struct pt_regs *regs, long id, long ret,
-					     struct sc_action *x)
-{
-	(void)regs, (void)id, (void)ret, (void)x;
-	counters__inc(0, COUNTER_UNSUPPORTED);
+	c->args.a[0] = words[0];
+	c->args.a[1] = words[1];
+	c->args.a[2] = words[2];
+	bpf_tail_call(ctx, &sys_exit_native, call == RT_SYS_CONNECT ? nr_connect : nr_accept4);
+	return 0;
 }
 #endif
 
+#include "emit_file.h"
+
+/* The dispatcher: bitmap test, then one tail call to the syscall's handler. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(rt_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = SYSCALL_NR(regs);
+	struct sc_call *c;
 
 	/* syscall_bitmap is native | compat numbers: one test for both. */
 	if (!syscall__interesting(id))
 		return 0;
 	if (!task__traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	struct sc_action x = {};
-
-	if (SYSCALL_IS_COMPAT(bpf_get_current_task_btf()))
-		sys_exit__compat(regs, id, ret, &x);
-	else
-		sys_exit__native(regs, id, ret, &x);
-	switch (x.act) {
-	case ACT_OPEN:
-		emit__open(x.kind, &x.args, ret);
-		break;
-	case ACT_EXEC_FAILED:
-		emit__exec_failed((const char *)x.args.a[0], (const void *)x.args.a[1], x.ptr_size, ret);
-		break;
-	case ACT_CONNECT:
-		emit__connect((__s32)x.args.a[0], (const void *)x.args.a[1], x.args.a[2], ret);
-		break;
-	case ACT_ACCEPT:
-		emit__accept((__s32)x.args.a[0], ret);
-		break;
+	c = sc_call__get();
+	if (!c)
+		return 0;
+	c->nr = id;
+	c->ret = ret;
+	if (SYSCALL_IS_COMPAT(bpf_get_current_task_btf())) {
+#if defined(__TARGET_ARCH_x86)
+		/* The i386 table: arguments in bx, cx, dx, si, di, bp,
+		 * 32-bit pointers. */
+		c->args.a[0] = (__u32)regs->bx;
+		c->args.a[1] = (__u32)regs->cx;
+		c->args.a[2] = (__u32)regs->dx;
+		c->args.a[3] = (__u32)regs->si;
+		c->args.a[4] = (__u32)regs->di;
+		c->args.a[5] = (__u32)regs->bp;
+		c->ptr_size = 4;
+		c->compat = 1;
+		c->kind = sc_kind[1][id & (RT_SYSCALL_NR_MAX - 1)];
+		bpf_tail_call(ctx, &sys_exit_compat, id);
+#else
+		/* aarch32 tasks are not decoded: a 32-bit syscall whose number
+		 * the native bitmap watches is counted (slot 0: type
+		 * unknown), never silent. */
+		counters__inc(0, COUNTER_UNSUPPORTED);
+#endif
+		return 0;
 	}
+	c->args.a[0] = SYSCALL_ARG1(regs);
+	c->args.a[1] = SYSCALL_ARG2(regs);
+	c->args.a[2] = SYSCALL_ARG3(regs);
+	c->args.a[3] = SYSCALL_ARG4(regs);
+	c->args.a[4] = SYSCALL_ARG5(regs);
+	c->args.a[5] = SYSCALL_ARG6(regs);
+	c->ptr_size = 8;
+	c->compat = 0;
+	c->kind = sc_kind[0][id & (RT_SYSCALL_NR_MAX - 1)];
+	/* A number with no native handler was in the bitmap for the compat
+	 * table: the tail call falls through. */
+	bpf_tail_call(ctx, &sys_exit_native, id);
 	return 0;
 }
 

@@ -39,7 +39,7 @@
 #include <linux/types.h>
 #endif
 
-#define RT_ABI_VERSION 2 /* 2: euid, egid in the header */
+#define RT_ABI_VERSION 3 /* 2: euid, egid in the header; 3: file events */
 
 /* Event types (values of rt_header.type). 0 is never a valid type. */
 #define RT_EVENT_EXEC    1
@@ -48,7 +48,15 @@
 #define RT_EVENT_OPEN    4
 #define RT_EVENT_CONNECT 5
 #define RT_EVENT_ACCEPT  6
-#define RT_EVENT_MAX     7 /* one past the last type; sizes counter arrays */
+#define RT_EVENT_UNLINK  7
+#define RT_EVENT_RENAME  8
+#define RT_EVENT_CHMOD   9
+#define RT_EVENT_CHOWN   10
+#define RT_EVENT_LINK    11
+#define RT_EVENT_MKNOD   12
+#define RT_EVENT_MAX     13 /* one past the last type; sizes counter arrays */
+/* The policy's event switch is a 32-bit mask indexed by type. */
+_Static_assert(RT_EVENT_MAX <= 32, "event types must fit the policy's event mask");
 
 /* rt_header.flags */
 #define RT_FLAG_TRUNCATED (1u << 0) /* some variable data was cut short */
@@ -111,6 +119,11 @@ struct rt_fork_body {
 #define RT_OPEN_OPEN    2
 #define RT_OPEN_CREAT   3
 
+/* Which syscall a (failed) exec came from: the dispatcher's kind only, not
+ * in the record. */
+#define RT_EXEC_EXECVE   0
+#define RT_EXEC_EXECVEAT 1
+
 /* open: data = path[path_len] (no NUL). dirfd is AT_FDCWD (-100) for open/creat.
  * path_len is 0 when the path could not be read (e.g. a bad pointer). */
 struct rt_open_body {
@@ -156,6 +169,117 @@ struct rt_accept_body {
 	__s32 listen_fd;
 	struct rt_sockaddr local;
 	struct rt_sockaddr peer;
+};
+
+/* ---- file events ----------------------------------------------------------
+ * Paths are the caller's, as passed (no NUL), each with its length; a path
+ * that could not be read has length 0, a cut one sets RT_FLAG_TRUNCATED.
+ * Relative paths come with their dirfd (AT_FDCWD, -100, for the calls that
+ * take none). ret is the syscall's result: 0 or -errno. syscall says which
+ * call of the family it was (RT_<FAMILY>_<CALL>). */
+
+#define RT_UNLINK_UNLINK   0
+#define RT_UNLINK_UNLINKAT 1
+#define RT_UNLINK_RMDIR    2
+
+/* unlink: data = path[path_len]. flags: unlinkat's (AT_REMOVEDIR 0x200). */
+struct rt_unlink_body {
+	__s32 ret;
+	__s32 dirfd;
+	__u32 flags;
+	__u32 path_len;
+	__u32 syscall;
+	__u32 _pad;
+};
+
+#define RT_RENAME_RENAME    0
+#define RT_RENAME_RENAMEAT  1
+#define RT_RENAME_RENAMEAT2 2
+
+/* rename: data = old_path[old_len] then new_path[new_len]. flags:
+ * renameat2's (RENAME_NOREPLACE 1, RENAME_EXCHANGE 2, RENAME_WHITEOUT 4). */
+struct rt_rename_body {
+	__s32 ret;
+	__s32 old_dirfd;
+	__s32 new_dirfd;
+	__u32 flags;
+	__u32 old_len;
+	__u32 new_len;
+	__u32 syscall;
+	__u32 _pad;
+};
+
+#define RT_CHMOD_CHMOD     0
+#define RT_CHMOD_FCHMOD    1
+#define RT_CHMOD_FCHMODAT  2
+#define RT_CHMOD_FCHMODAT2 3
+
+/* chmod: data = path[path_len] (empty for fchmod, which gives fd; fd is -1
+ * for the others). mode as passed, with S_ISUID 04000, S_ISGID 02000 and
+ * S_ISVTX 01000. flags: fchmodat2's (AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH). */
+struct rt_chmod_body {
+	__s32 ret;
+	__s32 dirfd;
+	__s32 fd;
+	__u32 mode;
+	__u32 flags;
+	__u32 path_len;
+	__u32 syscall;
+	__u32 _pad;
+};
+
+#define RT_CHOWN_CHOWN    0
+#define RT_CHOWN_FCHOWN   1
+#define RT_CHOWN_LCHOWN   2
+#define RT_CHOWN_FCHOWNAT 3
+#define RT_CHOWN_16BIT    0x10 /* dispatcher kind only: i386 16-bit ids */
+
+/* chown: data = path[path_len] (empty for fchown: fd). uid/gid as passed,
+ * (__u32)-1 meaning "unchanged" (also for i386's 16-bit calls). flags:
+ * fchownat's (AT_SYMLINK_NOFOLLOW 0x100, AT_EMPTY_PATH 0x1000). */
+struct rt_chown_body {
+	__s32 ret;
+	__s32 dirfd;
+	__s32 fd;
+	__u32 uid;
+	__u32 gid;
+	__u32 flags;
+	__u32 path_len;
+	__u32 syscall;
+};
+
+#define RT_LINK_LINK      0
+#define RT_LINK_LINKAT    1
+#define RT_LINK_SYMLINK   2
+#define RT_LINK_SYMLINKAT 3
+
+/* link: data = target[target_len] then link_path[link_len]. For a symlink
+ * the target is the link's content (old_dirfd is AT_FDCWD: it is not
+ * resolved), for a hard link an existing file. flags: linkat's. */
+struct rt_link_body {
+	__s32 ret;
+	__s32 old_dirfd;
+	__s32 new_dirfd;
+	__u32 flags;
+	__u32 target_len;
+	__u32 link_len;
+	__u32 syscall;
+	__u32 _pad;
+};
+
+#define RT_MKNOD_MKNOD   0
+#define RT_MKNOD_MKNODAT 1
+
+/* mknod: data = path[path_len]. mode has the file type (S_IFCHR, S_IFBLK,
+ * S_IFIFO, S_IFSOCK, S_IFREG) and permissions; dev as passed (new_encode_dev). */
+struct rt_mknod_body {
+	__s32 ret;
+	__s32 dirfd;
+	__u32 mode;
+	__u32 path_len;
+	__u64 dev;
+	__u32 syscall;
+	__u32 _pad;
 };
 
 /* Per-CPU counters, one slot per event type (index = type). */

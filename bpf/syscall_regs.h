@@ -29,5 +29,7 @@
 #define SYSCALL_ARG2(regs) ((__u64)PT_REGS_PARM2_SYSCALL(regs))
 #define SYSCALL_ARG3(regs) ((__u64)PT_REGS_PARM3_SYSCALL(regs))
 #define SYSCALL_ARG4(regs) ((__u64)PT_REGS_PARM4_SYSCALL(regs))
+#define SYSCALL_ARG5(regs) ((__u64)PT_REGS_PARM5_SYSCALL(regs))
+#define SYSCALL_ARG6(regs) ((__u64)PT_REGS_PARM6_SYSCALL(regs))
 
 #endif

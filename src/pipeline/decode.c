@@ -12,6 +12,9 @@ static const char *const type_names[RT_EVENT_MAX] = {
 	[RT_EVENT_EXEC] = "exec",       [RT_EVENT_EXIT] = "exit",
 	[RT_EVENT_FORK] = "fork",       [RT_EVENT_OPEN] = "open",
 	[RT_EVENT_CONNECT] = "connect", [RT_EVENT_ACCEPT] = "accept",
+	[RT_EVENT_UNLINK] = "unlink",   [RT_EVENT_RENAME] = "rename",
+	[RT_EVENT_CHMOD] = "chmod",     [RT_EVENT_CHOWN] = "chown",
+	[RT_EVENT_LINK] = "link",       [RT_EVENT_MKNOD] = "mknod",
 };
 
 static const size_t body_sizes[RT_EVENT_MAX] = {
@@ -21,6 +24,12 @@ static const size_t body_sizes[RT_EVENT_MAX] = {
 	[RT_EVENT_OPEN] = sizeof(struct rt_open_body),
 	[RT_EVENT_CONNECT] = sizeof(struct rt_connect_body),
 	[RT_EVENT_ACCEPT] = sizeof(struct rt_accept_body),
+	[RT_EVENT_UNLINK] = sizeof(struct rt_unlink_body),
+	[RT_EVENT_RENAME] = sizeof(struct rt_rename_body),
+	[RT_EVENT_CHMOD] = sizeof(struct rt_chmod_body),
+	[RT_EVENT_CHOWN] = sizeof(struct rt_chown_body),
+	[RT_EVENT_LINK] = sizeof(struct rt_link_body),
+	[RT_EVENT_MKNOD] = sizeof(struct rt_mknod_body),
 };
 
 const char *event_type_name(unsigned type)
@@ -122,6 +131,156 @@ static int decode_open(const struct rt_open_body *b, const char *data, size_t av
 	return 0;
 }
 
+/* ---- file events ---- */
+
+/* Syscall names per family, indexed by the body's syscall field. */
+static const char *const unlink_calls[] = { "unlink", "unlinkat", "rmdir" };
+static const char *const rename_calls[] = { "rename", "renameat", "renameat2" };
+static const char *const chmod_calls[] = { "chmod", "fchmod", "fchmodat", "fchmodat2" };
+static const char *const chown_calls[] = { "chown", "fchown", "lchown", "fchownat" };
+static const char *const link_calls[] = { "link", "linkat", "symlink", "symlinkat" };
+static const char *const mknod_calls[] = { "mknod", "mknodat" };
+
+#define CALL_NAME(table, i) ((i) < sizeof(table) / sizeof(table[0]) ? (char *)(table)[i] : "")
+
+/* One or two paths of len1 and len2 bytes at data: checked against avail,
+ * then copied as UTF-8 into d->path and d->path2. */
+static int decode_paths(const char *data, size_t avail, uint32_t len1, uint32_t len2,
+			struct decoded_event *d)
+{
+	if (len1 > RT_PATH_MAX || len2 > RT_PATH_MAX || (size_t)len1 + len2 > avail)
+		return -EBADMSG;
+	copy_text(d->path, data, len1);
+	copy_text(d->path2, data + len1, len2);
+	return 0;
+}
+
+static int decode_unlink(const struct rt_unlink_body *b, const char *data, size_t avail,
+			 struct decoded_event *d)
+{
+	Ringtap__V1__Unlink *u = &d->body.unlink;
+
+	if (decode_paths(data, avail, b->path_len, 0, d))
+		return -EBADMSG;
+	ringtap__v1__unlink__init(u);
+	u->path = d->path;
+	u->dirfd = b->dirfd;
+	u->flags = b->flags;
+	u->ret = b->ret;
+	u->syscall = CALL_NAME(unlink_calls, b->syscall);
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_UNLINK;
+	d->ev.unlink = u;
+	return 0;
+}
+
+static int decode_rename(const struct rt_rename_body *b, const char *data, size_t avail,
+			 struct decoded_event *d)
+{
+	Ringtap__V1__Rename *r = &d->body.rename;
+
+	if (decode_paths(data, avail, b->old_len, b->new_len, d))
+		return -EBADMSG;
+	ringtap__v1__rename__init(r);
+	r->old_path = d->path;
+	r->new_path = d->path2;
+	r->old_dirfd = b->old_dirfd;
+	r->new_dirfd = b->new_dirfd;
+	r->flags = b->flags;
+	r->ret = b->ret;
+	r->syscall = CALL_NAME(rename_calls, b->syscall);
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_RENAME;
+	d->ev.rename = r;
+	return 0;
+}
+
+#define MODE_SETUID 04000
+#define MODE_SETGID 02000
+#define MODE_STICKY 01000
+
+static int decode_chmod(const struct rt_chmod_body *b, const char *data, size_t avail,
+			struct decoded_event *d)
+{
+	Ringtap__V1__Chmod *c = &d->body.chmod;
+
+	if (decode_paths(data, avail, b->path_len, 0, d))
+		return -EBADMSG;
+	ringtap__v1__chmod__init(c);
+	c->path = d->path;
+	c->dirfd = b->dirfd;
+	c->fd = b->fd;
+	c->mode = b->mode;
+	c->flags = b->flags;
+	c->setuid = !!(b->mode & MODE_SETUID);
+	c->setgid = !!(b->mode & MODE_SETGID);
+	c->sticky = !!(b->mode & MODE_STICKY);
+	c->ret = b->ret;
+	c->syscall = CALL_NAME(chmod_calls, b->syscall);
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_CHMOD;
+	d->ev.chmod = c;
+	return 0;
+}
+
+static int decode_chown(const struct rt_chown_body *b, const char *data, size_t avail,
+			struct decoded_event *d)
+{
+	Ringtap__V1__Chown *c = &d->body.chown;
+
+	if (decode_paths(data, avail, b->path_len, 0, d))
+		return -EBADMSG;
+	ringtap__v1__chown__init(c);
+	c->path = d->path;
+	c->dirfd = b->dirfd;
+	c->fd = b->fd;
+	c->uid = (int32_t)b->uid;
+	c->gid = (int32_t)b->gid;
+	c->flags = b->flags;
+	c->ret = b->ret;
+	c->syscall = CALL_NAME(chown_calls, b->syscall);
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_CHOWN;
+	d->ev.chown = c;
+	return 0;
+}
+
+static int decode_link(const struct rt_link_body *b, const char *data, size_t avail,
+		       struct decoded_event *d)
+{
+	Ringtap__V1__Link *l = &d->body.link;
+
+	if (decode_paths(data, avail, b->target_len, b->link_len, d))
+		return -EBADMSG;
+	ringtap__v1__link__init(l);
+	l->target = d->path;
+	l->link_path = d->path2;
+	l->old_dirfd = b->old_dirfd;
+	l->new_dirfd = b->new_dirfd;
+	l->flags = b->flags;
+	l->symbolic = b->syscall == RT_LINK_SYMLINK || b->syscall == RT_LINK_SYMLINKAT;
+	l->ret = b->ret;
+	l->syscall = CALL_NAME(link_calls, b->syscall);
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_LINK;
+	d->ev.link = l;
+	return 0;
+}
+
+static int decode_mknod(const struct rt_mknod_body *b, const char *data, size_t avail,
+			struct decoded_event *d)
+{
+	Ringtap__V1__Mknod *m = &d->body.mknod;
+
+	if (decode_paths(data, avail, b->path_len, 0, d))
+		return -EBADMSG;
+	ringtap__v1__mknod__init(m);
+	m->path = d->path;
+	m->dirfd = b->dirfd;
+	m->mode = b->mode;
+	m->dev = b->dev;
+	m->ret = b->ret;
+	m->syscall = CALL_NAME(mknod_calls, b->syscall);
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_MKNOD;
+	d->ev.mknod = m;
+	return 0;
+}
+
 static void decode_header(const struct rt_header *h, struct decoded_event *d)
 {
 	Ringtap__V1__Header *hdr = &d->hdr;
@@ -147,7 +306,7 @@ static void decode_header(const struct rt_header *h, struct decoded_event *d)
 int decode_record(const void *raw, size_t len, struct decoded_event *d)
 {
 	const struct rt_header *h = raw;
-	const char *body;
+	const char *body, *data;
 	size_t avail;
 
 	if (len < sizeof(*h))
@@ -160,6 +319,7 @@ int decode_record(const void *raw, size_t len, struct decoded_event *d)
 		return -EBADMSG;
 	body = (const char *)raw + sizeof(*h);
 	avail = h->size - sizeof(*h) - body_sizes[h->type];
+	data = body + body_sizes[h->type];
 
 	ringtap__v1__event__init(&d->ev);
 	decode_header(h, d);
@@ -218,6 +378,18 @@ int decode_record(const void *raw, size_t len, struct decoded_event *d)
 		d->ev.accept = a;
 		return 0;
 	}
+	case RT_EVENT_UNLINK:
+		return decode_unlink((const void *)body, data, avail, d);
+	case RT_EVENT_RENAME:
+		return decode_rename((const void *)body, data, avail, d);
+	case RT_EVENT_CHMOD:
+		return decode_chmod((const void *)body, data, avail, d);
+	case RT_EVENT_CHOWN:
+		return decode_chown((const void *)body, data, avail, d);
+	case RT_EVENT_LINK:
+		return decode_link((const void *)body, data, avail, d);
+	case RT_EVENT_MKNOD:
+		return decode_mknod((const void *)body, data, avail, d);
 	}
 	return -EBADMSG;
 }

@@ -20,11 +20,18 @@ struct decoded_event {
 		Ringtap__V1__Open open;
 		Ringtap__V1__Connect connect;
 		Ringtap__V1__Accept accept;
+		Ringtap__V1__Unlink unlink;
+		Ringtap__V1__Rename rename;
+		Ringtap__V1__Chmod chmod;
+		Ringtap__V1__Chown chown;
+		Ringtap__V1__Link link;
+		Ringtap__V1__Mknod mknod;
 	} body;
 	Ringtap__V1__Endpoint ep[2];
 	/* Text is stored as UTF-8: an invalid byte becomes U+FFFD (3 bytes). */
 	char comm[3 * RT_COMM_LEN + 1];
 	char path[3 * RT_PATH_MAX + 1];
+	char path2[3 * RT_PATH_MAX + 1]; /* a second path (rename, link) */
 	char argv_buf[3 * RT_ARGV_MAX + RT_ARGV_MAX + 1];
 	char *argv[RT_ARGV_MAX + 1]; /* an empty argument takes one byte */
 	char addr[2][INET6_ADDRSTRLEN];

@@ -28,6 +28,12 @@ unsigned policy_event_type(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_OPEN: return RT_EVENT_OPEN;
 	case RINGTAP__V1__EVENT__BODY_CONNECT: return RT_EVENT_CONNECT;
 	case RINGTAP__V1__EVENT__BODY_ACCEPT: return RT_EVENT_ACCEPT;
+	case RINGTAP__V1__EVENT__BODY_UNLINK: return RT_EVENT_UNLINK;
+	case RINGTAP__V1__EVENT__BODY_RENAME: return RT_EVENT_RENAME;
+	case RINGTAP__V1__EVENT__BODY_CHMOD: return RT_EVENT_CHMOD;
+	case RINGTAP__V1__EVENT__BODY_CHOWN: return RT_EVENT_CHOWN;
+	case RINGTAP__V1__EVENT__BODY_LINK: return RT_EVENT_LINK;
+	case RINGTAP__V1__EVENT__BODY_MKNOD: return RT_EVENT_MKNOD;
 	default: return 0;
 	}
 }
@@ -98,6 +104,14 @@ static unsigned path_rule(const struct policy_compiled *c, const char *path)
 	else if ((c->config.flags & RT_POLICY_HAS_INCLUDE) && !(flags & RT_POLICY_PATH_INCLUDE))
 		rule = RT_POLICY_RULE_PATH_INCLUDE;
 	return rule != POLICY_KEEP && path_evasive(path) ? POLICY_KEEP : rule;
+}
+
+/* Two paths (rename, link): filtered only when both would be. */
+static unsigned path_rule2(const struct policy_compiled *c, const char *a, const char *b)
+{
+	unsigned rule = path_rule(c, a);
+
+	return rule != POLICY_KEEP && path_rule(c, b) == POLICY_KEEP ? POLICY_KEEP : rule;
 }
 
 static int bits_equal(const uint8_t *a, const uint8_t *b, unsigned bits)
@@ -173,6 +187,20 @@ unsigned policy_match(const struct policy_compiled *c, const Ringtap__V1__Event 
 	switch (type) {
 	case RT_EVENT_OPEN:
 		return path_rule(c, ev->open ? ev->open->path : NULL);
+	/* file events: as open; fchmod/fchown (no path) skip path rules, and
+	 * two paths are filtered only when both would be (bpf/policy_file.h) */
+	case RT_EVENT_UNLINK:
+		return ev->unlink ? path_rule(c, ev->unlink->path) : POLICY_KEEP;
+	case RT_EVENT_RENAME:
+		return ev->rename ? path_rule2(c, ev->rename->old_path, ev->rename->new_path) : POLICY_KEEP;
+	case RT_EVENT_CHMOD:
+		return !ev->chmod || !strcmp(ev->chmod->syscall, "fchmod") ? POLICY_KEEP : path_rule(c, ev->chmod->path);
+	case RT_EVENT_CHOWN:
+		return !ev->chown || !strcmp(ev->chown->syscall, "fchown") ? POLICY_KEEP : path_rule(c, ev->chown->path);
+	case RT_EVENT_LINK:
+		return ev->link ? path_rule2(c, ev->link->target, ev->link->link_path) : POLICY_KEEP;
+	case RT_EVENT_MKNOD:
+		return ev->mknod ? path_rule(c, ev->mknod->path) : POLICY_KEEP;
 	case RT_EVENT_CONNECT:
 		if (!ev->connect)
 			return POLICY_KEEP;

@@ -9,6 +9,8 @@ const char *const policy_event_names[RT_EVENT_MAX] = {
 	[RT_EVENT_OPEN] = "open",
 	[RT_EVENT_CONNECT] = "connect",
 	[RT_EVENT_ACCEPT] = "accept",
+	[RT_EVENT_UNLINK] = "unlink", [RT_EVENT_RENAME] = "rename", [RT_EVENT_CHMOD] = "chmod",
+	[RT_EVENT_CHOWN] = "chown",   [RT_EVENT_LINK] = "link",     [RT_EVENT_MKNOD] = "mknod",
 };
 
 uint32_t policy_all_events_mask(void)

@@ -16,6 +16,12 @@ enum sink_kafka_class sink_kafka_route_class(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_FORK:
 		return SINK_KAFKA_PROCESS;
 	case RINGTAP__V1__EVENT__BODY_OPEN:
+	case RINGTAP__V1__EVENT__BODY_UNLINK:
+	case RINGTAP__V1__EVENT__BODY_RENAME:
+	case RINGTAP__V1__EVENT__BODY_CHMOD:
+	case RINGTAP__V1__EVENT__BODY_CHOWN:
+	case RINGTAP__V1__EVENT__BODY_LINK:
+	case RINGTAP__V1__EVENT__BODY_MKNOD:
 		return SINK_KAFKA_FILE;
 	case RINGTAP__V1__EVENT__BODY_CONNECT:
 	case RINGTAP__V1__EVENT__BODY_ACCEPT:
@@ -35,6 +41,12 @@ const char *sink_kafka_route_ce_type(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_OPEN: return "ringtap.v1.open";
 	case RINGTAP__V1__EVENT__BODY_CONNECT: return "ringtap.v1.connect";
 	case RINGTAP__V1__EVENT__BODY_ACCEPT: return "ringtap.v1.accept";
+	case RINGTAP__V1__EVENT__BODY_UNLINK: return "ringtap.v1.unlink";
+	case RINGTAP__V1__EVENT__BODY_RENAME: return "ringtap.v1.rename";
+	case RINGTAP__V1__EVENT__BODY_CHMOD: return "ringtap.v1.chmod";
+	case RINGTAP__V1__EVENT__BODY_CHOWN: return "ringtap.v1.chown";
+	case RINGTAP__V1__EVENT__BODY_LINK: return "ringtap.v1.link";
+	case RINGTAP__V1__EVENT__BODY_MKNOD: return "ringtap.v1.mknod";
 	case RINGTAP__V1__EVENT__BODY_DROP: return "ringtap.v1.drop";
 	default: return "ringtap.v1.event";
 	}

@@ -19,6 +19,7 @@
 
 #include "ringtap_abi.h"
 #include "ringtap.skel.h"
+#include "source/source_bpf_dispatch.h"
 #include "policy/policy_map_writer.h"
 #include "source/source_bpf.h"
 #include "source/source_bpf_syscalls.h"
@@ -288,6 +289,7 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 		return -EPERM;
 	}
 	source_bpf_hooks_set_loaded(s->skel, connect_on);
+	source_bpf_dispatch_prepare(s->skel);
 
 	err = ringtap__load(s->skel);
 	if (err) {
@@ -299,6 +301,11 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 	if (err)
 		return err;
 	const char *missing = NULL;
+	err = source_bpf_dispatch_fill(s->skel, &missing);
+	if (err) {
+		set_error(s, "putting syscall handler %s in the dispatch table failed: %s", missing, strerror(-err));
+		return err;
+	}
 	err = policy_maps_find(s->skel->obj, &s->policy_fds, &missing);
 	if (err) {
 		set_error(s, "the BPF object has no policy map %s", missing);

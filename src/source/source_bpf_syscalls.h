@@ -1,4 +1,5 @@
-/* Which syscalls the probes watch, by this architecture's numbers. */
+/* Which syscalls the probes watch, by this architecture's numbers, and which
+ * handler program (bpf/dispatch.h) each one's sys_exit is sent to. */
 #ifndef RINGTAP_SOURCE_BPF_SYSCALLS_H
 #define RINGTAP_SOURCE_BPF_SYSCALLS_H
 
@@ -7,8 +8,10 @@
 
 struct source_bpf_syscall {
 	const char *name;
-	int nr;		/* -1: this architecture has no such call */
-	int event_type; /* RT_EVENT_* it feeds */
+	int nr;		    /* -1: this architecture has no such call */
+	int event_type;	    /* RT_EVENT_* it feeds */
+	const char *handler; /* the BPF program its exit is tail-called to */
+	int kind;	    /* the handler's sub-kind (e.g. RT_OPEN_OPENAT2) */
 };
 
 /* The table, terminated by { NULL }. */

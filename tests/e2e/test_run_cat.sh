@@ -29,7 +29,7 @@ assert len(exits) == 1 and exits[0]['exit']['code'] == 0, exits
 assert ex['header']['ts_ns'] <= opens[0]['header']['ts_ns'] <= exits[0]['header']['ts_ns']
 for e in (ex, opens[0], exits[0]):
     h = e['header']
-    assert h['uid'] == 0 and h['node'] and h['boot_id'] and h['abi_version'] == 2 and h['euid'] == 0 and h['egid'] == 0, h
+    assert h['uid'] == 0 and h['node'] and h['boot_id'] and h['abi_version'] == 3 and h['euid'] == 0 and h['egid'] == 0, h
     assert h['wall_time_ns'] > 1_600_000_000 * 10**9, h
 print(f"ok: exec/open/exit of cat pid {pid}, {len(events)} events in all")
 PY
