@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "pipeline/policy_reload.h"
+#include "policy/policy_reload.h"
 #include "metrics/metrics_config.h"
 #include "metrics/metrics_server.h"
 #include "metrics/metrics_snapshot.h"
