@@ -8,6 +8,7 @@
 #include <yaml.h>
 #include "cli/commands.h"
 #include "config/daemon_config.h"
+#include "config/yaml_strict.h"
 #include "policy/policy_parse.h"
 
 /* A kind of file `check` knows, and how to recognise it by a top-level key.
@@ -31,7 +32,7 @@ static int policy_claims(const char *key)
 
 static int config_claims(const char *key)
 {
-	if (!strcmp(key, "sinks") || !strcmp(key, "kubernetes"))
+	if (!strcmp(key, "sinks") || !strcmp(key, "kubernetes") || !strcmp(key, "metrics"))
 		return 1;
 	for (const struct option_def *d = daemon_config_options; d->name; d++)
 		if (!strcmp(key, d->name))
@@ -95,7 +96,9 @@ static void score_kinds(const char *path, unsigned scores[NKINDS])
 			done = depth == 0; /* the root is not a mapping */
 			/* fall through */
 		case YAML_MAPPING_START_EVENT:
-			depth++;
+			/* Deeper nesting is refused by the loader; scanning it here
+			 * would cost the square of its depth. */
+			done = done || ++depth > YAML_STRICT_MAX_DEPTH;
 			break;
 		case YAML_MAPPING_END_EVENT:
 		case YAML_SEQUENCE_END_EVENT:

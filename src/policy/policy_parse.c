@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <yaml.h>
+#include "config/yaml_strict.h"
 #include "policy/policy_parse.h"
 
 #define POLICY_MAX_KEYS 64 /* pairs in one mapping before we stop looking */
@@ -648,78 +649,23 @@ static void walk_root(struct walk *w, yaml_node_t *root)
 	walk_mapping(w, root, NULL, keys, sizeof(keys) / sizeof(keys[0]));
 }
 
-/* libyaml reader errors (bad UTF-8, NUL) carry a byte offset, not a mark. */
-static void offset_to_linecol(const char *buf, size_t len, size_t off, unsigned *line, unsigned *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < off && i < len; i++) {
-		if (buf[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else {
-			(*col)++;
-		}
-	}
-}
-
-static void syntax_error(const yaml_parser_t *yp, const char *buf, size_t len, struct policy_diags *d)
-{
-	unsigned line, col;
-	const char *problem = yp->problem ? yp->problem : "unreadable YAML";
-
-	if (yp->error == YAML_MEMORY_ERROR)
-		return;
-	if (yp->error == YAML_READER_ERROR) {
-		offset_to_linecol(buf, len, yp->problem_offset, &line, &col);
-		diag_at(d, line, col, "YAML error: %s", problem);
-		return;
-	}
-	line = (unsigned)yp->problem_mark.line + 1;
-	col = (unsigned)yp->problem_mark.column + 1;
-	if (yp->context)
-		diag_at(d, line, col, "YAML syntax error: %s (%s that starts at %zu:%zu)", problem,
-			yp->context, yp->context_mark.line + 1, yp->context_mark.column + 1);
-	else
-		diag_at(d, line, col, "YAML syntax error: %s", problem);
-}
-
 int policy_parse_buffer(const char *buf, size_t len, struct policy *out, struct policy_diags *diags)
 {
-	yaml_parser_t yp;
-	yaml_document_t doc, extra;
-	bool have_doc = false, have_extra = false;
-	int ret = 0;
+	struct yaml_strict_error err;
+	yaml_document_t doc;
+	int ret;
 
 	diags->n = 0;
 	diags->dropped = 0;
 	policy_init_defaults(out);
-	if (!yaml_parser_initialize(&yp))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&yp, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&yp, &doc)) {
-		ret = yp.error == YAML_MEMORY_ERROR ? -ENOMEM : -EINVAL;
-		syntax_error(&yp, buf, len, diags);
-		goto cleanup;
-	}
-	have_doc = true;
+	ret = yaml_strict_load(buf, len, &doc, &err);
+	if (ret == -EINVAL)
+		diag_at(diags, err.line, err.col, "%s", err.msg);
+	if (ret)
+		return ret;
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (!root) {
 		diag_at(diags, 1, 1, "empty policy: write at least 'version: %d'", POLICY_VERSION);
-		ret = -EINVAL;
-		goto cleanup;
-	}
-	if (!yaml_parser_load(&yp, &extra)) {
-		ret = yp.error == YAML_MEMORY_ERROR ? -ENOMEM : -EINVAL;
-		syntax_error(&yp, buf, len, diags);
-		goto cleanup;
-	}
-	have_extra = true;
-	yaml_node_t *second = yaml_document_get_root_node(&extra);
-	if (second) {
-		diag_at(diags, (unsigned)second->start_mark.line + 1,
-			(unsigned)second->start_mark.column + 1,
-			"a second YAML document; a policy file holds exactly one");
 		ret = -EINVAL;
 		goto cleanup;
 	}
@@ -728,10 +674,6 @@ int policy_parse_buffer(const char *buf, size_t len, struct policy *out, struct 
 	if (diags->n || diags->dropped)
 		ret = -EINVAL;
 cleanup:
-	if (have_extra)
-		yaml_document_delete(&extra);
-	if (have_doc)
-		yaml_document_delete(&doc);
-	yaml_parser_delete(&yp);
+	yaml_document_delete(&doc);
 	return ret;
 }
