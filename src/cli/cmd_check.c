@@ -8,6 +8,7 @@
 #include <yaml.h>
 #include "cli/commands.h"
 #include "config/daemon_config.h"
+#include "config/daemon_config_check.h"
 #include "config/yaml_strict.h"
 #include "policy/policy_parse.h"
 
@@ -40,8 +41,9 @@ static int config_claims(const char *key)
 	return 0;
 }
 
-/* A daemon config, and the policy file it names (opened as the daemon
- * would: the path as written). */
+/* A daemon config (every part run checks: sinks, metrics:, kubernetes:),
+ * and the policy file it names (opened as the daemon would: the path as
+ * written). */
 static int config_check_file(const char *path, FILE *errs)
 {
 	struct daemon_config cfg;
@@ -50,6 +52,8 @@ static int config_check_file(const char *path, FILE *errs)
 
 	if (ret == 0) {
 		ret = daemon_config_load(path, &cfg, err, sizeof(err));
+		if (ret == 0)
+			ret = daemon_config_check(&cfg, err, sizeof(err));
 		if (ret < 0 && ret != -ENOMEM)
 			fprintf(errs, "%s\n", err);
 	}

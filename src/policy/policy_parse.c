@@ -129,13 +129,24 @@ static bool has_nul(const yaml_node_t *n)
 	return memchr(n->data.scalar.value, '\0', n->data.scalar.length) != NULL;
 }
 
-/* Plain decimal digits only: no sign, no 0x, no YAML 1.1 sexagesimal. */
+/* 0755, 00: YAML 1.1 reads a leading zero as octal, strtol(3) too; ringtap
+ * reads decimal only and refuses to guess. */
+static bool leading_zero(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE && n->data.scalar.length > 1 &&
+	       n->data.scalar.value[0] == '0' && isdigit(n->data.scalar.value[1]);
+}
+
+#define DECIMAL_ONLY "write it in decimal, without a leading zero (YAML 1.1 would read it as octal)"
+
+/* Plain decimal digits only: no sign, no 0x, no leading zero, no YAML 1.1
+ * sexagesimal. */
 static bool parse_uint(const yaml_node_t *n, unsigned long long max, unsigned long long *out)
 {
 	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
 	size_t len = n->data.scalar.length;
-	if (len == 0 || len > 20)
+	if (len == 0 || len > 20 || leading_zero(n))
 		return false;
 	unsigned long long v = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -287,7 +298,9 @@ static void on_version(struct walk *w, yaml_node_t *k, yaml_node_t *v)
 
 	(void)k;
 	if (!parse_uint(v, 1000000, &n)) {
-		if (v->type == YAML_SCALAR_NODE)
+		if (leading_zero(v))
+			diag(w, v, "'version' is '%s': " DECIMAL_ONLY, SHOW(v));
+		else if (v->type == YAML_SCALAR_NODE)
 			diag(w, v, "'version' must be an integer, got '%s'", SHOW(v));
 		else
 			diag(w, v, "'version' must be an integer, not %s", node_kind(v));
@@ -377,7 +390,9 @@ static void on_uid(struct walk *w, yaml_node_t *item)
 
 	/* (uid_t)-1 means "no uid" to the kernel: never a real user. */
 	if (!parse_uint(item, 4294967294ull, &uid)) {
-		if (item->type != YAML_SCALAR_NODE)
+		if (leading_zero(item))
+			diag(w, item, "uid '%s': " DECIMAL_ONLY, SHOW(item));
+		else if (item->type != YAML_SCALAR_NODE)
 			diag(w, item, "a uid must be an integer, not %s", node_kind(item));
 		else if (all_digits(item) && item->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
 			diag(w, item, "uid %s is out of range 0..4294967294", SHOW(item));
@@ -581,7 +596,9 @@ static void on_port(struct walk *w, yaml_node_t *item)
 	unsigned long long port;
 
 	if (!parse_uint(item, 65535, &port) || port == 0) {
-		if (item->type != YAML_SCALAR_NODE)
+		if (leading_zero(item))
+			diag(w, item, "port '%s': " DECIMAL_ONLY, SHOW(item));
+		else if (item->type != YAML_SCALAR_NODE)
 			diag(w, item, "a port must be an integer, not %s", node_kind(item));
 		else if (all_digits(item) && item->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
 			diag(w, item, "port %s is out of range 1..65535", SHOW(item));

@@ -116,6 +116,8 @@ extern const struct option_def sink_kafka_option_table[];
  * writes "WHERE: what is wrong" into err (never a secret's value). */
 int sink_kafka_configure(struct sink_kafka *s, const char *arg, const struct sink_options *opts,
 			 char *err, size_t errlen);
+/* The same checks with nothing kept (the sink's validate operation). */
+int sink_kafka_validate(const char *arg, const struct sink_options *opts, char *err, size_t errlen);
 
 /* sink_kafka_route.c */
 enum sink_kafka_class sink_kafka_route_class(const Ringtap__V1__Event *ev);
