@@ -68,7 +68,7 @@ int sink_validate_spec(const char *spec, const struct sink_options *opts, const 
 	if (!where)
 		where = "sink";
 	if (parse_spec(spec, &ops, &arg)) {
-		size_t o = (size_t)snprintf(err, errlen, "%s: unknown sink type '%s' (one of: stdout", where, spec);
+		size_t o = (size_t)snprintf(err, errlen, "%s: sink '%s': unknown type (one of: stdout", where, spec);
 		for (const struct event_sink_ops *const *t = sink_types; *t && o < errlen; t++)
 			o += (size_t)snprintf(err + o, errlen - o, ", %s", (*t)->name);
 		if (o < errlen)

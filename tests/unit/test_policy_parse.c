@@ -358,6 +358,22 @@ static void test_nesting_and_anchors_bounded(void **state)
 	free(text);
 }
 
+/* Integers are decimal: YAML 1.1 reads 0755 as octal 493, and the old
+ * parser read it as 755. Neither is what a leading zero may mean: refused. */
+static void test_leading_zero_refused(void **state)
+{
+	(void)state;
+	EXPECT("version: 1\nexclude: {uids: [0755, 0, 1000]}\nnetwork: {exclude_ports: [080, 80]}\n",
+	       { 2, 18, "uid '0755': write it in decimal, without a leading zero (YAML 1.1 would read it as octal)" },
+	       { 3, 27, "port '080': write it in decimal, without a leading zero (YAML 1.1 would read it as octal)" });
+	EXPECT("version: 01\n",
+	       { 1, 10, "'version' is '01': write it in decimal, without a leading zero (YAML 1.1 would read it as octal)" });
+	struct policy *p = parse_ok("version: 1\nexclude: {uids: [0, 10, 755]}\n");
+	assert_int_equal(p->n_uids, 3);
+	assert_int_equal(p->uids[2], 755);
+	free(p);
+}
+
 static void test_many_problems_reported_together(void **state)
 {
 	(void)state;
@@ -397,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_yaml_errors),
 		cmocka_unit_test(test_nesting_and_anchors_bounded),
+		cmocka_unit_test(test_leading_zero_refused),
 		cmocka_unit_test(test_many_problems_reported_together),
 		cmocka_unit_test(test_file_errors),
 	};
