@@ -39,8 +39,11 @@ struct loader {
 
 static int fail_at(struct loader *l, const yaml_node_t *n, const char *msg, const char *arg)
 {
+	char shown[OPTIONS_SHOWN_MAX];
+
 	snprintf(l->err, l->errlen, "%s:%zu:%zu: %s%s%s%s", l->path, n->start_mark.line + 1,
-		 n->start_mark.column + 1, msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+		 n->start_mark.column + 1, msg, arg ? " '" : "", arg ? options_shown(arg, shown) : "",
+		 arg ? "'" : "");
 	return -EINVAL;
 }
 

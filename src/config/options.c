@@ -177,6 +177,26 @@ const char *options_value_problem(const struct option_def *def, const char *valu
 	return why;
 }
 
+const char *options_shown(const char *s, char buf[OPTIONS_SHOWN_MAX])
+{
+	size_t o = 0;
+
+	for (size_t i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (i == 60) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, OPTIONS_SHOWN_MAX - o, "\\x%02x", c);
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 static const char *type_name(enum option_type t)
 {
 	switch (t) {
@@ -207,6 +227,7 @@ int options_apply(const struct option_def *table, void *target,
 	for (size_t i = 0; opts && i < opts->n; i++) {
 		const struct option_kv *kv = &opts->items[i];
 		const struct option_def *d;
+		char shown[OPTIONS_SHOWN_MAX];
 
 		if (passthrough_prefix && !strncmp(kv->key, passthrough_prefix, strlen(passthrough_prefix)))
 			continue;
@@ -214,7 +235,8 @@ int options_apply(const struct option_def *table, void *target,
 			if (!strcmp(d->name, kv->key))
 				break;
 		if (!d->name) {
-			snprintf(err, errlen, "%s: unknown option '%s'", kv->where ? kv->where : "?", kv->key);
+			snprintf(err, errlen, "%s: unknown option '%s'", kv->where ? kv->where : "?",
+				 options_shown(kv->key, shown));
 			return -EINVAL;
 		}
 		const char *why;
@@ -227,7 +249,8 @@ int options_apply(const struct option_def *table, void *target,
 			/* Never echo a secret's value. */
 			snprintf(err, errlen, "%s: option '%s' wants a %s, got '%s'%s%s",
 				 kv->where ? kv->where : "?", kv->key, type_name(d->type),
-				 d->type == OPT_SECRET ? "<hidden>" : kv->value, *why ? ": " : "", why);
+				 d->type == OPT_SECRET ? "<hidden>" : options_shown(kv->value, shown),
+				 *why ? ": " : "", why);
 			return rc;
 		}
 	}

@@ -60,6 +60,12 @@ void options_free_strings(const struct option_def *table, void *target);
 /* Print the table as help text: name, type, default, help. */
 void options_print_help(const struct option_def *table, FILE *out, const char *indent);
 
+/* s as it may appear in a message: printable ASCII kept, any other byte
+ * as \xNN, cut after 60 bytes with "...", so a hostile file cannot garble
+ * a terminal or a log. Returns buf. */
+#define OPTIONS_SHOWN_MAX (60 * 4 + 4)
+const char *options_shown(const char *s, char buf[OPTIONS_SHOWN_MAX]);
+
 /* List handling. */
 int sink_options_add(struct sink_options *o, const char *key, const char *value, const char *where);
 void sink_options_clear(struct sink_options *o);

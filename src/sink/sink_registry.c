@@ -62,13 +62,14 @@ int sink_validate_spec(const char *spec, const struct sink_options *opts, const 
 {
 	const struct event_sink_ops *ops;
 	const char *arg;
-	char msg[512];
+	char msg[512], shown[OPTIONS_SHOWN_MAX];
 	int rc;
 
 	if (!where)
 		where = "sink";
+	options_shown(spec, shown);
 	if (parse_spec(spec, &ops, &arg)) {
-		size_t o = (size_t)snprintf(err, errlen, "%s: sink '%s': unknown type (one of: stdout", where, spec);
+		size_t o = (size_t)snprintf(err, errlen, "%s: sink '%s': unknown type (one of: stdout", where, shown);
 		for (const struct event_sink_ops *const *t = sink_types; *t && o < errlen; t++)
 			o += (size_t)snprintf(err + o, errlen - o, ", %s", (*t)->name);
 		if (o < errlen)
@@ -79,12 +80,16 @@ int sink_validate_spec(const char *spec, const struct sink_options *opts, const 
 		return 0;
 	msg[0] = '\0';
 	rc = ops->validate(arg, opts, msg, sizeof(msg));
+	/* A sink's message may quote what the file said (librdkafka does). */
+	for (char *c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	if (rc == -EINVAL && located(msg, opts))
 		snprintf(err, errlen, "%s", msg);
 	else if (rc == -EINVAL)
-		snprintf(err, errlen, "%s: sink '%s': %s", where, spec, msg[0] ? msg : "invalid");
+		snprintf(err, errlen, "%s: sink '%s': %s", where, shown, msg[0] ? msg : "invalid");
 	else if (rc)
-		snprintf(err, errlen, "%s: sink '%s': %s", where, spec, strerror(-rc));
+		snprintf(err, errlen, "%s: sink '%s': %s", where, shown, strerror(-rc));
 	return rc;
 }
 

@@ -136,6 +136,9 @@ static void test_strict_yaml(void **state)
 	/* A "\0" escape would cut the value at the NUL. */
 	expect("node_name: \"node\\0evil\"\n", ":1:12: a NUL byte (\\0) in a value");
 	expect("sinks:\n  - type: ndjson\n    path: \"/tmp/a\\0b\"\n", ":3:11: a NUL byte");
+	/* What the file said is quoted escaped (found by fuzz_config_load): a
+	 * key or value cannot garble a terminal. */
+	expect("\"a\\tb\\e[31m\": 1\n", ":1:1: unknown key 'a\\x09b\\x1b[31m'");
 	/* Reader errors were reported at 1:1. */
 	expect("poll_interval_ms: 100\nnode_name: ab\x01\n", ":2:14: YAML error: control characters are not allowed");
 	expect("poll_interval_ms: 100\nnode_name: ab\xff\n", ":2:14: YAML error: invalid leading UTF-8 octet");
@@ -192,6 +195,8 @@ static void test_check_every_part(void **state)
 	expect_refused("metrics: {prot: 9100}\n", ":1:11: unknown option 'prot'");
 	expect_refused("kubernetes: {cache_size: 0x10}\n", ":1:14: option 'cache_size' wants a size, got '0x10'");
 	expect_refused("kubernetes: {api: maybe}\n", ":1:14: option 'api' wants a boolean");
+	expect_refused("kubernetes: {api: \"\\e[2J\"}\n", "got '\\x1b[2J'");
+	expect_refused("sinks: [\"\\e[2J\"]\n", "sink '\\x1b[2J': unknown type");
 	/* The shipped config and a full valid one pass. */
 	snprintf(file, sizeof(file), "%s/config/ringtap.yaml", getenv("RINGTAP_SRC"));
 	assert_int_equal(daemon_config_defaults(&cfg), 0);
