@@ -17,17 +17,18 @@ int cli_sinks_create(const char *cmd, char **specs, size_t n_specs,
 	for (size_t i = 0; i < count; i++) {
 		const char *spec = n_specs ? specs[i] : cfg->sinks[i].spec;
 		const struct sink_options *opts = n_specs ? NULL : &cfg->sinks[i].opts;
-		int rc = sink_create_from_spec(spec, opts, &out[i]);
+		const char *where = n_specs ? "--sink" : cfg->sinks[i].where ? cfg->sinks[i].where : "sink";
+		char err[1024];
+		/* The checks `ringtap check` makes, with the same messages. */
+		int rc = sink_validate_spec(spec, opts, where, err, sizeof(err));
+		if (rc == -EINVAL) {
+			fprintf(stderr, "ringtap %s: %s (see --help for sink specs and options)\n", cmd, err);
+		} else if (!rc && (rc = sink_create_from_spec(spec, opts, &out[i]))) {
+			fprintf(stderr, "ringtap %s: %s: sink '%s': %s\n", cmd, where, spec, strerror(-rc));
+		} else if (rc) {
+			fprintf(stderr, "ringtap %s: sink '%s': %s\n", cmd, spec, strerror(-rc));
+		}
 		if (rc) {
-			if (rc == -EINVAL && opts && opts->n)
-				fprintf(stderr, "ringtap %s: %s: sink '%s': unknown type, or an option it "
-					"does not take (see --help for sink options)\n",
-					cmd, opts->items[0].where, spec);
-			else if (rc == -EINVAL)
-				fprintf(stderr, "ringtap %s: sink '%s': unknown sink type or bad argument "
-					"(see --help for sink specs)\n", cmd, spec);
-			else
-				fprintf(stderr, "ringtap %s: sink '%s': %s\n", cmd, spec, strerror(-rc));
 			cli_sinks_destroy(out, *n);
 			*n = 0;
 			return rc;

@@ -8,6 +8,8 @@
 #include <yaml.h>
 #include "cli/commands.h"
 #include "config/daemon_config.h"
+#include "config/daemon_config_check.h"
+#include "config/yaml_strict.h"
 #include "policy/policy_parse.h"
 
 /* A kind of file `check` knows, and how to recognise it by a top-level key.
@@ -31,7 +33,7 @@ static int policy_claims(const char *key)
 
 static int config_claims(const char *key)
 {
-	if (!strcmp(key, "sinks") || !strcmp(key, "kubernetes"))
+	if (!strcmp(key, "sinks") || !strcmp(key, "kubernetes") || !strcmp(key, "metrics"))
 		return 1;
 	for (const struct option_def *d = daemon_config_options; d->name; d++)
 		if (!strcmp(key, d->name))
@@ -39,8 +41,9 @@ static int config_claims(const char *key)
 	return 0;
 }
 
-/* A daemon config, and the policy file it names (opened as the daemon
- * would: the path as written). */
+/* A daemon config (every part run checks: sinks, metrics:, kubernetes:),
+ * and the policy file it names (opened as the daemon would: the path as
+ * written). */
 static int config_check_file(const char *path, FILE *errs)
 {
 	struct daemon_config cfg;
@@ -49,6 +52,8 @@ static int config_check_file(const char *path, FILE *errs)
 
 	if (ret == 0) {
 		ret = daemon_config_load(path, &cfg, err, sizeof(err));
+		if (ret == 0)
+			ret = daemon_config_check(&cfg, err, sizeof(err));
 		if (ret < 0 && ret != -ENOMEM)
 			fprintf(errs, "%s\n", err);
 	}
@@ -95,7 +100,9 @@ static void score_kinds(const char *path, unsigned scores[NKINDS])
 			done = depth == 0; /* the root is not a mapping */
 			/* fall through */
 		case YAML_MAPPING_START_EVENT:
-			depth++;
+			/* Deeper nesting is refused by the loader; scanning it here
+			 * would cost the square of its depth. */
+			done = done || ++depth > YAML_STRICT_MAX_DEPTH;
 			break;
 		case YAML_MAPPING_END_EVENT:
 		case YAML_SEQUENCE_END_EVENT:

@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "pipeline/policy_reload.h"
+#include "policy/policy_reload.h"
 #include "pipeline/runner.h"
 
 static void usage(FILE *out)

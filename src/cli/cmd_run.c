@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "pipeline/policy_reload.h"
+#include "policy/policy_reload.h"
 #include "metrics/metrics_config.h"
 #include "metrics/metrics_server.h"
 #include "metrics/metrics_snapshot.h"
@@ -117,8 +117,9 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 		case 'r': {
 			struct option_def d = { "ring-size", OPT_SIZE, NULL, 0, "" };
 			if (options_set(&d, &a->ring_bytes, optarg) || !a->ring_bytes) {
-				fprintf(stderr, "ringtap %s: --ring-size wants a size such as 256K or 8M, got '%s'\n",
-					a->cmd, optarg);
+				fprintf(stderr, "ringtap %s: --ring-size wants a size such as 256K or 8M, got '%s'%s%s\n",
+					a->cmd, optarg, *options_value_problem(&d, optarg) ? ": " : "",
+					options_value_problem(&d, optarg));
 				return EXIT_USAGE;
 			}
 			break;

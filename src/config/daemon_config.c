@@ -4,8 +4,10 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 #include "config/daemon_config.h"
+#include "config/yaml_strict.h"
 
 #define CFG(f) offsetof(struct daemon_config, f)
 
@@ -21,9 +23,12 @@ const struct option_def daemon_config_options[] = {
 	{ "stats_interval_ms", OPT_INT, "1000", CFG(stats_interval_ms),
 	  "how often kernel drop counters are read and reported as Drop events" },
 	{ "flush_timeout_ms", OPT_INT, "5000", CFG(flush_timeout_ms),
-	  "how long shutdown waits for sinks to deliver what they hold" },
+	  "shutdown budget from the stop: ring drain and every sink's delivery share it" },
 	OPT_END,
 };
+
+#define DAEMON_MAX_KEYS 256
+#define DAEMON_MAX_KEYS_TEXT "256"
 
 struct loader {
 	const char *path;
@@ -34,8 +39,11 @@ struct loader {
 
 static int fail_at(struct loader *l, const yaml_node_t *n, const char *msg, const char *arg)
 {
+	char shown[OPTIONS_SHOWN_MAX];
+
 	snprintf(l->err, l->errlen, "%s:%zu:%zu: %s%s%s%s", l->path, n->start_mark.line + 1,
-		 n->start_mark.column + 1, msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+		 n->start_mark.column + 1, msg, arg ? " '" : "", arg ? options_shown(arg, shown) : "",
+		 arg ? "'" : "");
 	return -EINVAL;
 }
 
@@ -49,9 +57,12 @@ static const char *scalar(const yaml_node_t *n)
 	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
-/* Reject a mapping that names the same key twice. */
+/* Reject a mapping that names the same key twice. Every mapping here has a
+ * handful of keys; a huge one is refused before the quadratic scan. */
 static int check_duplicates(struct loader *l, const yaml_node_t *map)
 {
+	if (map->data.mapping.pairs.top - map->data.mapping.pairs.start > DAEMON_MAX_KEYS)
+		return fail_at(l, map, "more than " DAEMON_MAX_KEYS_TEXT " keys in one mapping", NULL);
 	for (yaml_node_pair_t *a = map->data.mapping.pairs.start; a < map->data.mapping.pairs.top; a++) {
 		const yaml_node_t *ka = yaml_document_get_node(l->doc, a->key);
 		for (yaml_node_pair_t *b = map->data.mapping.pairs.start; b < a; b++) {
@@ -68,6 +79,10 @@ static int load_sink(struct loader *l, const yaml_node_t *n, struct daemon_sink_
 	char where[512];
 	int rc;
 
+	where_of(l, n, where, sizeof(where));
+	sc->where = strdup(where);
+	if (!sc->where)
+		return -ENOMEM;
 	if (scalar(n)) {
 		sc->spec = strdup(scalar(n));
 		return sc->spec ? 0 : -ENOMEM;
@@ -86,13 +101,18 @@ static int load_sink(struct loader *l, const yaml_node_t *n, struct daemon_sink_
 		if (!strcmp(key, "type")) {
 			if (!scalar(v))
 				return fail_at(l, v, "'type' wants a string", NULL);
+			free(sc->where);
+			where_of(l, v, where, sizeof(where));
+			sc->where = strdup(where);
 			sc->spec = strdup(scalar(v));
-			if (!sc->spec)
+			if (!sc->spec || !sc->where)
 				return -ENOMEM;
 			continue;
 		}
 		if (v->type == YAML_MAPPING_NODE) {
 			/* A nested map (e.g. rdkafka:) becomes prefixed keys. */
+			if ((rc = check_duplicates(l, v)))
+				return rc;
 			for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
 				const yaml_node_t *k2 = yaml_document_get_node(l->doc, q->key);
 				const yaml_node_t *v2 = yaml_document_get_node(l->doc, q->value);
@@ -145,6 +165,7 @@ static void free_sinks(struct daemon_config *cfg)
 {
 	for (size_t i = 0; i < cfg->n_sinks; i++) {
 		free(cfg->sinks[i].spec);
+		free(cfg->sinks[i].where);
 		sink_options_clear(&cfg->sinks[i].opts);
 	}
 	cfg->n_sinks = 0;
@@ -157,6 +178,9 @@ static int load_sinks(struct loader *l, const yaml_node_t *seq, struct daemon_co
 	if (seq->type != YAML_SEQUENCE_NODE)
 		return fail_at(l, seq, "'sinks' wants a list", NULL);
 	free_sinks(cfg);
+	if (seq->data.sequence.items.top == seq->data.sequence.items.start)
+		return fail_at(l, seq, "'sinks' is empty: events would go nowhere "
+			       "(use [null] to discard them on purpose)", NULL);
 	for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
 		const yaml_node_t *n = yaml_document_get_node(l->doc, *it);
 		if (cfg->n_sinks == DAEMON_MAX_SINKS)
@@ -169,8 +193,40 @@ static int load_sinks(struct loader *l, const yaml_node_t *seq, struct daemon_co
 	return 0;
 }
 
+/* What the sensor refuses at start, refused here with the value's place. */
+static int check_range(struct loader *l, const yaml_node_t *v, const char *key,
+		       const struct daemon_config *cfg)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+		int64_t min, max;
+		const char *text;
+	} ranges[] = {
+		{ "poll_interval_ms", CFG(poll_interval_ms), 1, 10000, "poll_interval_ms must be 1..10000" },
+		{ "stats_interval_ms", CFG(stats_interval_ms), 0, 3600000, "stats_interval_ms must be 0..3600000" },
+		{ "flush_timeout_ms", CFG(flush_timeout_ms), 0, 3600000, "flush_timeout_ms must be 0..3600000" },
+	};
+	uint64_t ring = cfg->ring_buffer_size;
+
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		if (strcmp(key, ranges[i].name))
+			continue;
+		int64_t n = *(const int64_t *)((const char *)cfg + ranges[i].offset);
+		if (n < ranges[i].min || n > ranges[i].max)
+			return fail_at(l, v, ranges[i].text, NULL);
+	}
+	if (!strcmp(key, "ring_buffer_size") &&
+	    ((ring & (ring - 1)) || ring < DAEMON_RING_MIN || ring < (uint64_t)sysconf(_SC_PAGESIZE) ||
+	     ring > DAEMON_RING_MAX))
+		return fail_at(l, v, "ring_buffer_size must be a power of two from 16K (and at least "
+			       "the page size) to 1G, e.g. 8M", NULL);
+	return 0;
+}
+
 static int load_root(struct loader *l, const yaml_node_t *root, struct daemon_config *cfg)
 {
+	char why[256];
 	int rc;
 
 	if (!root)
@@ -204,8 +260,15 @@ static int load_root(struct loader *l, const yaml_node_t *root, struct daemon_co
 			return fail_at(l, k, "unknown key", key);
 		if (!scalar(v))
 			return fail_at(l, v, "wants a single value:", key);
-		if ((rc = options_set(d, cfg, scalar(v))))
-			return rc == -ENOMEM ? rc : fail_at(l, v, "bad value for", key);
+		if ((rc = options_set(d, cfg, scalar(v)))) {
+			if (rc == -ENOMEM)
+				return rc;
+			snprintf(why, sizeof(why), "bad value for '%s': %s", key,
+				 options_value_problem(d, scalar(v)));
+			return fail_at(l, v, why, NULL);
+		}
+		if ((rc = check_range(l, v, key, cfg)))
+			return rc;
 	}
 	return 0;
 }
@@ -226,61 +289,41 @@ int daemon_config_defaults(struct daemon_config *cfg)
 	return 0;
 }
 
-int daemon_config_load(const char *path, struct daemon_config *cfg, char *err, size_t errlen)
+int daemon_config_load_buffer(const char *name, const char *buf, size_t len,
+			      struct daemon_config *cfg, char *err, size_t errlen)
 {
-	struct loader l = { .path = path, .err = err, .errlen = errlen };
-	yaml_parser_t parser;
+	struct loader l = { .path = name, .err = err, .errlen = errlen };
+	struct yaml_strict_error yerr;
 	yaml_document_t doc;
-	FILE *f;
 	int rc;
 
-	f = fopen(path, "re");
-	if (!f) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(-rc));
+	rc = yaml_strict_load(buf, len, &doc, &yerr);
+	if (rc == -EINVAL)
+		snprintf(err, errlen, "%s:%u:%u: %s", name, yerr.line, yerr.col, yerr.msg);
+	if (rc)
 		return rc;
-	}
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(err, errlen, "%s:%zu:%zu: %s", path, parser.problem_mark.line + 1,
-			 parser.problem_mark.column + 1, parser.problem ? parser.problem : "invalid YAML");
-		yaml_parser_delete(&parser);
-		fclose(f);
-		return -EINVAL;
-	}
 	l.doc = &doc;
 	rc = load_root(&l, yaml_document_get_root_node(&doc), cfg);
-	if (!rc) {
-		if (cfg->poll_interval_ms < 1 || cfg->poll_interval_ms > 10000)
-			rc = -EINVAL, snprintf(err, errlen, "%s: poll_interval_ms must be 1..10000", path);
-		else if (cfg->stats_interval_ms < 0 || cfg->stats_interval_ms > 3600000)
-			rc = -EINVAL, snprintf(err, errlen, "%s: stats_interval_ms must be 0..3600000", path);
-		else if (cfg->flush_timeout_ms < 0 || cfg->flush_timeout_ms > 3600000)
-			rc = -EINVAL, snprintf(err, errlen, "%s: flush_timeout_ms must be 0..3600000", path);
-		else if (cfg->n_sinks == 0)
-			rc = -EINVAL, snprintf(err, errlen, "%s: 'sinks' is empty: events would go nowhere "
-					       "(use [null] to discard them on purpose)", path);
-	}
 	yaml_document_delete(&doc);
-	if (!rc) {
-		/* A second document ("---") would be silently ignored: refuse it. */
-		if (!yaml_parser_load(&parser, &doc)) {
-			rc = -EINVAL;
-			snprintf(err, errlen, "%s:%zu:%zu: %s", path, parser.problem_mark.line + 1,
-				 parser.problem_mark.column + 1, parser.problem ? parser.problem : "invalid YAML");
-		} else {
-			const yaml_node_t *extra = yaml_document_get_root_node(&doc);
-			if (extra)
-				rc = fail_at(&l, extra, "only one YAML document is read; remove this second one", NULL);
-			yaml_document_delete(&doc);
-		}
-	}
-	yaml_parser_delete(&parser);
-	fclose(f);
+	return rc;
+}
+
+int daemon_config_load(const char *path, struct daemon_config *cfg, char *err, size_t errlen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = yaml_strict_read_file(path, YAML_STRICT_FILE_MAX, &buf, &len);
+	if (rc == -EFBIG)
+		snprintf(err, errlen, "%s: file is larger than %u bytes; a config is much smaller", path,
+			 YAML_STRICT_FILE_MAX);
+	else if (rc)
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(-rc));
+	if (rc)
+		return rc;
+	rc = daemon_config_load_buffer(path, buf, len, cfg, err, errlen);
+	free(buf);
 	return rc;
 }
 

@@ -7,9 +7,13 @@
 #include "config/options.h"
 
 #define DAEMON_MAX_SINKS 8
+/* ring_buffer_size bounds (and a power of two, at least the page size). */
+#define DAEMON_RING_MIN (16u << 10)
+#define DAEMON_RING_MAX (1u << 30)
 
 struct daemon_sink_conf {
 	char *spec;		  /* "ndjson", "kafka", "stdout", "ndjson:PATH", ... */
+	char *where;		  /* "FILE:LINE:COL" of the entry, for messages */
 	struct sink_options opts; /* the entry's other keys; rdkafka: map -> rdkafka.KEY */
 };
 
@@ -37,6 +41,10 @@ int daemon_config_defaults(struct daemon_config *cfg);
 /* Load path over the defaults. -EINVAL with "FILE:LINE:COL: message" in err
  * for a problem in the file, -errno if it cannot be read. */
 int daemon_config_load(const char *path, struct daemon_config *cfg, char *err, size_t errlen);
+
+/* The same for a file already in memory; name is used in messages. */
+int daemon_config_load_buffer(const char *name, const char *buf, size_t len,
+			      struct daemon_config *cfg, char *err, size_t errlen);
 
 void daemon_config_free(struct daemon_config *cfg);
 

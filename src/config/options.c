@@ -1,4 +1,5 @@
 /* Declarative option tables: defaults, parsing, help. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -17,55 +18,104 @@ static int parse_bool(const char *v, int *out)
 	return 0;
 }
 
-static int parse_int(const char *v, int64_t *out)
+/* The one integer syntax of ringtap's files and options: decimal digits,
+ * no sign (the caller handles '-'), no leading zero. YAML 1.1 and strtol(3)
+ * read 0755 as octal and 0x1F as hex; a leading zero is refused rather than
+ * guessed at. On success *end points past the digits. */
+static int parse_decimal(const char *v, uint64_t *out, const char **end, const char **why)
 {
-	char *end;
+	uint64_t n = 0;
+	const char *p = v;
 
-	errno = 0;
-	long long n = strtoll(v, &end, 10); /* "010" is ten, not eight */
-	if (errno || end == v || *end)
+	if (!isdigit((unsigned char)*p)) {
+		*why = *p ? "not a decimal number" : "empty value";
 		return -EINVAL;
+	}
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		*why = "hexadecimal is not read: write the number in decimal";
+		return -EINVAL;
+	}
+	if (p[0] == '0' && isdigit((unsigned char)p[1])) {
+		*why = "a leading zero is not allowed (it would read as octal elsewhere): "
+		       "write the number in decimal";
+		return -EINVAL;
+	}
+	for (; isdigit((unsigned char)*p); p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (n > (UINT64_MAX - d) / 10) {
+			*why = "out of range";
+			return -EINVAL;
+		}
+		n = n * 10 + d;
+	}
 	*out = n;
+	*end = p;
 	return 0;
 }
 
-static int parse_size(const char *v, uint64_t *out)
+static int parse_int(const char *v, int64_t *out, const char **why)
 {
-	char *end;
+	int negative = *v == '-';
+	const char *end;
+	uint64_t n;
 
-	if (*v == '-')
+	if (parse_decimal(v + negative, &n, &end, why))
 		return -EINVAL;
-	errno = 0;
-	unsigned long long n = strtoull(v, &end, 0);
-	if (errno || end == v)
+	if (*end) {
+		*why = "not a decimal number";
 		return -EINVAL;
-	uint64_t mul = 1;
+	}
+	if (n > (uint64_t)INT64_MAX + (uint64_t)negative) {
+		*why = "out of range";
+		return -EINVAL;
+	}
+	*out = negative ? (int64_t)(0 - n) : (int64_t)n;
+	return 0;
+}
+
+/* Decimal bytes with an optional K, M or G (x1024) suffix, as in 8M or
+ * 64MiB. */
+static int parse_size(const char *v, uint64_t *out, const char **why)
+{
+	const char *end;
+	uint64_t n, mul = 1;
+
+	if (parse_decimal(v, &n, &end, why))
+		return -EINVAL;
 	if (*end) {
 		switch (*end) {
 		case 'k': case 'K': mul = 1ull << 10; break;
 		case 'm': case 'M': mul = 1ull << 20; break;
 		case 'g': case 'G': mul = 1ull << 30; break;
-		default: return -EINVAL;
+		default:
+			*why = "a size is decimal bytes with an optional K, M or G suffix";
+			return -EINVAL;
 		}
 		end++;
 		if (*end == 'i' || *end == 'I')
 			end++;
 		if (*end == 'b' || *end == 'B')
 			end++;
-		if (*end)
+		if (*end) {
+			*why = "a size is decimal bytes with an optional K, M or G suffix";
 			return -EINVAL;
+		}
 	}
-	if (n > UINT64_MAX / mul)
-		return -ERANGE;
+	if (n > UINT64_MAX / mul) {
+		*why = "out of range";
+		return -EINVAL;
+	}
 	*out = n * mul;
 	return 0;
 }
 
-int options_set(const struct option_def *def, void *target, const char *value)
+/* Parse value per def into field; *why says what is wrong on -EINVAL. */
+static int set_field(const struct option_def *def, void *target, const char *value, const char **why)
 {
 	char *field = (char *)target + def->offset;
 	int rc;
 
+	*why = "";
 	switch (def->type) {
 	case OPT_STRING:
 	case OPT_SECRET: {
@@ -78,7 +128,7 @@ int options_set(const struct option_def *def, void *target, const char *value)
 	}
 	case OPT_INT: {
 		int64_t n;
-		rc = parse_int(value, &n);
+		rc = parse_int(value, &n, why);
 		if (!rc)
 			*(int64_t *)field = n;
 		return rc;
@@ -86,19 +136,65 @@ int options_set(const struct option_def *def, void *target, const char *value)
 	case OPT_BOOL: {
 		int b;
 		rc = parse_bool(value, &b);
-		if (!rc)
+		if (rc)
+			*why = "wants true or false";
+		else
 			*(int *)field = b;
 		return rc;
 	}
 	case OPT_SIZE: {
 		uint64_t n;
-		rc = parse_size(value, &n);
+		rc = parse_size(value, &n, why);
 		if (!rc)
 			*(uint64_t *)field = n;
 		return rc;
 	}
 	}
 	return -EINVAL;
+}
+
+int options_set(const struct option_def *def, void *target, const char *value)
+{
+	const char *why;
+
+	return set_field(def, target, value, &why);
+}
+
+const char *options_value_problem(const struct option_def *def, const char *value)
+{
+	union {
+		int64_t i;
+		uint64_t u;
+		int b;
+	} scratch;
+	struct option_def d = *def;
+	const char *why = "";
+
+	if (def->type == OPT_STRING || def->type == OPT_SECRET)
+		return "";
+	d.offset = 0;
+	set_field(&d, &scratch, value, &why);
+	return why;
+}
+
+const char *options_shown(const char *s, char buf[OPTIONS_SHOWN_MAX])
+{
+	size_t o = 0;
+
+	for (size_t i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (i == 60) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, OPTIONS_SHOWN_MAX - o, "\\x%02x", c);
+	}
+	buf[o] = '\0';
+	return buf;
 }
 
 static const char *type_name(enum option_type t)
@@ -131,6 +227,7 @@ int options_apply(const struct option_def *table, void *target,
 	for (size_t i = 0; opts && i < opts->n; i++) {
 		const struct option_kv *kv = &opts->items[i];
 		const struct option_def *d;
+		char shown[OPTIONS_SHOWN_MAX];
 
 		if (passthrough_prefix && !strncmp(kv->key, passthrough_prefix, strlen(passthrough_prefix)))
 			continue;
@@ -138,15 +235,22 @@ int options_apply(const struct option_def *table, void *target,
 			if (!strcmp(d->name, kv->key))
 				break;
 		if (!d->name) {
-			snprintf(err, errlen, "%s: unknown option '%s'", kv->where ? kv->where : "?", kv->key);
+			snprintf(err, errlen, "%s: unknown option '%s'", kv->where ? kv->where : "?",
+				 options_shown(kv->key, shown));
 			return -EINVAL;
 		}
-		rc = options_set(d, target, kv->value);
+		const char *why;
+		rc = set_field(d, target, kv->value, &why);
+		if (rc == -ENOMEM) {
+			snprintf(err, errlen, "%s: out of memory", kv->where ? kv->where : "?");
+			return rc;
+		}
 		if (rc) {
 			/* Never echo a secret's value. */
-			snprintf(err, errlen, "%s: option '%s' wants a %s, got '%s'",
+			snprintf(err, errlen, "%s: option '%s' wants a %s, got '%s'%s%s",
 				 kv->where ? kv->where : "?", kv->key, type_name(d->type),
-				 d->type == OPT_SECRET ? "<hidden>" : kv->value);
+				 d->type == OPT_SECRET ? "<hidden>" : options_shown(kv->value, shown),
+				 *why ? ": " : "", why);
 			return rc;
 		}
 	}

@@ -12,9 +12,9 @@
 
 enum option_type {
 	OPT_STRING,  /* char * (strdup'ed; free with options_free_strings) */
-	OPT_INT,     /* int64_t */
+	OPT_INT,     /* int64_t, decimal (no leading zero: 0755 is refused, not octal) */
 	OPT_BOOL,    /* int: true/false/yes/no/1/0 */
-	OPT_SIZE,    /* uint64_t: bytes, accepts K/M/G suffixes */
+	OPT_SIZE,    /* uint64_t: decimal bytes, optional K/M/G (x1024) suffix, e.g. 8M, 64MiB */
 	OPT_SECRET,  /* char *, like OPT_STRING but never printed; "env:NAME" or "file:PATH" */
 };
 
@@ -47,14 +47,24 @@ int options_apply(const struct option_def *table, void *target,
 		  const struct sink_options *opts, const char *passthrough_prefix,
 		  char *err, size_t errlen);
 
-/* Parse one value into target per def. 0 or -EINVAL. */
+/* Parse one value into target per def. 0, -EINVAL or -ENOMEM. */
 int options_set(const struct option_def *def, void *target, const char *value);
+
+/* Why options_set() refuses value ("" when it does not): a static string
+ * such as "a leading zero is not allowed ...". */
+const char *options_value_problem(const struct option_def *def, const char *value);
 
 /* Free the strings that options_apply allocated in target. */
 void options_free_strings(const struct option_def *table, void *target);
 
 /* Print the table as help text: name, type, default, help. */
 void options_print_help(const struct option_def *table, FILE *out, const char *indent);
+
+/* s as it may appear in a message: printable ASCII kept, any other byte
+ * as \xNN, cut after 60 bytes with "...", so a hostile file cannot garble
+ * a terminal or a log. Returns buf. */
+#define OPTIONS_SHOWN_MAX (60 * 4 + 4)
+const char *options_shown(const char *s, char buf[OPTIONS_SHOWN_MAX]);
 
 /* List handling. */
 int sink_options_add(struct sink_options *o, const char *key, const char *value, const char *where);

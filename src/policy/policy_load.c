@@ -2,42 +2,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "config/yaml_strict.h"
 #include "policy/policy_parse.h"
-
-/* Read a whole file (bounded) into a malloc'd buffer. */
-static int read_file(const char *path, char **buf, size_t *len)
-{
-	FILE *f = NULL;
-	char *data = NULL;
-	size_t n = 0;
-	int ret = 0;
-
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	data = malloc(POLICY_FILE_MAX + 1);
-	if (!data) {
-		ret = -ENOMEM;
-		goto cleanup;
-	}
-	n = fread(data, 1, POLICY_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		ret = -EIO;
-		goto cleanup;
-	}
-	if (n > POLICY_FILE_MAX) {
-		ret = -EFBIG;
-		goto cleanup;
-	}
-	*buf = data;
-	*len = n;
-	data = NULL;
-cleanup:
-	free(data);
-	if (f)
-		fclose(f);
-	return ret;
-}
 
 int policy_parse_file(const char *path, struct policy *out, struct policy_diags *diags)
 {
@@ -46,7 +12,7 @@ int policy_parse_file(const char *path, struct policy *out, struct policy_diags 
 
 	diags->n = 0;
 	diags->dropped = 0;
-	int ret = read_file(path, &buf, &len);
+	int ret = yaml_strict_read_file(path, POLICY_FILE_MAX, &buf, &len);
 	if (ret < 0)
 		return ret;
 	ret = policy_parse_buffer(buf, len, out, diags);

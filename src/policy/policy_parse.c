@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <yaml.h>
+#include "config/yaml_strict.h"
 #include "policy/policy_parse.h"
 
 #define POLICY_MAX_KEYS 64 /* pairs in one mapping before we stop looking */
@@ -128,13 +129,24 @@ static bool has_nul(const yaml_node_t *n)
 	return memchr(n->data.scalar.value, '\0', n->data.scalar.length) != NULL;
 }
 
-/* Plain decimal digits only: no sign, no 0x, no YAML 1.1 sexagesimal. */
+/* 0755, 00: YAML 1.1 reads a leading zero as octal, strtol(3) too; ringtap
+ * reads decimal only and refuses to guess. */
+static bool leading_zero(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE && n->data.scalar.length > 1 &&
+	       n->data.scalar.value[0] == '0' && isdigit(n->data.scalar.value[1]);
+}
+
+#define DECIMAL_ONLY "write it in decimal, without a leading zero (YAML 1.1 would read it as octal)"
+
+/* Plain decimal digits only: no sign, no 0x, no leading zero, no YAML 1.1
+ * sexagesimal. */
 static bool parse_uint(const yaml_node_t *n, unsigned long long max, unsigned long long *out)
 {
 	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
 	size_t len = n->data.scalar.length;
-	if (len == 0 || len > 20)
+	if (len == 0 || len > 20 || leading_zero(n))
 		return false;
 	unsigned long long v = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -286,7 +298,9 @@ static void on_version(struct walk *w, yaml_node_t *k, yaml_node_t *v)
 
 	(void)k;
 	if (!parse_uint(v, 1000000, &n)) {
-		if (v->type == YAML_SCALAR_NODE)
+		if (leading_zero(v))
+			diag(w, v, "'version' is '%s': " DECIMAL_ONLY, SHOW(v));
+		else if (v->type == YAML_SCALAR_NODE)
 			diag(w, v, "'version' must be an integer, got '%s'", SHOW(v));
 		else
 			diag(w, v, "'version' must be an integer, not %s", node_kind(v));
@@ -376,7 +390,9 @@ static void on_uid(struct walk *w, yaml_node_t *item)
 
 	/* (uid_t)-1 means "no uid" to the kernel: never a real user. */
 	if (!parse_uint(item, 4294967294ull, &uid)) {
-		if (item->type != YAML_SCALAR_NODE)
+		if (leading_zero(item))
+			diag(w, item, "uid '%s': " DECIMAL_ONLY, SHOW(item));
+		else if (item->type != YAML_SCALAR_NODE)
 			diag(w, item, "a uid must be an integer, not %s", node_kind(item));
 		else if (all_digits(item) && item->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
 			diag(w, item, "uid %s is out of range 0..4294967294", SHOW(item));
@@ -580,7 +596,9 @@ static void on_port(struct walk *w, yaml_node_t *item)
 	unsigned long long port;
 
 	if (!parse_uint(item, 65535, &port) || port == 0) {
-		if (item->type != YAML_SCALAR_NODE)
+		if (leading_zero(item))
+			diag(w, item, "port '%s': " DECIMAL_ONLY, SHOW(item));
+		else if (item->type != YAML_SCALAR_NODE)
 			diag(w, item, "a port must be an integer, not %s", node_kind(item));
 		else if (all_digits(item) && item->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
 			diag(w, item, "port %s is out of range 1..65535", SHOW(item));
@@ -648,78 +666,23 @@ static void walk_root(struct walk *w, yaml_node_t *root)
 	walk_mapping(w, root, NULL, keys, sizeof(keys) / sizeof(keys[0]));
 }
 
-/* libyaml reader errors (bad UTF-8, NUL) carry a byte offset, not a mark. */
-static void offset_to_linecol(const char *buf, size_t len, size_t off, unsigned *line, unsigned *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < off && i < len; i++) {
-		if (buf[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else {
-			(*col)++;
-		}
-	}
-}
-
-static void syntax_error(const yaml_parser_t *yp, const char *buf, size_t len, struct policy_diags *d)
-{
-	unsigned line, col;
-	const char *problem = yp->problem ? yp->problem : "unreadable YAML";
-
-	if (yp->error == YAML_MEMORY_ERROR)
-		return;
-	if (yp->error == YAML_READER_ERROR) {
-		offset_to_linecol(buf, len, yp->problem_offset, &line, &col);
-		diag_at(d, line, col, "YAML error: %s", problem);
-		return;
-	}
-	line = (unsigned)yp->problem_mark.line + 1;
-	col = (unsigned)yp->problem_mark.column + 1;
-	if (yp->context)
-		diag_at(d, line, col, "YAML syntax error: %s (%s that starts at %zu:%zu)", problem,
-			yp->context, yp->context_mark.line + 1, yp->context_mark.column + 1);
-	else
-		diag_at(d, line, col, "YAML syntax error: %s", problem);
-}
-
 int policy_parse_buffer(const char *buf, size_t len, struct policy *out, struct policy_diags *diags)
 {
-	yaml_parser_t yp;
-	yaml_document_t doc, extra;
-	bool have_doc = false, have_extra = false;
-	int ret = 0;
+	struct yaml_strict_error err;
+	yaml_document_t doc;
+	int ret;
 
 	diags->n = 0;
 	diags->dropped = 0;
 	policy_init_defaults(out);
-	if (!yaml_parser_initialize(&yp))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&yp, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&yp, &doc)) {
-		ret = yp.error == YAML_MEMORY_ERROR ? -ENOMEM : -EINVAL;
-		syntax_error(&yp, buf, len, diags);
-		goto cleanup;
-	}
-	have_doc = true;
+	ret = yaml_strict_load(buf, len, &doc, &err);
+	if (ret == -EINVAL)
+		diag_at(diags, err.line, err.col, "%s", err.msg);
+	if (ret)
+		return ret;
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (!root) {
 		diag_at(diags, 1, 1, "empty policy: write at least 'version: %d'", POLICY_VERSION);
-		ret = -EINVAL;
-		goto cleanup;
-	}
-	if (!yaml_parser_load(&yp, &extra)) {
-		ret = yp.error == YAML_MEMORY_ERROR ? -ENOMEM : -EINVAL;
-		syntax_error(&yp, buf, len, diags);
-		goto cleanup;
-	}
-	have_extra = true;
-	yaml_node_t *second = yaml_document_get_root_node(&extra);
-	if (second) {
-		diag_at(diags, (unsigned)second->start_mark.line + 1,
-			(unsigned)second->start_mark.column + 1,
-			"a second YAML document; a policy file holds exactly one");
 		ret = -EINVAL;
 		goto cleanup;
 	}
@@ -728,10 +691,6 @@ int policy_parse_buffer(const char *buf, size_t len, struct policy *out, struct 
 	if (diags->n || diags->dropped)
 		ret = -EINVAL;
 cleanup:
-	if (have_extra)
-		yaml_document_delete(&extra);
-	if (have_doc)
-		yaml_document_delete(&doc);
-	yaml_parser_delete(&yp);
+	yaml_document_delete(&doc);
 	return ret;
 }

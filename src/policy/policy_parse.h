@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include "config/yaml_strict.h"
 #include "policy/policy_model.h"
 
 #define POLICY_DIAG_MSG 320
@@ -31,7 +32,7 @@ int policy_parse_buffer(const char *buf, size_t len, struct policy *out,
 
 /* Same for a file. -errno when the file cannot be read (no diags then).
  * Files larger than POLICY_FILE_MAX are refused with -EFBIG. */
-#define POLICY_FILE_MAX (1u << 20)
+#define POLICY_FILE_MAX YAML_STRICT_FILE_MAX
 int policy_parse_file(const char *path, struct policy *out, struct policy_diags *diags);
 
 /* Print "FILE:LINE:COL: message" per problem. */

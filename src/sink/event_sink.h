@@ -50,6 +50,12 @@ struct event_sink_ops {
 	 * Called from the main thread only; may be NULL (no counters). */
 	size_t (*counters)(struct event_sink *sink, struct sink_counter *out, size_t max);
 	void (*destroy)(struct event_sink *sink);
+	/* Check an argument and options as create() would, without opening,
+	 * connecting to or allocating anything that outlives the call (`ringtap
+	 * check`, and run before create). 0, -ENOMEM, or -EINVAL with what is
+	 * wrong in err (prefixed by the option's FILE:LINE:COL when one option
+	 * is at fault). May be NULL: create() then checks alone. */
+	int (*validate)(const char *arg, const struct sink_options *opts, char *err, size_t errlen);
 	/* Options the sink accepts in the config file (for --help); may be NULL. */
 	const struct option_def *options;
 };
@@ -69,6 +75,12 @@ const struct event_sink_ops *const *sink_types_all(void);
 
 /* Look up a sink type by name ("ndjson", "null", "record", "kafka"). */
 const struct event_sink_ops *sink_find(const char *name);
+
+/* Check a sink SPEC and its options without creating the sink: 0, -ENOMEM,
+ * or -EINVAL with "WHERE: what is wrong" in err (WHERE is where the sink
+ * was given: "FILE:LINE:COL" or "--sink"). */
+int sink_validate_spec(const char *spec, const struct sink_options *opts, const char *where,
+		       char *err, size_t errlen);
 
 /* Parse a --sink SPEC ("stdout", "ndjson:PATH", "null", "NAME:ARG") and
  * create the sink. -EINVAL for an unknown type. */

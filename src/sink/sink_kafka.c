@@ -195,5 +195,6 @@ const struct event_sink_ops sink_kafka_ops = {
 	.summary = kafka_summary,
 	.counters = kafka_counters,
 	.destroy = kafka_destroy,
+	.validate = sink_kafka_validate,
 	.options = sink_kafka_option_table,
 };

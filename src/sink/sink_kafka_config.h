@@ -32,5 +32,7 @@ struct sink_kafka_config {
  * into err (never a secret's value). */
 int sink_kafka_configure(struct sink_kafka *s, const char *arg, const struct sink_options *opts,
 			 char *err, size_t errlen);
+/* The same checks with nothing kept (the sink's validate operation). */
+int sink_kafka_validate(const char *arg, const struct sink_options *opts, char *err, size_t errlen);
 
 #endif

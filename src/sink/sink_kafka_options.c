@@ -221,3 +221,19 @@ int sink_kafka_configure(struct sink_kafka *s, const char *arg, const struct sin
 		return rc;
 	return build_conf(s, opts, err, errlen);
 }
+
+int sink_kafka_validate(const char *arg, const struct sink_options *opts, char *err, size_t errlen)
+{
+	struct sink_kafka *s = calloc(1, sizeof(*s));
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	/* The configuration template only: no producer, no connection. */
+	rc = sink_kafka_configure(s, arg, opts, err, errlen);
+	if (s->conf)
+		rd_kafka_conf_destroy(s->conf);
+	options_free_strings(sink_kafka_option_table, &s->cfg);
+	free(s);
+	return rc;
+}

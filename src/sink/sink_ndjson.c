@@ -38,6 +38,20 @@ static const struct option_def ndjson_option_table[] = {
 	OPT_END,
 };
 
+static int ndjson_validate(const char *arg, const struct sink_options *opts, char *err, size_t errlen)
+{
+	struct ndjson_options o = { 0 };
+	int rc;
+
+	rc = options_apply(ndjson_option_table, &o, opts, NULL, err, errlen);
+	if (!rc && (!arg || !*arg) && (!o.path || !*o.path)) {
+		snprintf(err, errlen, "needs a file: --sink ndjson:PATH, or 'path:' in the config");
+		rc = -EINVAL;
+	}
+	options_free_strings(ndjson_option_table, &o);
+	return rc;
+}
+
 static int ndjson_create(const char *arg, const struct sink_options *opts, struct event_sink **out)
 {
 	struct ndjson_options o = { 0 };
@@ -213,5 +227,6 @@ const struct event_sink_ops sink_ndjson_ops = {
 	.poll = ndjson_poll,
 	.summary = ndjson_summary,
 	.destroy = ndjson_destroy,
+	.validate = ndjson_validate,
 	.options = ndjson_option_table,
 };

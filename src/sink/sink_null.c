@@ -9,6 +9,15 @@ struct sink_null {
 	uint64_t events;
 };
 
+static int null_validate(const char *arg, const struct sink_options *opts, char *err, size_t errlen)
+{
+	if ((arg && *arg) || (opts && opts->n)) {
+		snprintf(err, errlen, "takes no argument and no options");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int null_create(const char *arg, const struct sink_options *opts, struct event_sink **out)
 {
 	struct sink_null *s;
@@ -48,4 +57,5 @@ const struct event_sink_ops sink_null_ops = {
 	.emit = null_emit,
 	.summary = null_summary,
 	.destroy = null_destroy,
+	.validate = null_validate,
 };

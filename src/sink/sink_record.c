@@ -13,24 +13,44 @@ struct sink_record {
 	size_t n, cap, max;
 };
 
+/* "record" or "record:MAX" (decimal, > 0); no options. */
+static int record_max(const char *arg, const struct sink_options *opts, int64_t *max, char *err,
+		      size_t errlen)
+{
+	static const struct option_def max_def = { "MAX", OPT_INT, NULL, 0, "" };
+
+	*max = 1000000;
+	if (opts && opts->n) {
+		snprintf(err, errlen, "takes no options");
+		return -EINVAL;
+	}
+	if (arg && *arg && (options_set(&max_def, max, arg) || *max < 1)) {
+		snprintf(err, errlen, "record:MAX wants a positive decimal count, got '%s'", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int record_validate(const char *arg, const struct sink_options *opts, char *err, size_t errlen)
+{
+	int64_t max;
+
+	return record_max(arg, opts, &max, err, errlen);
+}
+
 static int record_create(const char *arg, const struct sink_options *opts, struct event_sink **out)
 {
 	struct sink_record *s;
-	size_t max = 1000000;
+	int64_t max;
+	char err[128];
 
-	if (opts && opts->n)
+	if (record_max(arg, opts, &max, err, sizeof(err)))
 		return -EINVAL;
-	if (arg && *arg) {
-		char *end;
-		max = strtoull(arg, &end, 10);
-		if (*end || !max)
-			return -EINVAL;
-	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->base.ops = &sink_record_ops;
-	s->max = max;
+	s->max = (size_t)max;
 	*out = &s->base;
 	return 0;
 }
@@ -98,4 +118,5 @@ const struct event_sink_ops sink_record_ops = {
 	.emit = record_emit,
 	.summary = record_summary,
 	.destroy = record_destroy,
+	.validate = record_validate,
 };

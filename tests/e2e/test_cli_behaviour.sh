@@ -20,6 +20,18 @@ done
 check "unknown command exits 2" '[ $rc = 2 ] && grep -q "unknown command" "$tmp/err"'
 "$RINGTAP" run --duration abc 2>"$tmp/err"; rc=$?
 check "bad duration exits 2" '[ $rc = 2 ] && grep -q "duration wants a positive number" "$tmp/err"'
+# One integer syntax: decimal. 040M was 32 MiB (octal), 0x10 sixteen.
+for size in 040M 0x400000 8Q; do
+  "$RINGTAP" run --ring-size $size --duration 1 --sink null 2>"$tmp/err"; rc=$?
+  check "--ring-size $size exits 2" '[ $rc = 2 ] && grep -q "ring-size wants a size" "$tmp/err"'
+done
+check "--ring-size 040M says decimal is required" 'grep -q "leading zero is not allowed.*decimal" <("$RINGTAP" run --ring-size 040M 2>&1)'
+# What check refuses, run refuses with the same FILE:LINE:COL message.
+printf 'sinks: [{type: kafak}]\n' >"$tmp/cfg.yaml"
+"$RINGTAP" check "$tmp/cfg.yaml" 2>"$tmp/check.err"; rc=$?
+check "check refuses an unknown sink type" '[ $rc = 1 ] && grep -q "^$tmp/cfg.yaml:1:16: sink .kafak.: unknown type" "$tmp/check.err"'
+"$RINGTAP" run --config "$tmp/cfg.yaml" --duration 1 2>"$tmp/err"; rc=$?
+check "run refuses it with the same message" '[ $rc = 1 ] && grep -qF "$(cat "$tmp/check.err")" "$tmp/err"'
 "$RINGTAP" run --sink bogus:x --duration 1 2>"$tmp/err"; rc=$?
 check "unknown sink exits 1 naming it" '[ $rc = 1 ] && grep -q "sink .bogus:x." "$tmp/err"'
 "$RINGTAP" version >"$tmp/out"; rc=$?

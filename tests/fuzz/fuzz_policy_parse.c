@@ -4,8 +4,9 @@
  * Beyond "no crash, no leak, no UB" it checks what a user relies on:
  * - an invalid file always gets at least one located, printable message;
  * - a valid file always compiles, and the userspace matcher then filters
- *   an open of each exclude prefix, and keeps an open of each include
- *   prefix that no exclude prefix covers.
+ *   an open of each exclude prefix (kept instead when the prefix itself is
+ *   spelled to dodge path rules, e.g. "/proc/./"), and keeps an open of each
+ *   include prefix that no exclude prefix covers.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include "policy/policy_match.h"
 #include "policy/policy_parse.h"
+#include "../unit/path_evasive_plain.h"
 
 static struct policy pol;
 static struct policy_diags diags;
@@ -75,8 +77,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(pol.event_mask & (1u << RT_EVENT_OPEN)))
 		return 0;
 	for (size_t i = 0; i < pol.n_exclude; i++)
-		check(open_verdict(pol.exclude_prefixes[i].bytes) == RT_POLICY_RULE_PATH_EXCLUDE,
-		      "an exclude prefix is excluded");
+		check(open_verdict(pol.exclude_prefixes[i].bytes) ==
+			      (path_evasive_plain(pol.exclude_prefixes[i].bytes) ? POLICY_KEEP
+										 : RT_POLICY_RULE_PATH_EXCLUDE),
+		      "an exclude prefix is excluded (kept when spelled evasively)");
 	for (size_t i = 0; i < pol.n_include; i++)
 		if (!covered_by_exclude(&pol.include_prefixes[i]))
 			check(open_verdict(pol.include_prefixes[i].bytes) == POLICY_KEEP,

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pipeline/decode.h"
-#include "pipeline/utf8.h"
+#include "codec/utf8.h"
 
 static struct decoded_event d;
 static uint8_t rec[sizeof(struct rt_header) + sizeof(struct rt_exec_body) + RT_PATH_MAX + RT_ARGV_MAX + 64];

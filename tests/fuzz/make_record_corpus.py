@@ -9,7 +9,17 @@ import socket
 import struct
 import sys
 
-ABI = 2
+def abi_version():
+    """RT_ABI_VERSION as bpf/ringtap_abi.h says, so the seeds never go stale."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "bpf", "ringtap_abi.h")) as f:
+        for line in f:
+            if line.startswith("#define RT_ABI_VERSION"):
+                return int(line.split()[2])
+    raise SystemExit("RT_ABI_VERSION not found in bpf/ringtap_abi.h")
+
+
+ABI = abi_version()
 EXEC, EXIT, FORK, OPEN, CONNECT, ACCEPT = 1, 2, 3, 4, 5, 6
 TRUNCATED = 1
 

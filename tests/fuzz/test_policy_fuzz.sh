@@ -6,5 +6,5 @@ set -euo pipefail
 source "$(dirname "$0")/fuzz_lib.sh"
 fuzz_main fuzz_policy_parse tests/fuzz/corpus/policy_parse tests/fuzz/policy.dict yaml-0.1 \
 	tests/fuzz/fuzz_policy_parse.c \
-	src/policy/policy_parse.c src/policy/policy_model.c \
+	src/policy/policy_parse.c src/policy/policy_model.c src/config/yaml_strict.c \
 	src/policy/policy_compile.c src/policy/policy_match.c

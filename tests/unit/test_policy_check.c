@@ -2,6 +2,7 @@
  * per problem on stderr, "ok" lines on stdout. Uses the built binary
  * ($RINGTAP, set by ctest). */
 #include <stdio.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "test_policy_helpers.h"
@@ -133,6 +134,57 @@ static void test_daemon_config_files(void **state)
 	assert_string_equal(out, "cfg-good.yaml: ok (config)\n");
 }
 
+/* check validates every part of a config that run validates, with the
+ * same FILE:LINE:COL messages. */
+static void test_config_parts_run_refuses(void **state)
+{
+	(void)state;
+	put("c1.yaml", "sinks: [{type: kafak}]\n");
+	put("c2.yaml", "metrics: {port: 99999}\n");
+	put("c3.yaml", "kubernetes: {cache_size: 040}\n");
+	put("c4.yaml", "sinks:\n  - type: kafka\n    brokers: b:9092\n    rdkafka: {acks: all, acks: 1}\n");
+	put("c5.yaml", "ring_buffer_size: 040M\n");
+	put("c6.yaml", "node_name: \"a\\0b\"\n");
+	assert_int_equal(check("c1.yaml c2.yaml c3.yaml c4.yaml c5.yaml c6.yaml"), 1);
+	assert_string_equal(out, "");
+	const char *want[] = {
+		"c1.yaml:1:16: sink 'kafak': unknown type (one of: stdout, kafka, ndjson, null, record)\n",
+		"c2.yaml:1:11: metrics.port must be 0..65535\n",
+		"c3.yaml:1:14: option 'cache_size' wants a size, got '040': a leading zero is not allowed",
+		"c4.yaml:4:26: duplicate key 'acks'\n",
+		"c5.yaml:1:19: bad value for 'ring_buffer_size': a leading zero is not allowed",
+		"c6.yaml:1:12: a NUL byte (\\0) in a value",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(err, want[i]))
+			fail_msg("stderr lacks '%s':\n%s", want[i], err);
+}
+
+/* Acceptance (issue 8, item 5): 80,000 nested levels took ~35 s in libyaml;
+ * check refuses them at their place in well under a second. */
+static void test_deep_nesting_refused_fast(void **state)
+{
+	(void)state;
+	size_t n = 80000, o;
+	char *text = malloc(2 * n + 64);
+	struct timespec t0, t1;
+
+	o = (size_t)sprintf(text, "version: 1\nevents: ");
+	memset(text + o, '[', n);
+	memset(text + o + n, ']', n);
+	strcpy(text + o + 2 * n, "\n");
+	put("deep.yaml", text);
+	free(text);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(check("deep.yaml"), 1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_string_equal(err, "deep.yaml:2:40: lists and mappings nested more than 32 deep; "
+				 "ringtap's files need at most 4 levels\n");
+	print_message("check refused 80,000 levels in %.3f s\n", s);
+	assert_true(s < 1.0);
+}
+
 static void test_usage(void **state)
 {
 	(void)state;
@@ -154,6 +206,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_key_on_line_7),
 		cmocka_unit_test(test_several_files_and_problems),
 		cmocka_unit_test(test_daemon_config_files),
+		cmocka_unit_test(test_config_parts_run_refuses),
+		cmocka_unit_test(test_deep_nesting_refused_fast),
 		cmocka_unit_test(test_usage),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -264,9 +264,14 @@ static void test_limits(void **state)
 
 	EXPECT("version: 1\nexclude:\n  comms: [a-sixteen-bytes!]\n",
 	       { 3, 11, "comm 'a-sixteen-bytes!' is 16 bytes; the kernel keeps at most 15" });
-	EXPECT("version: 1\nfile:\n  include_prefixes: [\"\", \"/a\\0b\"]\n",
-	       { 3, 22, "empty path prefix; write '/' to match every absolute path" },
-	       { 3, 26, "path prefix '/a\\x00b' contains a NUL byte" });
+	EXPECT("version: 1\nfile:\n  include_prefixes: [\"\"]\n",
+	       { 3, 22, "empty path prefix; write '/' to match every absolute path" });
+	/* A NUL (a "\0" escape) in any value stops the file before its meaning
+	 * is read: C strings would cut the value there. */
+	EXPECT("version: 1\nfile:\n  include_prefixes: [\"/etc\", \"/a\\0b\"]\n",
+	       { 3, 30, "a NUL byte (\\0) in a value; names, paths and numbers cannot hold one" });
+	EXPECT("version: 1\nexclude: {comms: [\"ku\\0belet\"]}\n",
+	       { 2, 19, "a NUL byte (\\0) in a value; names, paths and numbers cannot hold one" });
 
 	/* 300 comms: the 257th is refused, naming the limit and the map, once. */
 	o = (size_t)snprintf(text, 64 * 1024, "version: 1\nexclude:\n  comms:\n");
@@ -300,10 +305,73 @@ static void test_yaml_errors(void **state)
 	EXPECT("version: 1\nexclude:\n\tcomms: []\n",
 	       { 3, 1, "YAML syntax error: found character that cannot start any token (while scanning for the next token that starts at 3:1)" });
 	EXPECT("version: 1\n---\nversion: 1\n",
-	       { 3, 1, "a second YAML document; a policy file holds exactly one" });
+	       { 3, 1, "only one YAML document is read; remove this second one" });
 	/* Invalid UTF-8 is located by its byte offset. */
 	EXPECT("version: 1\nexclude:\n  comms: [ab\xff]\n",
-	       { 3, 13, "YAML error: invalid leading UTF-8 octet" });
+	       { 3, 13, "YAML error: invalid leading UTF-8 octet (byte 0xff)" });
+	/* So are control characters. */
+	EXPECT("version: 1\nexclude:\n  comms: [a\x01]\n",
+	       { 3, 12, "YAML error: control characters are not allowed (byte 0x01)" });
+}
+
+/* Nesting and anchors are bounded before libyaml builds the document: its
+ * cost grows with the square of either (80,000 levels took 35 s). */
+static void test_nesting_and_anchors_bounded(void **state)
+{
+	(void)state;
+	size_t cap = 200 * 1024, o;
+	char *text = malloc(cap);
+
+	o = (size_t)snprintf(text, cap, "version: 1\nevents: ");
+	for (int i = 0; i < 80000; i++)
+		text[o++] = '[';
+	for (int i = 0; i < 80000; i++)
+		text[o++] = ']';
+	text[o] = '\0';
+	/* The root mapping is level 1, so the 32nd '[' (column 9 + 31) is too deep. */
+	EXPECT(text, { 2, 40, "lists and mappings nested more than 32 deep; ringtap's files need at most 4 levels" });
+	/* The same in block style. */
+	o = (size_t)snprintf(text, cap, "version: 1\n");
+	for (int i = 0; i < 40; i++)
+		o += (size_t)snprintf(text + o, cap - o, "%*sk%d:\n", i, "", i);
+	EXPECT(text, { 34, 33, "lists and mappings nested more than 32 deep; ringtap's files need at most 4 levels" });
+	/* 32 levels are read (and then judged on their meaning). */
+	o = (size_t)snprintf(text, cap, "version: 1\nevents: ");
+	for (int i = 0; i < 31; i++)
+		text[o++] = '[';
+	for (int i = 0; i < 31; i++)
+		text[o++] = ']';
+	text[o] = '\0';
+	EXPECT(text, { 2, 9, "'events' must be a mapping, not a list" });
+
+	o = (size_t)snprintf(text, cap, "version: 1\nexclude:\n  comms:\n");
+	for (int i = 0; i < 300; i++)
+		o += (size_t)snprintf(text + o, cap - o, "    - &a%d c%d\n", i, i);
+	EXPECT(text, { 4 + 256, 7, "more than 256 anchors (&name) in one file" });
+	o = (size_t)snprintf(text, cap, "version: 1\nexclude:\n  comms:\n    - &a kubelet\n");
+	for (int i = 0; i < 5000; i++)
+		o += (size_t)snprintf(text + o, cap - o, "    - *a\n");
+	EXPECT(text, { 5 + 4096, 7, "more than 4096 aliases (*name) in one file" });
+	/* An alias to nothing is located too (the composer's error). */
+	EXPECT("version: 1\nexclude: {comms: [*nope]}\n",
+	       { 2, 19, "YAML syntax error: found undefined alias" });
+	free(text);
+}
+
+/* Integers are decimal: YAML 1.1 reads 0755 as octal 493, and the old
+ * parser read it as 755. Neither is what a leading zero may mean: refused. */
+static void test_leading_zero_refused(void **state)
+{
+	(void)state;
+	EXPECT("version: 1\nexclude: {uids: [0755, 0, 1000]}\nnetwork: {exclude_ports: [080, 80]}\n",
+	       { 2, 18, "uid '0755': write it in decimal, without a leading zero (YAML 1.1 would read it as octal)" },
+	       { 3, 27, "port '080': write it in decimal, without a leading zero (YAML 1.1 would read it as octal)" });
+	EXPECT("version: 01\n",
+	       { 1, 10, "'version' is '01': write it in decimal, without a leading zero (YAML 1.1 would read it as octal)" });
+	struct policy *p = parse_ok("version: 1\nexclude: {uids: [0, 10, 755]}\n");
+	assert_int_equal(p->n_uids, 3);
+	assert_int_equal(p->uids[2], 755);
+	free(p);
 }
 
 static void test_many_problems_reported_together(void **state)
@@ -344,6 +412,8 @@ int main(void)
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_yaml_errors),
+		cmocka_unit_test(test_nesting_and_anchors_bounded),
+		cmocka_unit_test(test_leading_zero_refused),
 		cmocka_unit_test(test_many_problems_reported_together),
 		cmocka_unit_test(test_file_errors),
 	};

@@ -1,4 +1,4 @@
-/* src/pipeline/policy_reload.c without the kernel: which file changes cause
+/* src/policy/policy_reload.c without the kernel: which file changes cause
  * a reload (a ConfigMap ..data swap, an editor's rename, an in-place write),
  * which do not (other files, a regular file's creation before it is
  * written), and what a bad file does (old generation stays, counted,
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "pipeline/policy_reload.h"
+#include "policy/policy_reload.h"
 
 #define GOOD "version: 1\nfile: {exclude_prefixes: [/proc/]}\n"
 

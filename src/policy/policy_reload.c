@@ -8,7 +8,7 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "pipeline/policy_reload.h"
+#include "policy/policy_reload.h"
 #include "policy/policy_parse.h"
 #include "source/source_bpf.h"
 
