@@ -3,8 +3,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli_common.h"
+#include "codec/event_format.h"
 
-int cli_sinks_create(const char *cmd, char **specs, size_t n_specs,
+int cli_check_format(const char *cmd, const char *format)
+{
+	enum event_format f;
+
+	if (!format || !event_format_parse(format, &f))
+		return 0;
+	fprintf(stderr, "ringtap %s: --format wants json or ocsf, got '%s'\n", cmd, format);
+	return -EINVAL;
+}
+
+/* opts (may be NULL) plus format=FORMAT from --format: a later key wins. */
+static int with_format(const struct sink_options *opts, const char *format,
+		       struct sink_options *out)
+{
+	int rc = 0;
+
+	for (size_t i = 0; opts && i < opts->n && !rc; i++)
+		rc = sink_options_add(out, opts->items[i].key, opts->items[i].value,
+				      opts->items[i].where);
+	if (!rc)
+		rc = sink_options_add(out, "format", format, "--format");
+	return rc;
+}
+
+int cli_sinks_create(const char *cmd, char **specs, size_t n_specs, const char *format,
 		     const struct daemon_config *cfg, struct event_sink **out, size_t *n)
 {
 	size_t count = n_specs ? n_specs : cfg->n_sinks;
@@ -18,9 +43,15 @@ int cli_sinks_create(const char *cmd, char **specs, size_t n_specs,
 		const char *spec = n_specs ? specs[i] : cfg->sinks[i].spec;
 		const struct sink_options *opts = n_specs ? NULL : &cfg->sinks[i].opts;
 		const char *where = n_specs ? "--sink" : cfg->sinks[i].where ? cfg->sinks[i].where : "sink";
+		struct sink_options formatted = { 0 };
 		char err[1024];
+		int rc = 0;
+
+		if (format && !(rc = with_format(opts, format, &formatted)))
+			opts = &formatted;
 		/* The checks `ringtap check` makes, with the same messages. */
-		int rc = sink_validate_spec(spec, opts, where, err, sizeof(err));
+		if (!rc)
+			rc = sink_validate_spec(spec, opts, where, err, sizeof(err));
 		if (rc == -EINVAL) {
 			fprintf(stderr, "ringtap %s: %s (see --help for sink specs and options)\n", cmd, err);
 		} else if (!rc && (rc = sink_create_from_spec(spec, opts, &out[i]))) {
@@ -28,6 +59,7 @@ int cli_sinks_create(const char *cmd, char **specs, size_t n_specs,
 		} else if (rc) {
 			fprintf(stderr, "ringtap %s: sink '%s': %s\n", cmd, spec, strerror(-rc));
 		}
+		sink_options_clear(&formatted);
 		if (rc) {
 			cli_sinks_destroy(out, *n);
 			*n = 0;

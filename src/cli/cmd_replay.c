@@ -12,7 +12,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ringtap replay FILE [--sink SPEC]... [--config FILE] [--policy FILE]\n\n"
+		"usage: ringtap replay FILE [--sink SPEC]... [--format FMT] [--config FILE] [--policy FILE]\n\n"
 		"Reads an NDJSON recording (one ringtap.v1.Event per line; '-' = stdin) and\n"
 		"sends each event to the sinks (default: stdout). A malformed line stops the\n"
 		"replay after the lines before it were delivered: FILE:LINE: reason, exit 1.\n"
@@ -20,6 +20,7 @@ static void usage(FILE *out)
 		"have dropped them live (and counted in the summary).\n\n"
 		"options:\n"
 		"  -s, --sink SPEC     send events here (repeatable; replaces the config's sinks)\n"
+		"  -f, --format FMT    event format of every sink: json (default) or ocsf (OCSF 1.8.0)\n"
 		"  -c, --config FILE   daemon config (its sinks, flush timeout and policy)\n"
 		"  -P, --policy FILE   apply this policy (overrides the config's policy:)\n"
 		"  -h, --help          this help\n\n");
@@ -30,6 +31,7 @@ int cmd_replay_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "sink", required_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "policy", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
@@ -37,7 +39,7 @@ int cmd_replay_main(int argc, char **argv)
 	};
 	char *specs[PIPELINE_MAX_SINKS];
 	size_t n_specs = 0, n_sinks = 0;
-	const char *config_path = NULL, *policy_path = NULL;
+	const char *config_path = NULL, *policy_path = NULL, *format = NULL;
 	struct policy_reload *policy = NULL;
 	struct event_sink *sinks[PIPELINE_MAX_SINKS];
 	struct daemon_config cfg;
@@ -48,7 +50,7 @@ int cmd_replay_main(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":s:c:P:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:f:c:P:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (n_specs == PIPELINE_MAX_SINKS) {
@@ -56,6 +58,11 @@ int cmd_replay_main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			specs[n_specs++] = optarg;
+			break;
+		case 'f':
+			if (cli_check_format("replay", optarg))
+				return EXIT_USAGE;
+			format = optarg;
 			break;
 		case 'c':
 			config_path = optarg;
@@ -105,7 +112,7 @@ int cmd_replay_main(int argc, char **argv)
 		fprintf(stderr, "ringtap replay: %s\n", why ? why : strerror(-rc));
 		goto cleanup;
 	}
-	if (cli_sinks_create("replay", specs, n_specs, &cfg, sinks, &n_sinks))
+	if (cli_sinks_create("replay", specs, n_specs, format, &cfg, sinks, &n_sinks))
 		goto cleanup;
 	pipe = malloc(sizeof(*pipe));
 	if (!pipe || pipeline_init(pipe, sinks, n_sinks, cfg.node_name)) {

@@ -20,6 +20,7 @@ struct live_args {
 	const char *policy_path; /* overrides the config's policy: */
 	char *specs[PIPELINE_MAX_SINKS];
 	size_t n_specs;
+	const char *format; /* --format, for every sink (run only) */
 	int duration_ms;
 	uint64_t ring_bytes; /* 0 = from config */
 	uint32_t target_tgid;
@@ -34,7 +35,7 @@ static void usage(FILE *out, const char *cmd)
 			"Records live kernel events to FILE as NDJSON, which `ringtap replay` reads.\n\n");
 	else
 		fprintf(out,
-			"usage: ringtap run [--config FILE] [--policy FILE] [--sink SPEC]...\n"
+			"usage: ringtap run [--config FILE] [--policy FILE] [--sink SPEC]... [--format FMT]\n"
 			"                   [--duration SECONDS] [--ring-size BYTES] [--pid PID]\n\n"
 			"Loads the probes and sends every event to the sinks until SIGINT/SIGTERM\n"
 			"(or the duration), then drains the ring, flushes the sinks and prints a\n"
@@ -48,7 +49,8 @@ static void usage(FILE *out, const char *cmd)
 	if (!strcmp(cmd, "record"))
 		fprintf(out, "  -o, --out FILE        NDJSON output file\n");
 	else
-		fprintf(out, "  -s, --sink SPEC       send events here (repeatable; replaces the config's sinks)\n");
+		fprintf(out, "  -s, --sink SPEC       send events here (repeatable; replaces the config's sinks)\n"
+			CLI_FORMAT_HELP);
 	fprintf(out,
 		"  -d, --duration SEC    stop after SEC seconds\n"
 		"  -r, --ring-size BYTES ring buffer size (power of two; K/M suffixes)\n"
@@ -71,6 +73,7 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 		{ "config", required_argument, NULL, 'c' },
 		{ "policy", required_argument, NULL, 'P' },
 		{ "sink", required_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "ring-size", required_argument, NULL, 'r' },
@@ -85,7 +88,7 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:P:s:o:d:r:p:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:P:s:f:o:d:r:p:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			a->config_path = optarg;
@@ -101,6 +104,14 @@ static int parse_args(int argc, char **argv, struct live_args *a)
 				return EXIT_USAGE;
 			}
 			a->specs[a->n_specs++] = optarg;
+			break;
+		case 'f':
+			/* record writes what replay reads: ringtap JSON only */
+			if (is_record)
+				goto bad;
+			if (cli_check_format(a->cmd, optarg))
+				return EXIT_USAGE;
+			a->format = optarg;
 			break;
 		case 'o':
 			if (!is_record)
@@ -243,7 +254,7 @@ static int live_main(int argc, char **argv)
 		fprintf(stderr, "ringtap %s: cannot set up signal handling: %s\n", a.cmd, strerror(-sigfd));
 		goto cleanup;
 	}
-	if (cli_sinks_create(a.cmd, a.specs, a.n_specs, &cfg, sinks, &n_sinks))
+	if (cli_sinks_create(a.cmd, a.specs, a.n_specs, a.format, &cfg, sinks, &n_sinks))
 		goto cleanup;
 	if (metrics_config_load(&mcfg, &cfg.metrics, cfg.stats_interval_ms, err, sizeof(err))) {
 		fprintf(stderr, "ringtap %s: %s\n", a.cmd, err);

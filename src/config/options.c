@@ -340,3 +340,11 @@ int options_resolve_secret(const char *value, char **out)
 	*out = strdup(value);
 	return *out ? 0 : -ENOMEM;
 }
+
+const char *options_where(const struct sink_options *opts, const char *name, const char *fallback)
+{
+	for (size_t i = opts ? opts->n : 0; i-- > 0;)
+		if (!strcmp(opts->items[i].key, name) && opts->items[i].where)
+			return opts->items[i].where;
+	return fallback;
+}

@@ -66,6 +66,10 @@ void options_print_help(const struct option_def *table, FILE *out, const char *i
 #define OPTIONS_SHOWN_MAX (60 * 4 + 4)
 const char *options_shown(const char *s, char buf[OPTIONS_SHOWN_MAX]);
 
+/* Where the last value of key name was given ("FILE:LINE:COL", "--sink",
+ * "--format"), or fallback when opts lacks it. */
+const char *options_where(const struct sink_options *opts, const char *name, const char *fallback);
+
 /* List handling. */
 int sink_options_add(struct sink_options *o, const char *key, const char *value, const char *where);
 void sink_options_clear(struct sink_options *o);

@@ -12,8 +12,9 @@
 #include <unistd.h>
 #include "sink/event_sink.h"
 #include "codec/json_codec.h"
+#include "codec/event_format.h"
 
-static int ndjson_open(const char *arg, struct event_sink **out);
+static int ndjson_open(const char *arg, enum event_format format, struct event_sink **out);
 
 #define NDJSON_BATCH (1 << 16)
 
@@ -26,15 +27,18 @@ struct sink_ndjson {
 	uint64_t written;        /* events whose whole line write(2) took */
 	uint64_t lost;           /* events of failed writes */
 	int last_errno;          /* of the last failed write, for the summary */
+	enum event_format format;
 };
 
 struct ndjson_options {
 	char *path;
+	char *format;
 };
 
 static const struct option_def ndjson_option_table[] = {
 	{ "path", OPT_STRING, NULL, offsetof(struct ndjson_options, path),
 	  "file to write (\"-\" = stdout); or --sink ndjson:PATH" },
+	{ "format", OPT_STRING, "json", offsetof(struct ndjson_options, format), EVENT_FORMAT_HELP },
 	OPT_END,
 };
 
@@ -44,6 +48,11 @@ static int ndjson_validate(const char *arg, const struct sink_options *opts, cha
 	int rc;
 
 	rc = options_apply(ndjson_option_table, &o, opts, NULL, err, errlen);
+	if (!rc && event_format_parse(o.format, &(enum event_format){ 0 })) {
+		snprintf(err, errlen, "%s: option 'format' wants json or ocsf, got '%s'",
+			 options_where(opts, "format", "ndjson sink"), o.format);
+		rc = -EINVAL;
+	}
 	if (!rc && (!arg || !*arg) && (!o.path || !*o.path)) {
 		snprintf(err, errlen, "needs a file: --sink ndjson:PATH, or 'path:' in the config");
 		rc = -EINVAL;
@@ -55,11 +64,13 @@ static int ndjson_validate(const char *arg, const struct sink_options *opts, cha
 static int ndjson_create(const char *arg, const struct sink_options *opts, struct event_sink **out)
 {
 	struct ndjson_options o = { 0 };
+	enum event_format format;
 	char err[256];
 	int rc;
 
 	/* {type: ndjson, path: X} in the config, or ndjson:X on the command line */
-	if (options_apply(ndjson_option_table, &o, opts, NULL, err, sizeof(err))) {
+	if (options_apply(ndjson_option_table, &o, opts, NULL, err, sizeof(err)) ||
+	    event_format_parse(o.format, &format)) {
 		options_free_strings(ndjson_option_table, &o);
 		return -EINVAL;
 	}
@@ -69,12 +80,12 @@ static int ndjson_create(const char *arg, const struct sink_options *opts, struc
 		options_free_strings(ndjson_option_table, &o);
 		return -EINVAL;
 	}
-	rc = ndjson_open(arg, out);
+	rc = ndjson_open(arg, format, out);
 	options_free_strings(ndjson_option_table, &o);
 	return rc;
 }
 
-static int ndjson_open(const char *arg, struct event_sink **out)
+static int ndjson_open(const char *arg, enum event_format format, struct event_sink **out)
 {
 	struct sink_ndjson *s;
 
@@ -82,6 +93,7 @@ static int ndjson_open(const char *arg, struct event_sink **out)
 	if (!s)
 		return -ENOMEM;
 	s->base.ops = &sink_ndjson_ops;
+	s->format = format;
 	if (!strcmp(arg, "-")) {
 		fflush(stdout); /* what stdio holds goes first; this sink bypasses it */
 		s->fd = STDOUT_FILENO;
@@ -163,7 +175,7 @@ static int ndjson_emit(struct event_sink *base, const Ringtap__V1__Event *ev)
 	size_t mark = s->pending.len;
 	int rc;
 
-	rc = json_encode_event(ev, &s->pending);
+	rc = event_format_encode(s->format, ev, &s->pending);
 	if (!rc)
 		rc = strbuf_append(&s->pending, "\n", 1);
 	if (rc) {

@@ -1,0 +1,102 @@
+/* Network Activity (4001): connect is Open (Refuse when the peer refused,
+ * Fail on another error), accept is Open with the peer as source. */
+#include <errno.h>
+#include <string.h>
+#include "codec/ocsf_map.h"
+
+#define NETWORK_ROW(body, fn_activity, fn_result, fn_fields)                                  \
+	{ RINGTAP__V1__EVENT__BODY_##body, OCSF_CLASS_NETWORK_ACTIVITY, "Network Activity",   \
+	  OCSF_CATEGORY_NETWORK, "Network Activity", fn_activity, fn_result, NULL, fn_fields }
+
+enum { OPEN = 1, FAIL = 4, REFUSE = 5, INBOUND = 1, OUTBOUND = 2 };
+
+static struct ocsf_activity by_result(int32_t ret)
+{
+	if (ret >= 0 || ret == -EINPROGRESS)
+		return (struct ocsf_activity){ OPEN, "Open" };
+	if (ret == -ECONNREFUSED)
+		return (struct ocsf_activity){ REFUSE, "Refuse" };
+	return (struct ocsf_activity){ FAIL, "Fail" };
+}
+
+static struct ocsf_activity connect_activity(const Ringtap__V1__Event *ev)
+{
+	return by_result(ev->connect->ret);
+}
+
+static struct ocsf_activity accept_activity(const Ringtap__V1__Event *ev)
+{
+	return by_result(ev->accept->ret);
+}
+
+static int connect_result(const Ringtap__V1__Event *ev, int32_t *ret)
+{
+	*ret = ev->connect->ret;
+	return 1;
+}
+
+static int accept_result(const Ringtap__V1__Event *ev, int32_t *ret)
+{
+	*ret = ev->accept->ret;
+	return 1;
+}
+
+/* An endpoint with an address; an unbound source (no address yet) is left
+ * out, OCSF wants at least an ip. */
+static void put_endpoint(struct ocsf_writer *w, const char *key, const Ringtap__V1__Endpoint *ep)
+{
+	if (!ep || !ep->addr || !*ep->addr)
+		return;
+	ow_begin(w, key);
+	ow_str(w, "ip", ep->addr);
+	if (ep->port)
+		ow_uint(w, "port", ep->port);
+	ow_end(w);
+}
+
+static void put_connection(struct ocsf_writer *w, const char *family, const char *protocol,
+			   int direction)
+{
+	int v6 = family && !strcmp(family, "inet6");
+
+	ow_begin(w, "connection_info");
+	ow_int(w, "direction_id", direction);
+	ow_str(w, "direction", direction == INBOUND ? "Inbound" : "Outbound");
+	if (protocol && *protocol) {
+		ow_str(w, "protocol_name", protocol);
+		if (!strcmp(protocol, "tcp"))
+			ow_int(w, "protocol_num", 6);
+		else if (!strcmp(protocol, "udp"))
+			ow_int(w, "protocol_num", 17);
+	}
+	if (family && (v6 || !strcmp(family, "inet"))) {
+		ow_int(w, "protocol_ver_id", v6 ? 6 : 4);
+		ow_str(w, "protocol_ver", v6 ? "Internet Protocol version 6 (IPv6)"
+					     : "Internet Protocol version 4 (IPv4)");
+	}
+	ow_end(w);
+}
+
+static void connect_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
+{
+	const Ringtap__V1__Connect *c = ev->connect;
+
+	put_endpoint(w, "src_endpoint", c->src);
+	put_endpoint(w, "dst_endpoint", c->dst);
+	put_connection(w, c->family, c->protocol, OUTBOUND);
+}
+
+static void accept_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
+{
+	const Ringtap__V1__Accept *a = ev->accept;
+
+	put_endpoint(w, "src_endpoint", a->peer);
+	put_endpoint(w, "dst_endpoint", a->local);
+	put_connection(w, a->family, "tcp", INBOUND);
+}
+
+const struct ocsf_class_map ocsf_network_map[] = {
+	NETWORK_ROW(CONNECT, connect_activity, connect_result, connect_fields),
+	NETWORK_ROW(ACCEPT, accept_activity, accept_result, accept_fields),
+	{ 0 },
+};
