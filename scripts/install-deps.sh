@@ -18,7 +18,7 @@ BUILD_PKGS="build-essential cmake ninja-build make pkg-config clang-19 llvm-19 l
   libbpf-dev bpftool librdkafka-dev libprotobuf-c-dev protobuf-c-compiler
   libyaml-dev libjson-c-dev libcurl4-openssl-dev libmicrohttpd-dev"
 RUNTIME_PKGS="libbpf1 librdkafka1 libprotobuf-c1 libyaml-0-2 libjson-c5 libelf1 zlib1g libcurl4 libmicrohttpd12 ca-certificates"
-TEST_PKGS="libcmocka-dev valgrind protobuf-compiler kcat iproute2 procps maven default-jre-headless python3 python3-yaml openssl libcap2-bin libclang-rt-19-dev"
+TEST_PKGS="libcmocka-dev valgrind protobuf-compiler kcat iproute2 procps maven default-jre-headless python3 python3-yaml openssl libcap2-bin libclang-rt-19-dev python3-pip"
 BACKPORTS_PKGS="libbpf-dev libbpf1 bpftool"
 
 case "$what" in
@@ -40,8 +40,25 @@ need_install() {
   return 1
 }
 
+# OCSF schema validation in the tests (tests/support/ocsf_validate.py): PyPI,
+# pinned. ocsf-lib compiles ../shared/ocsf-schema, ocsf-json-schema makes
+# per-class JSON Schemas, jsonschema validates.
+PIP_TEST_PKGS="ocsf-lib==0.10.4 ocsf-json-schema==1.2.0 jsonschema==4.26.0"
+pip_test_install() {
+  [ "$what" = test ] || return 0
+  python3 - $PIP_TEST_PKGS <<'PY' 2>/dev/null && return 0
+import sys
+from importlib.metadata import version
+sys.exit(any(version(n) != v for n, v in (a.split("==") for a in sys.argv[1:])))
+PY
+  # shellcheck disable=SC2086
+  python3 -m pip install -q $PIP_TEST_PKGS 2>/dev/null ||
+    python3 -m pip install -q --break-system-packages $PIP_TEST_PKGS
+}
+
 # shellcheck disable=SC2086
 if ! need_install $pkgs $BACKPORTS_PKGS; then
+  pip_test_install
   echo "install-deps: everything for '$what' is installed"
   exit 0
 fi
@@ -56,4 +73,5 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports $BACKPORTS_PKGS
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $pkgs
+pip_test_install
 echo "install-deps: installed packages for '$what'"

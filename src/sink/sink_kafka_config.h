@@ -9,13 +9,14 @@
 
 struct sink_kafka;
 
-enum sink_kafka_encoding { SINK_KAFKA_PROTOBUF, SINK_KAFKA_JSON };
+enum sink_kafka_encoding { SINK_KAFKA_PROTOBUF, SINK_KAFKA_JSON, SINK_KAFKA_OCSF };
 enum sink_kafka_key { SINK_KAFKA_KEY_AUTO, SINK_KAFKA_KEY_NODE, SINK_KAFKA_KEY_NONE };
 
 /* Filled from the option table. */
 struct sink_kafka_config {
 	char *brokers;
 	char *encoding;
+	char *format; /* json: ringtap.v1.Event per encoding; ocsf: OCSF JSON */
 	char *key;
 	char *node;
 	char *topics[SINK_KAFKA_NCLASSES];

@@ -18,6 +18,8 @@ const struct option_def sink_kafka_option_table[] = {
 	  "bootstrap brokers host:port[,host:port] (or --sink kafka:BROKERS)" },
 	{ "encoding", OPT_STRING, "protobuf", CFG(encoding),
 	  "message value: protobuf (ringtap.v1.Event) or json" },
+	{ "format", OPT_STRING, "json", CFG(format),
+	  "json: ringtap.v1.Event as 'encoding' says; ocsf: OCSF 1.8.0 JSON values (docs/ocsf.md)" },
 	{ "key", OPT_STRING, "auto", CFG(key),
 	  "message key: auto (pod UID, else node/<node>), node (node/<node>) or none" },
 	{ "node", OPT_STRING, NULL, CFG(node),
@@ -117,6 +119,13 @@ static int parse_enums(struct sink_kafka *s, const struct sink_options *opts, ch
 		s->encoding = SINK_KAFKA_JSON;
 	else
 		goto bad_encoding;
+	if (!strcmp(cfg->format, "ocsf")) {
+		s->encoding = SINK_KAFKA_OCSF;
+	} else if (strcmp(cfg->format, "json")) {
+		snprintf(err, errlen, "%s: option 'format' wants json or ocsf, got '%s'",
+			 where_of(opts, "format"), cfg->format);
+		return -EINVAL;
+	}
 	if (!strcmp(cfg->key, "auto"))
 		s->key_mode = SINK_KAFKA_KEY_AUTO;
 	else if (!strcmp(cfg->key, "node"))

@@ -3,10 +3,12 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "codec/ocsf.h"
 #include "sink/sink_kafka_instance.h"
 
 #define CE_SPECVERSION "1.0"
 #define CE_DATASCHEMA "urn:ringtap:proto:ringtap.v1.Event"
+#define CE_DATASCHEMA_OCSF "https://schema.ocsf.io/1.8.0/"
 
 enum sink_kafka_class sink_kafka_route_class(const Ringtap__V1__Event *ev)
 {
@@ -74,7 +76,8 @@ static int64_t value_size(struct sink_kafka *s, const Ringtap__V1__Event *ev)
 	if (s->encoding == SINK_KAFKA_PROTOBUF)
 		return (int64_t)ringtap__v1__event__get_packed_size(ev);
 	strbuf_reset(&s->json);
-	int rc = json_encode_event(ev, &s->json);
+	int rc = s->encoding == SINK_KAFKA_OCSF ? ocsf_encode_event(ev, &s->json)
+						: json_encode_event(ev, &s->json);
 	return rc ? rc : (int64_t)s->json.len;
 }
 
@@ -138,7 +141,8 @@ static rd_kafka_headers_t *msg_headers(const struct sink_kafka *s, const struct 
 	rd_kafka_header_add(h, "ce_type", -1, m->ce_type, -1);
 	rd_kafka_header_add(h, "ce_source", -1, sink_kafka_msg_source(m), m->source_len);
 	rd_kafka_header_add(h, "ce_id", -1, sink_kafka_msg_id(m), m->id_len);
-	rd_kafka_header_add(h, "ce_dataschema", -1, CE_DATASCHEMA, -1);
+	rd_kafka_header_add(h, "ce_dataschema", -1,
+			    s->encoding == SINK_KAFKA_OCSF ? CE_DATASCHEMA_OCSF : CE_DATASCHEMA, -1);
 	rd_kafka_header_add(h, "content-type", -1,
 			    s->encoding == SINK_KAFKA_PROTOBUF ? "application/x-protobuf"
 							       : "application/json",
