@@ -46,7 +46,7 @@ fi
 mkdir -p "$cache"
 tmp=$(mktemp -d "$cache/.fetch.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && apt-get download -qq "$pkg:$arch=$version" >&2)
+(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$pkg:$arch=$version" >&2)
 dpkg-deb --fsys-tarfile "$tmp"/*.deb |
   tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' './boot/config-*'
 mkdir -p "$tmp/out"

@@ -29,7 +29,7 @@ if [ ! -x "$busybox" ]; then
     mkdir -p "$(dirname "$busybox")" && cp /bin/busybox "$busybox"
   else
     t=$(mktemp -d)
-    (cd "$t" && apt-get download -qq "busybox-static:$arch" >&2)
+    (cd "$t" && apt-get download -qq -o APT::Sandbox::User=root "busybox-static:$arch" >&2)
     dpkg-deb -x "$t"/busybox-static_*.deb "$t/x"
     mkdir -p "$(dirname "$busybox")" && cp "$t/x/bin/busybox" "$busybox"
     rm -rf "$t"
