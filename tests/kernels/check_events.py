@@ -42,6 +42,18 @@ EXPECT = {
 }
 
 
+# Optional kernel features ringtap must find missing (and only those) on a
+# kernel of the leg's version: the feature probes are checked both ways.
+EXPECT_DISABLED = {
+    "exit-group-dead": lambda version: version < (6, 10),
+}
+
+
+def kernel_version(leg):
+    m = re.search(r"-(\d+)\.(\d+)", leg)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def read_kv(path):
     out = {}
     if os.path.exists(path):
@@ -61,7 +73,8 @@ def main():
     facts = read_kv(os.path.join(out, "facts.txt"))
     log = open(os.path.join(out, "ringtap.log"), errors="replace").read() \
         if os.path.exists(os.path.join(out, "ringtap.log")) else ""
-    disabled = re.findall(r"feature disabled: ([^\n]*)", log)
+    m = re.search(r"^ringtap: kernel features disabled: (\S+)$", log, re.M)
+    disabled = m.group(1).split(",") if m else []
     res = {"leg": leg, "loaded": "load_cs" in facts, "load_ms": None, "matched": [],
            "missing": [], "dropped": None, "disabled": disabled, "error": None}
     if not res["loaded"]:
@@ -87,6 +100,11 @@ def main():
         res["missing"] = [k for k in EXPECT if k not in found]
         m = re.search(r"kernel: (\d+) dropped", log)
         res["dropped"] = int(m.group(1)) if m else None
+        version = kernel_version(leg)
+        want = sorted(f for f, lacks in EXPECT_DISABLED.items() if version and lacks(version))
+        if sorted(disabled) != want:
+            res["error"] = "features disabled %s, expected %s for Linux %s" % (
+                disabled or "none", want or "none", version)
         if "ringtap_exit" in facts and facts["ringtap_exit"][0] != "0":
             res["error"] = "ringtap exited %s: %s" % (facts["ringtap_exit"][0], log.strip().splitlines()[-1:])
     for k in EXPECT:
