@@ -71,11 +71,12 @@ static void add_disabled(struct source_bpf_features *f, const char *name, const 
 
 void source_bpf_features_from_btf(const struct btf *btf, struct source_bpf_features *f)
 {
-	/* (void *ctx, struct task_struct *p, bool group_dead) since 6.10; the
+	/* (void *ctx, struct task_struct *p, bool group_dead): 6.18 has it, 6.12
+	 * does not (the kernel matrix checks both); without it the
 	 * exit probe then falls back to signal->live (bpf/ringtap.bpf.c). */
 	if (tracepoint_nargs(btf, "sched_process_exit") < 3)
 		add_disabled(f, "exit-group-dead",
-			     "(sched_process_exit's group_dead, Linux 6.10+): a process is judged ended "
+			     "(sched_process_exit's group_dead, newer than Linux 6.12): a process is judged ended "
 			     "by signal->live, so threads exiting together may report its exit twice");
 }
 

@@ -43,11 +43,11 @@ static void linux_6_1_lacks_group_dead(void **state)
 	(void)state;
 	source_bpf_features_from_btf(btf, &f);
 	assert_string_equal(f.disabled_names, "exit-group-dead");
-	assert_non_null(strstr(f.disabled, "exit-group-dead (sched_process_exit's group_dead, Linux 6.10+)"));
+	assert_non_null(strstr(f.disabled, "exit-group-dead (sched_process_exit's group_dead, newer than Linux 6.12)"));
 	btf__free(btf);
 }
 
-static void linux_6_10_has_everything(void **state)
+static void linux_6_18_has_everything(void **state)
 {
 	struct source_bpf_features f = { 0 };
 	struct btf *btf = btf_with_exit_tracepoint(3);
@@ -76,7 +76,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(linux_6_1_lacks_group_dead),
-		cmocka_unit_test(linux_6_10_has_everything),
+		cmocka_unit_test(linux_6_18_has_everything),
 		cmocka_unit_test(missing_tracepoint_counts_as_lacking),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
