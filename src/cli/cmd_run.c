@@ -190,6 +190,8 @@ static void publish_metrics(void *ctx, const struct source_type_stats *kernel)
 	struct live_metrics *lm = ctx;
 
 	metrics_snapshot_fill(&lm->snap, lm->pipe, kernel, source_bpf_policy_gen(lm->src));
+	snprintf(lm->snap.features_disabled, sizeof(lm->snap.features_disabled), "%s",
+		 source_bpf_features_disabled(lm->src, 0));
 	metrics_publish(lm->server, &lm->snap);
 }
 
@@ -312,6 +314,9 @@ static int live_main(int argc, char **argv)
 	lm->src = src;
 	if (policy)
 		fprintf(stderr, "ringtap %s: policy %s: generation 1 in force\n", a.cmd, policy_path);
+	if (*source_bpf_features_disabled(src, 1))
+		fprintf(stderr, "ringtap %s: running without kernel features: %s\n", a.cmd,
+			source_bpf_features_disabled(src, 1));
 	/* Scripts wait for this line: from here on events are captured. */
 	fprintf(stderr, "ringtap %s: probes attached (ring %" PRIu64 " KiB, node %s); capturing\n",
 		a.cmd, cfg.ring_buffer_size >> 10, pipe->host.node);
@@ -340,6 +345,8 @@ static int live_main(int argc, char **argv)
 			"below counts what was lost\n", a.cmd, flush_failure(flush_rc, &cfg));
 	int have_k = src->ops->stats && !src->ops->stats(src, kstats, RT_EVENT_MAX);
 	pipeline_summary(pipe, have_k ? kstats : NULL, stderr);
+	if (*source_bpf_features_disabled(src, 0))
+		fprintf(stderr, "ringtap: kernel features disabled: %s\n", source_bpf_features_disabled(src, 0));
 	if (policy) {
 		fprintf(stderr, "ringtap: ");
 		policy_reload_summary(policy, stderr);

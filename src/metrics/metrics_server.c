@@ -108,13 +108,16 @@ static enum MHD_Result serve_healthz(struct metrics_server *m, struct MHD_Connec
 
 static enum MHD_Result serve_readyz(struct metrics_server *m, struct MHD_Connection *c)
 {
+	char msg[sizeof(m->snap.features_disabled) + 64];
 	int published;
 
 	pthread_mutex_lock(&m->lock);
 	published = m->published;
+	snprintf(msg, sizeof(msg), "ready\n%s%s%s", m->snap.features_disabled[0] ? "features disabled: " : "",
+		 m->snap.features_disabled, m->snap.features_disabled[0] ? "\n" : "");
 	pthread_mutex_unlock(&m->lock);
 	if (published)
-		return reply(c, MHD_HTTP_OK, "ready\n");
+		return reply(c, MHD_HTTP_OK, msg);
 	return reply(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		     "not ready: probes not attached yet (no counters published)\n");
 }

@@ -24,6 +24,7 @@ struct metrics_snapshot {
 	uint64_t events[RT_EVENT_MAX + 1];		/* handed to sinks; last slot: drop records */
 	uint64_t decode_errors;				/* undecodable kernel records */
 	uint32_t policy_generation;			/* 0 = no policy loaded */
+	char features_disabled[256];			/* kernel features ringtap runs without ("a,b"; "" = none) */
 	size_t n_sinks;
 	struct metrics_sink sinks[METRICS_MAX_SINKS];
 };

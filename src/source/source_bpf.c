@@ -24,6 +24,7 @@
 #include "source/source_bpf.h"
 #include "source/source_bpf_syscalls.h"
 #include "source/source_bpf_hooks.h"
+#include "source/source_bpf_features.h"
 
 #define BTF_VMLINUX "/sys/kernel/btf/vmlinux"
 
@@ -32,6 +33,7 @@ struct source_bpf {
 	struct ringtap *skel;
 	struct ring_buffer *rb;
 	struct policy_map_fds policy_fds;
+	struct source_bpf_features features; /* what this kernel lacks, probed at start */
 	bool policy_published; /* a generation was published: wait before the next write */
 	/* The current read() call, seen by the ring-buffer callback. */
 	source_item_fn fn;
@@ -261,6 +263,9 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 			  BTF_VMLINUX, strerror(-err));
 		return err;
 	}
+	err = source_bpf_features_probe(&s->features, s->error, sizeof(s->error));
+	if (err)
+		return err;
 	ring = cfg->ring_bytes;
 	err = check_ring_bytes(s, &ring);
 	if (err)
@@ -474,6 +479,13 @@ uint32_t source_bpf_self_tgid(struct event_source *src)
 	if (!src || src->ops != &source_bpf_ops || !to_bpf(src)->skel)
 		return 0;
 	return to_bpf(src)->skel->bss->self_tgid;
+}
+
+const char *source_bpf_features_disabled(struct event_source *src, int detail)
+{
+	if (!src || src->ops != &source_bpf_ops)
+		return "";
+	return detail ? to_bpf(src)->features.disabled : to_bpf(src)->features.disabled_names;
 }
 
 uint32_t source_bpf_policy_gen(struct event_source *src)

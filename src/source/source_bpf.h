@@ -32,6 +32,11 @@ uint32_t source_bpf_self_tgid(struct event_source *src);
 /* The live policy generation (0: none). */
 uint32_t source_bpf_policy_gen(struct event_source *src);
 
+/* Optional kernel features this kernel lacks, probed at start
+ * (source/source_bpf_features.h): names only ("a,b"), or with detail
+ * (detail != 0: "a (Linux X+): what is lost; ..."). "" when none. */
+const char *source_bpf_features_disabled(struct event_source *src, int detail);
+
 /* Switch event types on or off (enabled[RT_EVENT_*] != 0 = on; NULL = all
  * on). Syscalls no enabled type needs stop being looked at in the kernel. */
 int source_bpf_set_event_enabled(struct event_source *src, const unsigned char *enabled);

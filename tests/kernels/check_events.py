@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Checks one kernel-matrix leg's output (tests/kernels/scenario.sh's OUTDIR).
+
+Usage: check_events.py OUTDIR LEG [--json FILE]
+Prints one line per expected event type (ok/MISSING), then one summary line
+`LEG: loaded yes|no, load N ms, events M/T matched, dropped D, disabled: ...`
+and exits 0 only when the probes loaded, every expectation matched and the
+kernel dropped nothing. --json appends the leg's result as one JSON line.
+
+EXPECT is the scenario's contract: one entry per event type, a predicate over
+(event body, header, steps). A new event type adds a step to scenario.sh and
+an entry here.
+"""
+import json
+import os
+import re
+import sys
+
+
+def under(path, steps):
+    return path.startswith(steps["work"]) or not path.startswith("/")
+
+
+EXPECT = {
+    # prog_actor: exec, open, connect, fork, child exit 7, exit 3
+    "exec": lambda b, h, s: h["pid"] == s["actor"] and b["filename"].endswith("/prog_actor")
+    and b["argv"][-1] == "kernels-matrix" and b["ret"] == 0,
+    "open": lambda b, h, s: h["pid"] == s["actor"] and b["path"] == s["work"] + "/actor.txt"
+    and b["ret"] >= 0,
+    "connect": lambda b, h, s: h["pid"] == s["actor"] and b["dst"]["port"] == 7777 and b["ret"] == 0,
+    "fork": lambda b, h, s: h["pid"] == s["actor"] and b["child_pid"] > 0,
+    "exit": lambda b, h, s: h["pid"] == s["actor"] and b["code"] == 3,
+    # busybox nc -l: the accepted connection from prog_actor
+    "accept": lambda b, h, s: h["pid"] == s["listener"] and b["local"]["port"] == 7777 and b["ret"] >= 0,
+    # prog_file_events: every file-event family
+    "unlink": lambda b, h, s: h["pid"] == s["files"] and under(b["path"], s),
+    "rename": lambda b, h, s: h["pid"] == s["files"],
+    "chmod": lambda b, h, s: h["pid"] == s["files"],
+    "chown": lambda b, h, s: h["pid"] == s["files"],
+    "link": lambda b, h, s: h["pid"] == s["files"],
+    "mknod": lambda b, h, s: h["pid"] == s["files"],
+}
+
+
+# Optional kernel features ringtap must find missing (and only those) on a
+# kernel of the leg's version: the feature probes are checked both ways.
+EXPECT_DISABLED = {
+    "exit-group-dead": lambda version: version <= (6, 12),  # present on 6.18
+}
+
+
+def kernel_version(leg):
+    m = re.search(r"-(\d+)\.(\d+)", leg)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def read_kv(path):
+    out = {}
+    if os.path.exists(path):
+        for line in open(path):
+            parts = line.split()
+            if len(parts) >= 2:
+                out[parts[0]] = parts[1:]
+    return out
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out, leg = sys.argv[1], sys.argv[2]
+    json_out = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--json" else None
+    facts = read_kv(os.path.join(out, "facts.txt"))
+    log = open(os.path.join(out, "ringtap.log"), errors="replace").read() \
+        if os.path.exists(os.path.join(out, "ringtap.log")) else ""
+    m = re.search(r"^ringtap: kernel features disabled: (\S+)$", log, re.M)
+    disabled = m.group(1).split(",") if m else []
+    res = {"leg": leg, "loaded": "load_cs" in facts, "load_ms": None, "matched": [],
+           "missing": [], "dropped": None, "disabled": disabled, "error": None}
+    if not res["loaded"]:
+        # The one sentence ringtap prints names the program and the verifier's reason.
+        lines = [l for l in log.splitlines() if l.startswith("ringtap run:")]
+        res["error"] = lines[-1] if lines else "ringtap did not start (no log)"
+    else:
+        res["load_ms"] = int(facts["load_cs"][0]) * 10
+        steps = {k: int(v[0]) for k, v in read_kv(os.path.join(out, "steps.txt")).items()}
+        steps["work"] = os.path.join(facts.get("outdir", [out])[0], "w")
+        found = set()
+        for line in open(os.path.join(out, "events.ndjson")):
+            ev = json.loads(line)
+            h = ev["header"]
+            for kind, body in ev.items():
+                if kind in EXPECT and kind not in found:
+                    try:
+                        if EXPECT[kind](body, h, steps):
+                            found.add(kind)
+                    except (KeyError, TypeError):
+                        pass
+        res["matched"] = [k for k in EXPECT if k in found]
+        res["missing"] = [k for k in EXPECT if k not in found]
+        m = re.search(r"kernel: (\d+) dropped", log)
+        res["dropped"] = int(m.group(1)) if m else None
+        version = kernel_version(leg)
+        want = sorted(f for f, lacks in EXPECT_DISABLED.items() if version and lacks(version))
+        if sorted(disabled) != want:
+            res["error"] = "features disabled %s, expected %s for Linux %s" % (
+                disabled or "none", want or "none", version)
+        if "ringtap_exit" in facts and facts["ringtap_exit"][0] != "0":
+            res["error"] = "ringtap exited %s: %s" % (facts["ringtap_exit"][0], log.strip().splitlines()[-1:])
+    for k in EXPECT:
+        print("  %-8s %s" % (k, "ok" if k in res["matched"] else "MISSING"))
+    print("%s: loaded %s, load %s ms, events %d/%d matched, dropped %s, disabled: %s%s" % (
+        leg, "yes" if res["loaded"] else "no", res["load_ms"], len(res["matched"]), len(EXPECT),
+        res["dropped"], ", ".join(disabled) or "none", "; " + res["error"] if res["error"] else ""))
+    if json_out:
+        with open(json_out, "a") as f:
+            f.write(json.dumps(res) + "\n")
+    ok = res["loaded"] and not res["missing"] and res["dropped"] == 0 and not res["error"]
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
