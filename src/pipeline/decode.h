@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include "ringtap_abi.h"
 #include "ringtap/v1/event.pb-c.h"
+#include "codec/dns_parse.h"
 
 struct decoded_event {
 	Ringtap__V1__Event ev;
@@ -26,7 +27,16 @@ struct decoded_event {
 		Ringtap__V1__Chown chown;
 		Ringtap__V1__Link link;
 		Ringtap__V1__Mknod mknod;
+		Ringtap__V1__Dns dns;
+		Ringtap__V1__TcpEstablished tcp_established;
+		Ringtap__V1__TcpClose tcp_close;
 	} body;
+	/* dns: the parsed message and the proto views of it */
+	struct dns_parsed dns;
+	Ringtap__V1__DnsQuestion dns_q[DNS_PARSE_QUESTIONS];
+	Ringtap__V1__DnsQuestion *dns_qp[DNS_PARSE_QUESTIONS];
+	Ringtap__V1__DnsAnswer dns_a[DNS_PARSE_ANSWERS];
+	Ringtap__V1__DnsAnswer *dns_ap[DNS_PARSE_ANSWERS];
 	Ringtap__V1__Endpoint ep[2];
 	/* Text is stored as UTF-8: an invalid byte becomes U+FFFD (3 bytes). */
 	char comm[3 * RT_COMM_LEN + 1];
