@@ -6,5 +6,6 @@
 
 #include "net_udp.h"
 #include "net_dns.h"
+#include "net_tcp.h"
 
 #endif

@@ -21,6 +21,8 @@ struct rt_sock_owner {
 	__u64 established_ns; /* TCP: when it reached ESTABLISHED; 0 = not (or closed) */
 	__u32 tcp_direction;  /* RT_TCP_CONNECTED / RT_TCP_ACCEPTED */
 	__u32 traced;	      /* the owner passed task__traced() when it claimed */
+	struct rt_sockaddr local, remote; /* TCP: both ends when established (a closing
+					   * socket may have let its port go already) */
 };
 
 struct {

@@ -343,8 +343,10 @@ struct rt_tcp_established_body {
 #define RT_TCP_CLOSE_RST 1 /* abortive: closed straight from ESTABLISHED/CLOSE_WAIT/SYN_* (RST sent or received, or timed out) */
 
 /* tcp_close: one per connection that was established, when the socket
- * enters TCP_CLOSE. bytes_sent is tcp_sock.bytes_acked (sent and acked),
- * bytes_received tcp_sock.bytes_received; retransmits tcp_sock.total_retrans. */
+ * enters TCP_CLOSE. bytes_sent: data bytes the peer acknowledged
+ * (tcp_sock.bytes_acked less the SYN and FIN), bytes_received: data bytes
+ * received (bytes_received less the FIN); retransmits: total_retrans.
+ * local/remote as they were when established. */
 struct rt_tcp_close_body {
 	__u64 cookie;
 	__u64 bytes_sent;

@@ -46,7 +46,9 @@ bool source_bpf_hooks_wanted(const unsigned char *enabled)
 	{ skel->progs.rt_sendmsg4, &skel->links.rt_sendmsg4, "rt_sendmsg4 (cgroup/sendmsg4)" },   \
 	{ skel->progs.rt_sendmsg6, &skel->links.rt_sendmsg6, "rt_sendmsg6 (cgroup/sendmsg6)" },   \
 	{ skel->progs.rt_dns_egress, &skel->links.rt_dns_egress, "rt_dns_egress (cgroup_skb/egress)" }, \
-	{ skel->progs.rt_dns_ingress, &skel->links.rt_dns_ingress, "rt_dns_ingress (cgroup_skb/ingress)" },
+	{ skel->progs.rt_dns_ingress, &skel->links.rt_dns_ingress, "rt_dns_ingress (cgroup_skb/ingress)" }, \
+	{ skel->progs.rt_bind4, &skel->links.rt_bind4, "rt_bind4 (cgroup/bind4)" },                 \
+	{ skel->progs.rt_bind6, &skel->links.rt_bind6, "rt_bind6 (cgroup/bind6)" },
 
 struct hook {
 	struct bpf_program *prog;
