@@ -75,14 +75,15 @@ static int fill(const ldns_pkt *pkt, struct dns_parsed *out)
 	return 0;
 }
 
-int dns_parse(const uint8_t *msg, size_t len, bool tcp, bool cut, struct dns_parsed *out)
+int dns_parse(const uint8_t *msg, size_t len, size_t wire_len, bool tcp, struct dns_parsed *out)
 {
+	bool cut = wire_len > len;
 	ldns_pkt *pkt = NULL;
 	ldns_status st;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	out->length = len;
+	out->length = cut ? wire_len : len;
 	if (tcp) {
 		if (len < 2) {
 			out->malformed = out->truncated = true;

@@ -38,10 +38,11 @@ struct dns_parsed {
 	struct dns_parsed_rr answers[DNS_PARSE_ANSWERS];
 };
 
-/* Parse len bytes at msg; tcp: the bytes start with DNS-over-TCP's 2-byte
- * length prefix. cut: the capture was shorter than the packet's payload.
+/* Parse len captured bytes at msg, of a payload wire_len long (more than
+ * len: the capture was cut); tcp: the bytes start with DNS-over-TCP's
+ * 2-byte length prefix.
  * Always fills out (a message that cannot be parsed is malformed, with the
  * reason); 0, or -ENOMEM when ldns could not allocate. */
-int dns_parse(const uint8_t *msg, size_t len, bool tcp, bool cut, struct dns_parsed *out);
+int dns_parse(const uint8_t *msg, size_t len, size_t wire_len, bool tcp, struct dns_parsed *out);
 
 #endif

@@ -300,8 +300,7 @@ static int decode_dns(const struct rt_dns_body *b, const char *data, size_t avai
 	if (b->payload_len > RT_DNS_PAYLOAD_MAX || b->payload_len > avail ||
 	    b->payload_len > b->orig_len || b->direction > RT_DIR_INGRESS)
 		return -EBADMSG;
-	rc = dns_parse((const uint8_t *)data, b->payload_len, b->protocol == IPPROTO_TCP,
-		       b->payload_len < b->orig_len, p);
+	rc = dns_parse((const uint8_t *)data, b->payload_len, b->orig_len, b->protocol == IPPROTO_TCP, p);
 	if (rc)
 		return rc;
 	ringtap__v1__dns__init(m);
