@@ -76,6 +76,17 @@ static void decode_endpoint(const struct rt_sockaddr *sa, Ringtap__V1__Endpoint 
 	ep->port = sa->port;
 }
 
+/* The flow's Community ID on the header (network events); unknown ends
+ * (family 0) or protocol leave it empty. */
+static void set_community_id(struct decoded_event *d, const struct rt_sockaddr *a,
+			     const struct rt_sockaddr *b, unsigned protocol)
+{
+	if (!protocol || a->family != b->family ||
+	    community_id_v1(0, a->family, a->addr, a->port, b->addr, b->port, protocol, d->community_id))
+		d->community_id[0] = '\0';
+	d->hdr.community_id = d->community_id;
+}
+
 static int decode_exec(const struct rt_exec_body *b, const char *data, size_t avail,
 		       struct decoded_event *d)
 {
@@ -343,6 +354,7 @@ static int decode_dns(const struct rt_dns_body *b, const char *data, size_t avai
 	m->error = p->error;
 	m->truncated = p->truncated;
 	m->length = p->length;
+	set_community_id(d, &b->local, &b->remote, b->protocol);
 	d->ev.body_case = RINGTAP__V1__EVENT__BODY_DNS;
 	d->ev.dns = m;
 	return 0;
@@ -365,6 +377,7 @@ static void decode_tcp_established(const struct rt_tcp_established_body *b, stru
 	m->local = &d->ep[0];
 	m->remote = &d->ep[1];
 	m->socket_cookie = b->cookie;
+	set_community_id(d, &b->local, &b->remote, IPPROTO_TCP);
 	d->ev.body_case = RINGTAP__V1__EVENT__BODY_TCP_ESTABLISHED;
 	d->ev.tcp_established = m;
 }
@@ -386,6 +399,7 @@ static void decode_tcp_close(const struct rt_tcp_close_body *b, struct decoded_e
 	m->retransmits = b->retransmits;
 	m->duration_ns = b->duration_ns;
 	m->reason = b->reason == RT_TCP_CLOSE_RST ? "rst" : "fin";
+	set_community_id(d, &b->local, &b->remote, IPPROTO_TCP);
 	d->ev.body_case = RINGTAP__V1__EVENT__BODY_TCP_CLOSE;
 	d->ev.tcp_close = m;
 }
@@ -469,6 +483,7 @@ int decode_record(const void *raw, size_t len, struct decoded_event *d)
 		c->fd = b->fd;
 		c->protocol = (char *)proto_name(b->protocol);
 		c->via = b->via == RT_CONNECT_VIA_SENDMSG ? "sendmsg" : "connect";
+		set_community_id(d, &b->src, &b->dst, b->protocol);
 		d->ev.body_case = RINGTAP__V1__EVENT__BODY_CONNECT;
 		d->ev.connect = c;
 		return 0;
@@ -484,6 +499,8 @@ int decode_record(const void *raw, size_t len, struct decoded_event *d)
 		a->peer = &d->ep[1];
 		a->ret = b->ret;
 		a->listen_fd = b->listen_fd;
+		if (b->ret >= 0) /* accept(2) hands out stream sockets: TCP here */
+			set_community_id(d, &b->local, &b->peer, IPPROTO_TCP);
 		d->ev.body_case = RINGTAP__V1__EVENT__BODY_ACCEPT;
 		d->ev.accept = a;
 		return 0;

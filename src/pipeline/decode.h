@@ -10,6 +10,7 @@
 #include "ringtap_abi.h"
 #include "ringtap/v1/event.pb-c.h"
 #include "codec/dns_parse.h"
+#include "codec/community_id.h"
 
 struct decoded_event {
 	Ringtap__V1__Event ev;
@@ -45,6 +46,7 @@ struct decoded_event {
 	char argv_buf[3 * RT_ARGV_MAX + RT_ARGV_MAX + 1];
 	char *argv[RT_ARGV_MAX + 1]; /* an empty argument takes one byte */
 	char addr[2][INET6_ADDRSTRLEN];
+	char community_id[COMMUNITY_ID_LEN];
 };
 
 /* Decode one record. -EBADMSG for a record that is too short, whose size

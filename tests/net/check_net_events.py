@@ -83,4 +83,12 @@ check(c.get("remote", {}).get("port") == port and s.get("local", {}).get("port")
       "tcp: the endpoints name the listener's port")
 check(all(x.get("reason") == "fin" and x.get("duration_ns", 0) > 0 for x in (c, s)), "tcp: fin, with a duration")
 
+# ---- Community ID: one per flow, the same from both ends
+cids = {x["_h"]["community_id"] for x in (c, s)} | {e["_h"]["community_id"] for e in est}
+check(len(cids) == 1 and next(iter(cids)).startswith("1:") and len(next(iter(cids))) == 30,
+      f"community id: one for the TCP flow on all four records ({cids})")
+q1 = [m for m in of("dns", pids["dig_udp_a"])]
+check(len({m["_h"]["community_id"] for m in q1}) == 1 and q1[0]["_h"]["community_id"],
+      "community id: a DNS query and its response share one")
+
 sys.exit(1 if fails else 0)
