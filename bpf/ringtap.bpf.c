@@ -399,6 +399,7 @@ SC_HANDLER(rt_sc_socketcall)
 #endif
 
 #include "emit_file.h"
+#include "net_events.h"
 
 /* The dispatcher: bitmap test, then one tail call to the syscall's handler. */
 SEC("tp_btf/sys_exit")

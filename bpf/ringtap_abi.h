@@ -39,7 +39,7 @@
 #include <linux/types.h>
 #endif
 
-#define RT_ABI_VERSION 3 /* 2: euid, egid in the header; 3: file events */
+#define RT_ABI_VERSION 5 /* 2: euid, egid in the header; 3: file events; 5: network events */
 
 /* Event types (values of rt_header.type). 0 is never a valid type. */
 #define RT_EVENT_EXEC    1
@@ -54,7 +54,15 @@
 #define RT_EVENT_CHOWN   10
 #define RT_EVENT_LINK    11
 #define RT_EVENT_MKNOD   12
-#define RT_EVENT_MAX     13 /* one past the last type; sizes counter arrays */
+/* 13..23: process/credential events (another family) */
+#define RT_EVENT_DNS             24
+#define RT_EVENT_TCP_ESTABLISHED 25
+#define RT_EVENT_TCP_CLOSE       26
+#define RT_EVENT_BIND            27
+#define RT_EVENT_LISTEN          28
+#define RT_EVENT_SOCKET          29
+#define RT_EVENT_UNIX            30
+#define RT_EVENT_MAX     32 /* one past the last type; sizes counter arrays */
 /* The policy's event switch is a 32-bit mask indexed by type. */
 _Static_assert(RT_EVENT_MAX <= 32, "event types must fit the policy's event mask");
 
@@ -152,11 +160,20 @@ struct rt_sockaddr {
  * IPv4/IPv6 connects that reached the protocol are reported; one that
  * failed before it (EISCONN, EALREADY, EBADF, ...) is counted in the
  * connect type's unsupported counter, as is an unknown local end. */
+#define RT_CONNECT_VIA_CONNECT 0 /* connect(2) (any protocol) */
+#define RT_CONNECT_VIA_SENDMSG 1 /* an unconnected UDP socket's first datagram to dst */
+
+/* A datagram sent with a destination (sendto/sendmsg/sendmmsg on an
+ * unconnected UDP socket) is a connect record too, via RT_CONNECT_VIA_SENDMSG,
+ * once per (socket, destination): taken from the cgroup sendmsg4/sendmsg6
+ * hook inside the call, before the datagram leaves; ret is 0 and fd -1 (the
+ * hook sees no fd), src is the socket's local end (port 0 before the first
+ * datagram binds it). */
 struct rt_connect_body {
 	__s32 ret;
 	__s32 fd;
 	__u32 protocol; /* IPPROTO_TCP, IPPROTO_UDP, ... (0 = unknown) */
-	__u32 _pad;
+	__u32 via;	/* RT_CONNECT_VIA_* */
 	struct rt_sockaddr src;
 	struct rt_sockaddr dst;
 };
@@ -280,6 +297,67 @@ struct rt_mknod_body {
 	__u64 dev;
 	__u32 syscall;
 	__u32 _pad;
+};
+
+/* ---- network events from socket hooks ------------------------------------
+ * Records from softirq context (packets, TCP state changes) carry the
+ * header of the socket's owner: the process that last bound, connected or
+ * sent from the socket through a hooked call (socket storage, cloned to
+ * accepted sockets from their listener); tgid 0 when no hooked call ever
+ * ran on it. ts_ns is always the event's own time. */
+
+#define RT_DNS_PAYLOAD_MAX 2048 /* bytes of a DNS message kept; more: cut and flagged */
+
+#define RT_DIR_EGRESS  0
+#define RT_DIR_INGRESS 1
+
+/* dns: one UDP datagram or TCP segment to or from a DNS port (53 unless the
+ * dns_ports map says otherwise), seen by cgroup_skb egress/ingress on the
+ * cgroup v2 root. data = payload[payload_len]: the L4 payload from its first
+ * byte (a TCP segment's payload keeps DNS's 2-byte length prefix);
+ * orig_len is the whole payload's length (payload_len < orig_len: cut,
+ * RT_FLAG_TRUNCATED). local/remote: this socket's end and the far end. */
+struct rt_dns_body {
+	__u64 cookie;	   /* the socket's cookie: joins a response to its query */
+	__u32 direction;   /* RT_DIR_* */
+	__u32 protocol;	   /* IPPROTO_UDP or IPPROTO_TCP */
+	__u32 payload_len;
+	__u32 orig_len;
+	struct rt_sockaddr local;
+	struct rt_sockaddr remote;
+};
+
+#define RT_TCP_CONNECTED 0 /* we connected (SYN_SENT -> ESTABLISHED) */
+#define RT_TCP_ACCEPTED  1 /* we accepted (SYN_RECV -> ESTABLISHED) */
+
+/* tcp_established: from tp_btf/inet_sock_set_state. */
+struct rt_tcp_established_body {
+	__u64 cookie;
+	__u32 direction; /* RT_TCP_* */
+	__u32 _pad;
+	struct rt_sockaddr local;
+	struct rt_sockaddr remote;
+};
+
+#define RT_TCP_CLOSE_FIN 0 /* orderly: closed from FIN_WAIT*, CLOSING, LAST_ACK */
+#define RT_TCP_CLOSE_RST 1 /* abortive: closed straight from ESTABLISHED/CLOSE_WAIT/SYN_* (RST sent or received, or timed out) */
+
+/* tcp_close: one per connection that was established, when the socket
+ * enters TCP_CLOSE. bytes_sent: data bytes the peer acknowledged
+ * (tcp_sock.bytes_acked less the SYN and FIN), bytes_received: data bytes
+ * received (bytes_received less the FIN); retransmits: total_retrans.
+ * local/remote as they were when established. */
+struct rt_tcp_close_body {
+	__u64 cookie;
+	__u64 bytes_sent;
+	__u64 bytes_received;
+	__u64 duration_ns; /* since established */
+	__u32 retransmits;
+	__u32 reason;	   /* RT_TCP_CLOSE_* */
+	__u32 direction;   /* RT_TCP_* of the establishment */
+	__u32 old_state;   /* the TCP state closed from (TCP_ESTABLISHED 1 ...) */
+	struct rt_sockaddr local;
+	struct rt_sockaddr remote;
 };
 
 /* Per-CPU counters, one slot per event type (index = type). */

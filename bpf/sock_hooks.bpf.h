@@ -20,6 +20,7 @@
 #include "maps.h"
 #include "record.h"
 #include "syscall_regs.h"
+#include "net_owner.h"
 
 #define RT_SOCK_ALLOW 1
 #define RT_SYS_SOCKETCALL_CONNECT 3 /* socketcall(2) call number, linux/net.h */
@@ -67,6 +68,8 @@ static __always_inline void sock_hooks__stash_connect(struct bpf_sock_addr *ctx,
 	struct rt_connect_stash st = {};
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
+	if (ctx->sk)
+		sock_owner__claim(ctx->sk);
 	if (!event__enabled(RT_EVENT_CONNECT) || !task__traced(pid_tgid >> 32))
 		return;
 	if (!sock_hooks__in_connect_syscall())

@@ -82,6 +82,8 @@ static void put_kernel(struct out *o, const struct metrics_snapshot *snap)
 		put_family(o, fams[f].name, "counter", fams[f].help);
 		for (unsigned t = 1; t < RT_EVENT_MAX; t++) {
 			uint64_t v;
+			if (!strcmp(event_type_name(t), "unknown"))
+				continue; /* a number no event type has (yet) */
 			memcpy(&v, (const char *)&snap->kernel[t] + fams[f].off, sizeof(v));
 			put(o, "%s{type=\"%s\"} %" PRIu64 "\n", fams[f].name, event_type_name(t), v);
 		}
@@ -93,7 +95,8 @@ static void put_pipeline(struct out *o, const struct metrics_snapshot *snap)
 	put_family(o, "ringtap_events_total", "counter",
 		   "Events handed to the sinks, by event type (type=\"drop\": in-band Drop records).");
 	for (unsigned t = 1; t <= RT_EVENT_MAX; t++)
-		put(o, "ringtap_events_total{type=\"%s\"} %" PRIu64 "\n",
+		if (t == RT_EVENT_MAX || strcmp(event_type_name(t), "unknown"))
+			put(o, "ringtap_events_total{type=\"%s\"} %" PRIu64 "\n",
 		    t == RT_EVENT_MAX ? "drop" : event_type_name(t), snap->events[t]);
 	put_family(o, "ringtap_undecodable_records_total", "counter",
 		   "Kernel records userspace could not decode (skipped).");

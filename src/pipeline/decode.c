@@ -15,6 +15,9 @@ static const char *const type_names[RT_EVENT_MAX] = {
 	[RT_EVENT_UNLINK] = "unlink",   [RT_EVENT_RENAME] = "rename",
 	[RT_EVENT_CHMOD] = "chmod",     [RT_EVENT_CHOWN] = "chown",
 	[RT_EVENT_LINK] = "link",       [RT_EVENT_MKNOD] = "mknod",
+	[RT_EVENT_DNS] = "dns",
+	[RT_EVENT_TCP_ESTABLISHED] = "tcp_established",
+	[RT_EVENT_TCP_CLOSE] = "tcp_close",
 };
 
 static const size_t body_sizes[RT_EVENT_MAX] = {
@@ -30,6 +33,9 @@ static const size_t body_sizes[RT_EVENT_MAX] = {
 	[RT_EVENT_CHOWN] = sizeof(struct rt_chown_body),
 	[RT_EVENT_LINK] = sizeof(struct rt_link_body),
 	[RT_EVENT_MKNOD] = sizeof(struct rt_mknod_body),
+	[RT_EVENT_DNS] = sizeof(struct rt_dns_body),
+	[RT_EVENT_TCP_ESTABLISHED] = sizeof(struct rt_tcp_established_body),
+	[RT_EVENT_TCP_CLOSE] = sizeof(struct rt_tcp_close_body),
 };
 
 const char *event_type_name(unsigned type)
@@ -68,6 +74,17 @@ static void decode_endpoint(const struct rt_sockaddr *sa, Ringtap__V1__Endpoint 
 		inet_ntop(sa->family, sa->addr, text, INET6_ADDRSTRLEN);
 	ep->addr = text;
 	ep->port = sa->port;
+}
+
+/* The flow's Community ID on the header (network events); unknown ends
+ * (family 0) or protocol leave it empty. */
+static void set_community_id(struct decoded_event *d, const struct rt_sockaddr *a,
+			     const struct rt_sockaddr *b, unsigned protocol)
+{
+	if (!protocol || a->family != b->family ||
+	    community_id_v1(0, a->family, a->addr, a->port, b->addr, b->port, protocol, d->community_id))
+		d->community_id[0] = '\0';
+	d->hdr.community_id = d->community_id;
 }
 
 static int decode_exec(const struct rt_exec_body *b, const char *data, size_t avail,
@@ -281,6 +298,112 @@ static int decode_mknod(const struct rt_mknod_body *b, const char *data, size_t 
 	return 0;
 }
 
+/* ---- network events from socket hooks ---- */
+
+static int decode_dns(const struct rt_dns_body *b, const char *data, size_t avail,
+		      struct decoded_event *d)
+{
+	Ringtap__V1__Dns *m = &d->body.dns;
+	struct dns_parsed *p = &d->dns;
+	bool server_remote;
+	int rc;
+
+	if (b->payload_len > RT_DNS_PAYLOAD_MAX || b->payload_len > avail ||
+	    b->payload_len > b->orig_len || b->direction > RT_DIR_INGRESS)
+		return -EBADMSG;
+	rc = dns_parse((const uint8_t *)data, b->payload_len, b->orig_len, b->protocol == IPPROTO_TCP, p);
+	if (rc)
+		return rc;
+	ringtap__v1__dns__init(m);
+	m->direction = b->direction == RT_DIR_EGRESS ? "egress" : "ingress";
+	m->protocol = (char *)proto_name(b->protocol);
+	m->family = (char *)family_name(b->remote.family);
+	/* The server is the far end of a query we send or a response we get. */
+	server_remote = (b->direction == RT_DIR_EGRESS) != p->response;
+	decode_endpoint(server_remote ? &b->remote : &b->local, &d->ep[0], d->addr[0]);
+	decode_endpoint(server_remote ? &b->local : &b->remote, &d->ep[1], d->addr[1]);
+	m->server = &d->ep[0];
+	m->client = &d->ep[1];
+	m->socket_cookie = b->cookie;
+	m->id = p->id;
+	m->response = p->response;
+	m->opcode = p->opcode;
+	m->rcode = p->response ? p->rcode : "";
+	for (size_t i = 0; i < p->n_questions; i++) {
+		ringtap__v1__dns_question__init(&d->dns_q[i]);
+		d->dns_q[i].name = p->questions[i].name;
+		d->dns_q[i].type = p->questions[i].type;
+		d->dns_q[i].class_ = p->questions[i].rclass;
+		d->dns_qp[i] = &d->dns_q[i];
+	}
+	m->questions = d->dns_qp;
+	m->n_questions = p->n_questions;
+	for (size_t i = 0; i < p->n_answers; i++) {
+		ringtap__v1__dns_answer__init(&d->dns_a[i]);
+		d->dns_a[i].name = p->answers[i].name;
+		d->dns_a[i].type = p->answers[i].type;
+		d->dns_a[i].class_ = p->answers[i].rclass;
+		d->dns_a[i].ttl = p->answers[i].ttl;
+		d->dns_a[i].data = p->answers[i].data;
+		d->dns_ap[i] = &d->dns_a[i];
+	}
+	m->answers = d->dns_ap;
+	m->n_answers = p->n_answers;
+	m->answers_omitted = p->answers_omitted;
+	m->malformed = p->malformed;
+	m->error = p->error;
+	m->truncated = p->truncated;
+	m->length = p->length;
+	set_community_id(d, &b->local, &b->remote, b->protocol);
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_DNS;
+	d->ev.dns = m;
+	return 0;
+}
+
+static const char *tcp_direction_name(unsigned dir)
+{
+	return dir == RT_TCP_ACCEPTED ? "accepted" : "connected";
+}
+
+static void decode_tcp_established(const struct rt_tcp_established_body *b, struct decoded_event *d)
+{
+	Ringtap__V1__TcpEstablished *m = &d->body.tcp_established;
+
+	ringtap__v1__tcp_established__init(m);
+	m->direction = (char *)tcp_direction_name(b->direction);
+	m->family = (char *)family_name(b->local.family);
+	decode_endpoint(&b->local, &d->ep[0], d->addr[0]);
+	decode_endpoint(&b->remote, &d->ep[1], d->addr[1]);
+	m->local = &d->ep[0];
+	m->remote = &d->ep[1];
+	m->socket_cookie = b->cookie;
+	set_community_id(d, &b->local, &b->remote, IPPROTO_TCP);
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_TCP_ESTABLISHED;
+	d->ev.tcp_established = m;
+}
+
+static void decode_tcp_close(const struct rt_tcp_close_body *b, struct decoded_event *d)
+{
+	Ringtap__V1__TcpClose *m = &d->body.tcp_close;
+
+	ringtap__v1__tcp_close__init(m);
+	m->direction = (char *)tcp_direction_name(b->direction);
+	m->family = (char *)family_name(b->local.family);
+	decode_endpoint(&b->local, &d->ep[0], d->addr[0]);
+	decode_endpoint(&b->remote, &d->ep[1], d->addr[1]);
+	m->local = &d->ep[0];
+	m->remote = &d->ep[1];
+	m->socket_cookie = b->cookie;
+	m->bytes_sent = b->bytes_sent;
+	m->bytes_received = b->bytes_received;
+	m->retransmits = b->retransmits;
+	m->duration_ns = b->duration_ns;
+	m->reason = b->reason == RT_TCP_CLOSE_RST ? "rst" : "fin";
+	set_community_id(d, &b->local, &b->remote, IPPROTO_TCP);
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_TCP_CLOSE;
+	d->ev.tcp_close = m;
+}
+
 static void decode_header(const struct rt_header *h, struct decoded_event *d)
 {
 	Ringtap__V1__Header *hdr = &d->hdr;
@@ -359,6 +482,8 @@ int decode_record(const void *raw, size_t len, struct decoded_event *d)
 		c->ret = b->ret;
 		c->fd = b->fd;
 		c->protocol = (char *)proto_name(b->protocol);
+		c->via = b->via == RT_CONNECT_VIA_SENDMSG ? "sendmsg" : "connect";
+		set_community_id(d, &b->src, &b->dst, b->protocol);
 		d->ev.body_case = RINGTAP__V1__EVENT__BODY_CONNECT;
 		d->ev.connect = c;
 		return 0;
@@ -374,6 +499,8 @@ int decode_record(const void *raw, size_t len, struct decoded_event *d)
 		a->peer = &d->ep[1];
 		a->ret = b->ret;
 		a->listen_fd = b->listen_fd;
+		if (b->ret >= 0) /* accept(2) hands out stream sockets: TCP here */
+			set_community_id(d, &b->local, &b->peer, IPPROTO_TCP);
 		d->ev.body_case = RINGTAP__V1__EVENT__BODY_ACCEPT;
 		d->ev.accept = a;
 		return 0;
@@ -390,6 +517,14 @@ int decode_record(const void *raw, size_t len, struct decoded_event *d)
 		return decode_link((const void *)body, data, avail, d);
 	case RT_EVENT_MKNOD:
 		return decode_mknod((const void *)body, data, avail, d);
+	case RT_EVENT_DNS:
+		return decode_dns((const void *)body, data, avail, d);
+	case RT_EVENT_TCP_ESTABLISHED:
+		decode_tcp_established((const void *)body, d);
+		return 0;
+	case RT_EVENT_TCP_CLOSE:
+		decode_tcp_close((const void *)body, d);
+		return 0;
 	}
 	return -EBADMSG;
 }

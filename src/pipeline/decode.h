@@ -9,6 +9,8 @@
 #include <netinet/in.h>
 #include "ringtap_abi.h"
 #include "ringtap/v1/event.pb-c.h"
+#include "codec/dns_parse.h"
+#include "codec/community_id.h"
 
 struct decoded_event {
 	Ringtap__V1__Event ev;
@@ -26,7 +28,16 @@ struct decoded_event {
 		Ringtap__V1__Chown chown;
 		Ringtap__V1__Link link;
 		Ringtap__V1__Mknod mknod;
+		Ringtap__V1__Dns dns;
+		Ringtap__V1__TcpEstablished tcp_established;
+		Ringtap__V1__TcpClose tcp_close;
 	} body;
+	/* dns: the parsed message and the proto views of it */
+	struct dns_parsed dns;
+	Ringtap__V1__DnsQuestion dns_q[DNS_PARSE_QUESTIONS];
+	Ringtap__V1__DnsQuestion *dns_qp[DNS_PARSE_QUESTIONS];
+	Ringtap__V1__DnsAnswer dns_a[DNS_PARSE_ANSWERS];
+	Ringtap__V1__DnsAnswer *dns_ap[DNS_PARSE_ANSWERS];
 	Ringtap__V1__Endpoint ep[2];
 	/* Text is stored as UTF-8: an invalid byte becomes U+FFFD (3 bytes). */
 	char comm[3 * RT_COMM_LEN + 1];
@@ -35,6 +46,7 @@ struct decoded_event {
 	char argv_buf[3 * RT_ARGV_MAX + RT_ARGV_MAX + 1];
 	char *argv[RT_ARGV_MAX + 1]; /* an empty argument takes one byte */
 	char addr[2][INET6_ADDRSTRLEN];
+	char community_id[COMMUNITY_ID_LEN];
 };
 
 /* Decode one record. -EBADMSG for a record that is too short, whose size

@@ -135,7 +135,8 @@ void pipeline_summary(const struct pipeline *p, const struct source_type_stats *
 
 	fprintf(out, "ringtap: %" PRIu64 " events (", p->events);
 	for (unsigned t = 1; t < RT_EVENT_MAX; t++)
-		fprintf(out, "%s%s %" PRIu64, t > 1 ? ", " : "", event_type_name(t), p->per_type[t]);
+		if (strcmp(event_type_name(t), "unknown")) /* skip numbers no type has */
+			fprintf(out, "%s%s %" PRIu64, t > 1 ? ", " : "", event_type_name(t), p->per_type[t]);
 	fprintf(out, ", drop-records %" PRIu64 ")", p->per_type[RT_EVENT_MAX]);
 	if (kernel) {
 		for (unsigned t = 1; t < RT_EVENT_MAX; t++) {

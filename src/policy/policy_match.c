@@ -34,6 +34,9 @@ unsigned policy_event_type(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_CHOWN: return RT_EVENT_CHOWN;
 	case RINGTAP__V1__EVENT__BODY_LINK: return RT_EVENT_LINK;
 	case RINGTAP__V1__EVENT__BODY_MKNOD: return RT_EVENT_MKNOD;
+	case RINGTAP__V1__EVENT__BODY_DNS: return RT_EVENT_DNS;
+	case RINGTAP__V1__EVENT__BODY_TCP_ESTABLISHED: return RT_EVENT_TCP_ESTABLISHED;
+	case RINGTAP__V1__EVENT__BODY_TCP_CLOSE: return RT_EVENT_TCP_CLOSE;
 	default: return 0;
 	}
 }
@@ -209,6 +212,22 @@ unsigned policy_match(const struct policy_compiled *c, const Ringtap__V1__Event 
 		if (!ev->accept)
 			return POLICY_KEEP;
 		return net_rule(c, ev->accept->family, ev->accept->peer, ev->accept->local);
+	case RT_EVENT_DNS:
+		if (!ev->dns)
+			return POLICY_KEEP;
+		return net_rule(c, ev->dns->family, ev->dns->server, ev->dns->server);
+	case RT_EVENT_TCP_ESTABLISHED:
+		if (!ev->tcp_established)
+			return POLICY_KEEP;
+		return net_rule(c, ev->tcp_established->family, ev->tcp_established->remote,
+				!strcmp(ev->tcp_established->direction, "accepted") ?
+					ev->tcp_established->local : ev->tcp_established->remote);
+	case RT_EVENT_TCP_CLOSE:
+		if (!ev->tcp_close)
+			return POLICY_KEEP;
+		return net_rule(c, ev->tcp_close->family, ev->tcp_close->remote,
+				!strcmp(ev->tcp_close->direction, "accepted") ?
+					ev->tcp_close->local : ev->tcp_close->remote);
 	default:
 		return POLICY_KEEP;
 	}

@@ -11,6 +11,9 @@ const char *const policy_event_names[RT_EVENT_MAX] = {
 	[RT_EVENT_ACCEPT] = "accept",
 	[RT_EVENT_UNLINK] = "unlink", [RT_EVENT_RENAME] = "rename", [RT_EVENT_CHMOD] = "chmod",
 	[RT_EVENT_CHOWN] = "chown",   [RT_EVENT_LINK] = "link",     [RT_EVENT_MKNOD] = "mknod",
+	[RT_EVENT_DNS] = "dns",
+	[RT_EVENT_TCP_ESTABLISHED] = "tcp_established",
+	[RT_EVENT_TCP_CLOSE] = "tcp_close",
 };
 
 uint32_t policy_all_events_mask(void)

@@ -27,6 +27,9 @@ enum sink_kafka_class sink_kafka_route_class(const Ringtap__V1__Event *ev)
 		return SINK_KAFKA_FILE;
 	case RINGTAP__V1__EVENT__BODY_CONNECT:
 	case RINGTAP__V1__EVENT__BODY_ACCEPT:
+	case RINGTAP__V1__EVENT__BODY_DNS:
+	case RINGTAP__V1__EVENT__BODY_TCP_ESTABLISHED:
+	case RINGTAP__V1__EVENT__BODY_TCP_CLOSE:
 		return SINK_KAFKA_NETWORK;
 	default:
 		/* drop records, and anything newer than this sink */
@@ -50,6 +53,9 @@ const char *sink_kafka_route_ce_type(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_LINK: return "ringtap.v1.link";
 	case RINGTAP__V1__EVENT__BODY_MKNOD: return "ringtap.v1.mknod";
 	case RINGTAP__V1__EVENT__BODY_DROP: return "ringtap.v1.drop";
+	case RINGTAP__V1__EVENT__BODY_DNS: return "ringtap.v1.dns";
+	case RINGTAP__V1__EVENT__BODY_TCP_ESTABLISHED: return "ringtap.v1.tcp_established";
+	case RINGTAP__V1__EVENT__BODY_TCP_CLOSE: return "ringtap.v1.tcp_close";
 	default: return "ringtap.v1.event";
 	}
 }

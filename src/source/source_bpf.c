@@ -287,9 +287,9 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 	apply_enabled(s->skel, cfg->event_enabled);
 	/* Connect records come from the socket hooks: without them connect
 	 * capture would be forgeable, so ringtap refuses to start instead. */
-	connect_on = !cfg->event_enabled || cfg->event_enabled[RT_EVENT_CONNECT];
+	connect_on = source_bpf_hooks_wanted(cfg->event_enabled);
 	if (connect_on && !source_bpf_hooks_capable()) {
-		set_error(s, "connect events need CAP_NET_ADMIN (the cgroup connect hooks that read "
+		set_error(s, "network events need CAP_NET_ADMIN (the cgroup socket hooks that read "
 			     "the kernel's copy of each destination); grant it (the Helm chart adds NET_ADMIN)");
 		return -EPERM;
 	}

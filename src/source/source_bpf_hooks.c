@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "ringtap.skel.h"
+#include "ringtap_abi.h"
 #include "enrich/cgroup_root.h"
 #include "source/source_bpf_hooks.h"
 
@@ -25,29 +26,66 @@ bool source_bpf_hooks_capable(void)
 	return (eff & (1ull << CAP_NET_ADMIN)) || (eff & (1ull << CAP_SYS_ADMIN));
 }
 
+/* The event types whose records come from (or depend on) the socket hooks. */
+static const unsigned hook_types[] = {
+	RT_EVENT_CONNECT, RT_EVENT_DNS, RT_EVENT_TCP_ESTABLISHED, RT_EVENT_TCP_CLOSE,
+};
+
+bool source_bpf_hooks_wanted(const unsigned char *enabled)
+{
+	for (size_t i = 0; i < sizeof(hook_types) / sizeof(hook_types[0]); i++)
+		if (!enabled || enabled[hook_types[i]])
+			return true;
+	return false;
+}
+
+/* Every cgroup program, with the link the skeleton keeps for it. */
+#define HOOKS(skel)                                                                             \
+	{ skel->progs.rt_connect4, &skel->links.rt_connect4, "rt_connect4 (cgroup/connect4)" },   \
+	{ skel->progs.rt_connect6, &skel->links.rt_connect6, "rt_connect6 (cgroup/connect6)" },   \
+	{ skel->progs.rt_sendmsg4, &skel->links.rt_sendmsg4, "rt_sendmsg4 (cgroup/sendmsg4)" },   \
+	{ skel->progs.rt_sendmsg6, &skel->links.rt_sendmsg6, "rt_sendmsg6 (cgroup/sendmsg6)" },   \
+	{ skel->progs.rt_dns_egress, &skel->links.rt_dns_egress, "rt_dns_egress (cgroup_skb/egress)" }, \
+	{ skel->progs.rt_dns_ingress, &skel->links.rt_dns_ingress, "rt_dns_ingress (cgroup_skb/ingress)" }, \
+	{ skel->progs.rt_bind4, &skel->links.rt_bind4, "rt_bind4 (cgroup/bind4)" },                 \
+	{ skel->progs.rt_bind6, &skel->links.rt_bind6, "rt_bind6 (cgroup/bind6)" },
+
+struct hook {
+	struct bpf_program *prog;
+	struct bpf_link **link;
+	const char *name;
+};
+
 void source_bpf_hooks_set_loaded(struct ringtap *skel, bool on)
 {
-	bpf_program__set_autoload(skel->progs.rt_connect4, on);
-	bpf_program__set_autoload(skel->progs.rt_connect6, on);
+	struct hook hooks[] = { HOOKS(skel) };
+	static const uint16_t dns_default = 53;
+
+	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
+		bpf_program__set_autoload(hooks[i].prog, on);
+	source_bpf_hooks_set_dns_ports(skel, &dns_default, 1);
+}
+
+void source_bpf_hooks_set_dns_ports(struct ringtap *skel, const uint16_t *ports, size_t n)
+{
+	__u64 *bits = skel->bss->dns_port_bits;
+
+	for (size_t w = 0; w < sizeof(skel->bss->dns_port_bits) / sizeof(bits[0]); w++)
+		__atomic_store_n(&bits[w], 0, __ATOMIC_RELAXED);
+	for (size_t i = 0; i < n; i++)
+		__atomic_fetch_or(&bits[ports[i] >> 6], (__u64)1 << (ports[i] & 63), __ATOMIC_RELAXED);
 }
 
 int source_bpf_hooks_attach(struct ringtap *skel, const char *cgroup_root, char *err, size_t errlen)
 {
-	struct {
-		struct bpf_program *prog;
-		struct bpf_link **link;
-		const char *name;
-	} hooks[] = {
-		{ skel->progs.rt_connect4, &skel->links.rt_connect4, "rt_connect4 (cgroup/connect4)" },
-		{ skel->progs.rt_connect6, &skel->links.rt_connect6, "rt_connect6 (cgroup/connect6)" },
-	};
+	struct hook hooks[] = { HOOKS(skel) };
 	char root[4096];
 	int fd = -1, rc;
 
 	rc = cgroup_root_detect(cgroup_root, root, sizeof(root));
 	if (rc) {
 		snprintf(err, errlen,
-			 "connect events need the cgroup v2 hierarchy (%s: %s); mount cgroup2 there",
+			 "network events need the cgroup v2 hierarchy (%s: %s); mount cgroup2 there",
 			 cgroup_root && *cgroup_root ? cgroup_root : "/sys/fs/cgroup",
 			 rc == -ENOTDIR ? "not a cgroup2 mount" : strerror(-rc));
 		return rc;
@@ -64,7 +102,7 @@ int source_bpf_hooks_attach(struct ringtap *skel, const char *cgroup_root, char 
 		if (!link) {
 			rc = -errno;
 			snprintf(err, errlen,
-				 "attaching %s to the cgroup v2 root %s failed: %s; connect events need "
+				 "attaching %s to the cgroup v2 root %s failed: %s; network events need "
 				 "CAP_NET_ADMIN and the host's cgroup v2 root",
 				 hooks[i].name, root, strerror(-rc));
 			goto cleanup;

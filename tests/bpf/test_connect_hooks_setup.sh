@@ -13,7 +13,7 @@ tmp=$(mktemp -d); RINGTAP_PID=; trap 'kill $RINGTAP_PID 2>/dev/null || true; rm 
 setpriv --bounding-set=-net_admin,-sys_admin "$RINGTAP" run --duration 1 --sink null 2>"$tmp/err"; rc=$?
 check "no CAP_NET_ADMIN: exit 1" '[ $rc = 1 ]'
 check "no CAP_NET_ADMIN: one line naming it" \
-  '[ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "connect events need CAP_NET_ADMIN" "$tmp/err"'
+  '[ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "network events need CAP_NET_ADMIN" "$tmp/err"'
 cat "$tmp/err"
 
 mkdir "$tmp/notcgroup"
@@ -21,7 +21,7 @@ printf 'kubernetes:\n  cgroup_root: %s\n' "$tmp/notcgroup" >"$tmp/ringtap.yaml"
 "$RINGTAP" run --config "$tmp/ringtap.yaml" --duration 1 --sink null 2>"$tmp/err"; rc=$?
 check "no cgroup v2 root: exit 1" '[ $rc = 1 ]'
 check "no cgroup v2 root: says so, naming the path" \
-  'grep -q "connect events need the cgroup v2 hierarchy ($tmp/notcgroup" "$tmp/err"'
+  'grep -q "network events need the cgroup v2 hierarchy ($tmp/notcgroup" "$tmp/err"'
 cat "$tmp/err"
 
 root=/sys/fs/cgroup; [ -e /sys/fs/cgroup/unified/cgroup.procs ] && root=/sys/fs/cgroup/unified
