@@ -11,9 +11,11 @@ start_ringtap "$tmp/log" run --duration 4 --sink "ndjson:$tmp/x.ndjson"
 sh -c 'cat /etc/hostname' >/dev/null
 wait "$RINGTAP_PID"
 cat "$tmp/log"
-python3 - "$tmp/x.ndjson" <<'PY'
+abi=$(sed -n 's/^#define RT_ABI_VERSION \([0-9]*\).*/\1/p' "$RINGTAP_SRC/bpf/ringtap_abi.h")
+python3 - "$tmp/x.ndjson" "$abi" <<'PY'
 import json, sys
 events = [json.loads(l) for l in open(sys.argv[1])]
+abi = int(sys.argv[2])
 execs = [e for e in events if 'exec' in e and e['exec']['argv'] == ['cat', '/etc/hostname']]
 assert execs, "no exec of cat with argv [cat, /etc/hostname]"
 ex = execs[-1]
@@ -29,7 +31,7 @@ assert len(exits) == 1 and exits[0]['exit']['code'] == 0, exits
 assert ex['header']['ts_ns'] <= opens[0]['header']['ts_ns'] <= exits[0]['header']['ts_ns']
 for e in (ex, opens[0], exits[0]):
     h = e['header']
-    assert h['uid'] == 0 and h['node'] and h['boot_id'] and h['abi_version'] == 3 and h['euid'] == 0 and h['egid'] == 0, h
+    assert h['uid'] == 0 and h['node'] and h['boot_id'] and h['abi_version'] == abi and h['euid'] == 0 and h['egid'] == 0, h
     assert h['wall_time_ns'] > 1_600_000_000 * 10**9, h
 print(f"ok: exec/open/exit of cat pid {pid}, {len(events)} events in all")
 PY
