@@ -111,9 +111,9 @@ static struct k8s_client *client(struct server *s, struct pod_store *store, cons
 
 static const char *label(const struct pod_meta *m, const char *key)
 {
-	for (size_t i = 0; i < m->n_labels; i++)
-		if (!strcmp(m->labels[i]->key, key))
-			return m->labels[i]->value;
+	for (size_t i = 0; i < m->labels.n; i++)
+		if (!strcmp(m->labels.ptrs[i]->key, key))
+			return m->labels.ptrs[i]->value;
 	return NULL;
 }
 
@@ -163,7 +163,7 @@ static void test_list_watch_drop_gone_rotation(void **state)
 	assert_int_equal(pod_store_count(&store), 3);
 	m = pod_store_find(&store, API_UID);
 	assert_non_null(m);
-	assert_int_equal(m->n_labels, 0);
+	assert_int_equal(m->labels.n, 0);
 	pod_meta_put(m);
 
 	/* a bookmark moves the version on; the watch ends cleanly */
