@@ -42,19 +42,55 @@ static void put_user(struct ocsf_writer *w, const char *key, uint32_t uid)
 	ow_end(w);
 }
 
-/* Kubernetes pod labels as container tags, "k8s.pod.label.KEY". */
+static void put_label_tags(struct ocsf_writer *w, const char *prefix, size_t n,
+			   Ringtap__V1__Pod__LabelsEntry *const *labels)
+{
+	char name[400];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s%s", prefix, labels[i]->key);
+		ow_kv(w, name, labels[i]->value ? labels[i]->value : "");
+	}
+}
+
+/* What OCSF's container object has no attribute for, as container tags:
+ * the pod, its labels, the node, the owning workload, the namespace's
+ * labels, and whether the API has not answered yet. */
 static void put_pod_tags(struct ocsf_writer *w, const Ringtap__V1__Pod *pod)
 {
-	char name[320];
-
 	ow_array(w, "tags");
 	ow_kv(w, "k8s.pod.name", pod->name ? pod->name : "");
 	ow_kv(w, "k8s.namespace", pod->namespace_ ? pod->namespace_ : "");
-	for (size_t i = 0; i < pod->n_labels; i++) {
-		snprintf(name, sizeof(name), "k8s.pod.label.%s", pod->labels[i]->key);
-		ow_kv(w, name, pod->labels[i]->value ? pod->labels[i]->value : "");
+	put_label_tags(w, "k8s.pod.label.", pod->n_labels, pod->labels);
+	if (pod->node && *pod->node)
+		ow_kv(w, "k8s.node", pod->node);
+	if (pod->owner_kind && *pod->owner_kind) {
+		ow_kv(w, "k8s.workload.kind", pod->owner_kind);
+		ow_kv(w, "k8s.workload.name", pod->owner_name ? pod->owner_name : "");
 	}
+	put_label_tags(w, "k8s.namespace.label.", pod->n_namespace_labels,
+		       (Ringtap__V1__Pod__LabelsEntry *const *)pod->namespace_labels);
+	if (pod->metadata_pending)
+		ow_kv(w, "ringtap.metadata_pending", "true");
 	ow_array_end(w);
+}
+
+/* image: the reference as the pod gives it ("registry/app:1.2"), its tag,
+ * and uid the digest; uid is required, so before the digest is known it is
+ * the reference. */
+static void put_image(struct ocsf_writer *w, const Ringtap__V1__Pod *pod)
+{
+	const char *ref = pod->image ? pod->image : "", *colon = strrchr(ref, ':');
+	const char *slash = strrchr(ref, '/');
+
+	if (!*ref && !(pod->image_digest && *pod->image_digest))
+		return;
+	ow_begin(w, "image");
+	ow_str_nonempty(w, "name", ref);
+	if (colon && (!slash || colon > slash) && colon[1] && !strchr(ref, '@'))
+		ow_str(w, "tag", colon + 1);
+	ow_str(w, "uid", pod->image_digest && *pod->image_digest ? pod->image_digest : ref);
+	ow_end(w);
 }
 
 static void put_container(struct ocsf_writer *w, const Ringtap__V1__Header *h)
@@ -66,6 +102,8 @@ static void put_container(struct ocsf_writer *w, const Ringtap__V1__Header *h)
 	ow_begin(w, "container");
 	ow_str(w, "uid", h->container_id);
 	if (pod) {
+		ow_str_nonempty(w, "name", pod->container_name);
+		put_image(w, pod);
 		ow_str(w, "orchestrator", "Kubernetes");
 		ow_str_nonempty(w, "pod_uuid", pod->uid);
 		put_pod_tags(w, pod);

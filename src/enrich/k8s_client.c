@@ -10,15 +10,18 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 #include "enrich/k8s_client.h"
+#include "enrich/pod_workload.h"
 
 #define K8S_MAX_BODY (256u << 20)     /* a PodList of one node is far smaller */
 #define K8S_MAX_LINE (16u << 20)      /* one watch event */
+#define K8S_MAX_OBJECT (4u << 20)     /* one ReplicaSet, Job or Namespace */
 #define K8S_ERRBODY_MAX 512
 #define K8S_BACKOFF_MAX_S 30
 
 struct k8s_client {
 	struct k8s_config cfg;
 	struct pod_store *store;
+	struct pod_workload *workload; /* owners and namespace labels; the watcher thread's */
 	pthread_t thread;
 	int thread_started;
 	int stop; /* atomic */
@@ -34,6 +37,7 @@ struct transfer {
 	struct k8s_client *c;
 	CURL *curl;
 	int watch;
+	size_t limit;  /* of a body that is not a watch */
 	char *buf;
 	size_t len, cap;
 	int gone;      /* a watch ERROR event with code 410 */
@@ -103,6 +107,41 @@ static const char *json_str(struct json_object *o, const char *k1, const char *k
 	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
+static void warn_once(const char *warn)
+{
+	if (warn[0]) /* pod_workload says it once per cause */
+		fprintf(stderr, "ringtap: warning: %s\n", warn);
+}
+
+/* The pod's workload and namespace labels: from the cache, or with m
+ * published first so events need not wait for the API (-EAGAIN), then asked
+ * for and published again. */
+static int resolve_and_put(struct k8s_client *c, struct json_object *obj, struct pod_meta *m)
+{
+	char warn[512] = "", err[128];
+	int rc = c->workload ? pod_workload_apply(c->workload, m, 1, warn, sizeof(warn)) : 0;
+
+	if (rc != -EAGAIN)
+		return pod_store_put(c->store, m);
+	if ((rc = pod_store_put(c->store, m)) || (rc = pod_meta_from_json(obj, &m, err, sizeof(err))))
+		return rc;
+	rc = pod_workload_apply(c->workload, m, 0, warn, sizeof(warn));
+	warn_once(warn);
+	if (rc) {
+		pod_meta_put(m);
+		return rc;
+	}
+	return pod_store_put(c->store, m);
+}
+
+static int put_pod(struct k8s_client *c, struct json_object *obj, char *err, size_t errlen)
+{
+	struct pod_meta *m;
+	int rc = pod_meta_from_json(obj, &m, err, errlen);
+
+	return rc ? rc : resolve_and_put(c, obj, m);
+}
+
 /* One watch event line: {"type": ..., "object": {...}}. */
 static void watch_event(struct transfer *t, const char *line, size_t n)
 {
@@ -128,10 +167,7 @@ static void watch_event(struct transfer *t, const char *line, size_t n)
 	}
 	count(t->c, &t->c->stats.events);
 	if (!strcmp(type, "ADDED") || !strcmp(type, "MODIFIED")) {
-		struct pod_meta *m;
-		if (pod_meta_from_json(obj, &m, err, sizeof(err)) == 0)
-			pod_store_put(t->c->store, m);
-		else
+		if (put_pod(t->c, obj, err, sizeof(err)) == -EBADMSG)
 			set_error(t->c, "watch: %s", err);
 	} else if (!strcmp(type, "DELETED")) {
 		const char *uid = json_str(obj, "metadata", "uid");
@@ -162,7 +198,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *arg)
 		return buf_append(t, p, n < room ? n : room, K8S_ERRBODY_MAX + 1) ? 0 : n;
 	}
 	if (!t->watch)
-		return buf_append(t, p, n, K8S_MAX_BODY) ? 0 : n;
+		return buf_append(t, p, n, t->limit ? t->limit : K8S_MAX_BODY) ? 0 : n;
 	if (buf_append(t, p, n, K8S_MAX_LINE))
 		return 0;
 	char *start = t->buf, *nl;
@@ -222,8 +258,10 @@ static int curl_to_errno(CURLcode rc)
 	}
 }
 
-/* GET path+query; on return *status is the HTTP status (0 if none). */
-static int http_get(struct k8s_client *c, const char *query, struct transfer *t, long timeout_s, long *status)
+/* GET the node's pods with query appended, or path (query NULL); on return
+ * *status is the HTTP status (0 if none). */
+static int http_get(struct k8s_client *c, const char *path, const char *query, struct transfer *t,
+		    long timeout_s, long *status)
 {
 	char url[2048], *auth = NULL, *token = read_token(c->cfg.token_file);
 	char *node = NULL;
@@ -242,8 +280,10 @@ static int http_get(struct k8s_client *c, const char *query, struct transfer *t,
 		err = -ENOMEM;
 		goto cleanup;
 	}
-	if ((size_t)snprintf(url, sizeof(url), "%s/api/v1/pods?fieldSelector=spec.nodeName%%3D%s%s",
-			     c->cfg.api_url, node, query) >= sizeof(url)) {
+	int len = query ? snprintf(url, sizeof(url), "%s/api/v1/pods?fieldSelector=spec.nodeName%%3D%s%s",
+				   c->cfg.api_url, node, query)
+			: snprintf(url, sizeof(url), "%s%s", c->cfg.api_url, path);
+	if ((size_t)len >= sizeof(url)) {
 		err = -ENAMETOOLONG;
 		goto cleanup;
 	}
@@ -299,17 +339,50 @@ static int status_to_errno(struct k8s_client *c, long status)
 	return status == 410 ? -ESTALE : -EIO;
 }
 
+/* pod_workload's view of the API: one object by path. */
+static int fetch_object(void *ctx, const char *path, struct json_object **out)
+{
+	struct k8s_client *c = ctx;
+	struct transfer t = { .c = c, .limit = K8S_MAX_OBJECT };
+	struct json_tokener *tok = NULL;
+	long status;
+	int rc = http_get(c, path, NULL, &t, 10, &status);
+
+	*out = NULL;
+	if (rc)
+		goto cleanup;
+	if (status == 404) {
+		rc = -ENOENT;
+		goto cleanup;
+	}
+	if ((rc = status_to_errno(c, status)))
+		goto cleanup;
+	tok = json_tokener_new();
+	*out = tok && t.buf ? json_tokener_parse_ex(tok, t.buf, (int)t.len) : NULL;
+	if (!*out || !json_object_is_type(*out, json_type_object)) {
+		set_error(c, "GET %s: the response is not a JSON object", path);
+		json_object_put(*out);
+		*out = NULL;
+		rc = -EIO;
+	}
+cleanup:
+	if (tok)
+		json_tokener_free(tok);
+	free(t.buf);
+	return rc;
+}
+
 int k8s_client_list(struct k8s_client *c)
 {
 	struct transfer t = { .c = c };
 	struct json_object *list = NULL, *items = NULL;
 	struct pod_meta **pods = NULL;
-	size_t n = 0;
+	size_t n = 0, n_later = 0, *later = NULL;
 	long status;
 	char err[128];
 
 	count(c, &c->stats.lists);
-	int rc = http_get(c, "", &t, 60, &status);
+	int rc = http_get(c, NULL, "", &t, 60, &status);
 	if (rc || (rc = status_to_errno(c, status)))
 		goto cleanup;
 	list = t.buf ? json_tokener_parse(t.buf) : NULL;
@@ -322,25 +395,33 @@ int k8s_client_list(struct k8s_client *c)
 	}
 	size_t len = json_object_array_length(items);
 	pods = calloc(len ? len : 1, sizeof(*pods));
-	if (!pods) {
+	later = calloc(len ? len : 1, sizeof(*later));
+	if (!pods || !later) {
 		rc = -ENOMEM;
 		goto cleanup;
 	}
 	for (size_t i = 0; i < len; i++) {
-		if (pod_meta_from_json(json_object_array_get_idx(items, i), &pods[n], err, sizeof(err)) == 0)
-			n++;
-		else
+		if (pod_meta_from_json(json_object_array_get_idx(items, i), &pods[n], err, sizeof(err))) {
 			set_error(c, "list: item %zu: %s", i, err);
+			continue;
+		}
+		/* what the cache knows now; the rest once every pod is published */
+		if (c->workload && pod_workload_apply(c->workload, pods[n], 1, NULL, 0) == -EAGAIN)
+			later[n_later++] = i;
+		n++;
 	}
 	rc = pod_store_reset(c->store, pods, n);
 	n = 0; /* the store owns them now */
 	pod_store_set_resource_version(c->store, json_str(list, "metadata", "resourceVersion"));
+	for (size_t i = 0; i < n_later && !stopping(c); i++)
+		put_pod(c, json_object_array_get_idx(items, later[i]), err, sizeof(err));
 cleanup:
 	if (rc)
 		count(c, &c->stats.errors);
 	while (n)
 		pod_meta_put(pods[--n]);
 	free(pods);
+	free(later);
 	json_object_put(list);
 	free(t.buf);
 	return rc;
@@ -356,7 +437,7 @@ int k8s_client_watch(struct k8s_client *c)
 	pod_store_resource_version(c->store, rv, sizeof(rv));
 	snprintf(query, sizeof(query), "&watch=1&allowWatchBookmarks=true&timeoutSeconds=%d&resourceVersion=%s",
 		 c->cfg.watch_timeout_s, rv);
-	int rc = http_get(c, query, &t, c->cfg.watch_timeout_s + 30, &status);
+	int rc = http_get(c, NULL, query, &t, c->cfg.watch_timeout_s + 30, &status);
 	if (t.gone)
 		rc = -ESTALE;
 	else if (!rc)
@@ -427,7 +508,12 @@ int k8s_client_new(const struct k8s_config *cfg, struct pod_store *store, struct
 	if (!c)
 		return -ENOMEM;
 	c->store = store;
+	if (pod_workload_new(cfg->namespace_labels, fetch_object, c, &c->workload)) {
+		free(c);
+		return -ENOMEM;
+	}
 	c->cfg.insecure_http = cfg->insecure_http;
+	c->cfg.namespace_labels = cfg->namespace_labels;
 	c->cfg.watch_timeout_s = cfg->watch_timeout_s > 0 ? cfg->watch_timeout_s : 300;
 	c->cfg.api_url = strdup(cfg->api_url ? cfg->api_url : "");
 	c->cfg.token_file = strdup(cfg->token_file ? cfg->token_file : "");
@@ -475,6 +561,7 @@ void k8s_client_free(struct k8s_client *c)
 	if (!c)
 		return;
 	k8s_client_stop(c);
+	pod_workload_free(c->workload);
 	k8s_config_free(&c->cfg);
 	pthread_cond_destroy(&c->wake);
 	pthread_mutex_destroy(&c->lock);

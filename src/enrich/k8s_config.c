@@ -92,6 +92,7 @@ int k8s_config_resolve(const struct k8s_config *ov, struct k8s_config *cfg, char
 	}
 	cfg->watch_timeout_s = ov->watch_timeout_s > 0 ? ov->watch_timeout_s : 300;
 	cfg->insecure_http = ov->insecure_http;
+	cfg->namespace_labels = ov->namespace_labels;
 	if (!strncasecmp(cfg->api_url, "https://", 8) &&
 	    (rc = check_ca(cfg->ca_file, ov->ca_file && *ov->ca_file, err, errlen))) {
 		k8s_config_free(cfg);

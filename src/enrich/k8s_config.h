@@ -19,6 +19,7 @@ struct k8s_config {
 	char *node_name;
 	int watch_timeout_s; /* server-side timeoutSeconds of one watch */
 	int insecure_http;   /* allow an http:// api_url (the token goes in cleartext) */
+	int namespace_labels; /* read the pods' namespaces' labels (GET namespaces) */
 };
 
 /* Fill cfg from overrides (any field may be NULL/""/0) and the environment.

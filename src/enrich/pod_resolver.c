@@ -26,6 +26,8 @@ const struct option_def pod_resolver_options[] = {
 	{ "ca_file", OPT_STRING, "", OFF(ca_file), "CA bundle; empty = service-account CA" },
 	{ "node_name", OPT_STRING, "", OFF(node_name), "this node's name; empty = $NODE_NAME" },
 	{ "watch_timeout_s", OPT_INT, "300", OFF(watch_timeout_s), "server-side timeout of one pod watch" },
+	{ "namespace_labels", OPT_BOOL, "false", OFF(namespace_labels),
+	  "add the labels of each pod's namespace to its events (needs get/list/watch on namespaces)" },
 	{ "insecure_http", OPT_BOOL, "false", OFF(insecure_http),
 	  "allow an http:// api_url, which sends the service-account token in cleartext" },
 	OPT_END,
@@ -79,7 +81,7 @@ int pod_resolver_create(const struct pod_resolver_config *cfg, struct pod_resolv
 		struct k8s_config ov = {
 			.api_url = cfg->api_url, .token_file = cfg->token_file, .ca_file = cfg->ca_file,
 			.node_name = cfg->node_name, .watch_timeout_s = (int)cfg->watch_timeout_s,
-			.insecure_http = cfg->insecure_http,
+			.insecure_http = cfg->insecure_http, .namespace_labels = cfg->namespace_labels,
 		}, kc;
 		/* No API is not fatal: pod UID and container id still come from
 		 * cgroups. A config that would leak the token is (-EPERM). */
@@ -131,6 +133,7 @@ static void refresh_meta(struct pod_resolver *r, struct pod_cache_entry *e)
 	if (m || !e->id.meta) { /* keep what we had if the pod has gone from the store */
 		pod_meta_put(e->id.meta);
 		e->id.meta = m;
+		pod_identity_match_container(&e->id);
 	}
 	e->meta_generation = gen;
 }
@@ -153,6 +156,7 @@ int pod_resolver_lookup(struct pod_resolver *r, uint64_t cgroup_id, const struct
 		}
 		e = pod_cache_insert(&r->cache, cgroup_id);
 		e->meta_generation = UINT64_MAX;
+		e->id.api = r->api != NULL;
 		if (rc == -ENOENT) {
 			r->gone++; /* removed before we looked: nothing more to learn */
 		} else if (pod_cgroup_parse(path, &pc) == 0) {

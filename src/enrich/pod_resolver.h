@@ -35,6 +35,7 @@ struct pod_resolver_config {
 	char *node_name;      /* "" = $NODE_NAME */
 	int64_t watch_timeout_s;
 	int insecure_http;    /* allow an http:// api_url (token in cleartext) */
+	int namespace_labels; /* add the pod's namespace's labels (GET namespaces) */
 };
 
 extern const struct option_def pod_resolver_options[];

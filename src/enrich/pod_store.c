@@ -84,6 +84,18 @@ static int put_locked(struct pod_store *s, struct pod_meta *m)
 		s->pods[i] = (struct pod_store_slot){ .meta = m };
 		return 0;
 	}
+	if (s->n >= POD_STORE_MAX) { /* make room from the deleted pods, oldest first */
+		ssize_t old = -1;
+		for (size_t j = 0; j < s->n; j++)
+			if (s->pods[j].deleted_ns && (old < 0 || s->pods[j].deleted_ns < s->pods[old].deleted_ns))
+				old = (ssize_t)j;
+		if (old < 0) {
+			pod_meta_put(m);
+			return -ENOSPC;
+		}
+		pod_meta_put(s->pods[old].meta);
+		s->pods[old] = s->pods[--s->n];
+	}
 	if ((err = reserve(s, s->n + 1))) {
 		pod_meta_put(m);
 		return err;

@@ -15,6 +15,11 @@
 #include <stdint.h>
 #include "enrich/pod_meta.h"
 
+/* Pods kept, live and recently deleted; kubelet's max-pods is 110 by
+ * default and rarely above 250. A list or watch beyond it is hostile or
+ * broken: the extra pods are left out (pod_store_put: -ENOSPC). */
+#define POD_STORE_MAX 1024
+
 struct pod_store_slot {
 	struct pod_meta *meta;
 	uint64_t deleted_ns; /* CLOCK_MONOTONIC time of deletion, 0 = live */

@@ -116,10 +116,16 @@ check(not any(k.startswith("checksum/") and k != "checksum/config" for k in ann)
       f"no other checksum (a policy checksum would roll pods on a policy edit): {sorted(ann)}")
 print("POLICY_SHA", __import__("hashlib").sha256(pcm["data"]["policy.yaml"].encode()).hexdigest())
 
-# RBAC: pods get/list/watch and nothing else
+# RBAC: read-only get/list/watch of pods, replicasets, jobs, and namespaces
+# only with namespaceLabels (the full values turn it on), nothing else
 role = by_kind["ClusterRole"][0]
-check(role["rules"] == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}],
-      f"ClusterRole must grant only pods get/list/watch, got {role['rules']}")
+ro = ["get", "list", "watch"]
+want_rules = [{"apiGroups": [""], "resources": ["pods"], "verbs": ro},
+              {"apiGroups": ["apps"], "resources": ["replicasets"], "verbs": ro},
+              {"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ro}]
+if mode == "full":
+    want_rules.append({"apiGroups": [""], "resources": ["namespaces"], "verbs": ro})
+check(role["rules"] == want_rules, f"ClusterRole must grant only {want_rules}, got {role['rules']}")
 check("ClusterRoleBinding" in by_kind and "ServiceAccount" in by_kind, "binding and service account")
 check(by_kind["Service"][0]["spec"]["clusterIP"] == "None", "metrics Service is headless")
 

@@ -48,7 +48,8 @@ grep -qx 'build' "$src/.dockerignore" && grep -qx '.git' "$src/.dockerignore" &&
   bad ".dockerignore must exclude build and .git"
 
 # Runtime packages: no development packages, and they cover the binary's libraries.
-runtime_pkgs=$(sed -n 's/^RUNTIME_PKGS="\(.*\)"/\1/p' "$src/scripts/install-deps.sh")
+# The list may span lines: RUNTIME_PKGS="a b\n  c d"
+runtime_pkgs=$(sed -n '/^RUNTIME_PKGS="/,/"$/p' "$src/scripts/install-deps.sh" | sed 's/^RUNTIME_PKGS="//; s/"$//' | tr '\n' ' ')
 [ -n "$runtime_pkgs" ] || bad "no RUNTIME_PKGS in scripts/install-deps.sh"
 case " $runtime_pkgs " in *-dev\ *) bad "RUNTIME_PKGS has a -dev package: $runtime_pkgs" ;; *) ok "RUNTIME_PKGS has no -dev package" ;; esac
 if [ -x "${RINGTAP:-}" ] && command -v dpkg >/dev/null; then

@@ -8,6 +8,9 @@ token) and what to answer (a PodList, watch events, a status, and whether
 the watch ends cleanly or the connection is dropped mid-stream). A request
 that does not match the next step is answered 400/401 and the step stays.
 Every request is logged as a JSON line so the test can check the sequence.
+The scenario's "objects" (path -> object, or {"status": N}) answer single
+GETs of other objects (ReplicaSets, Jobs, Namespaces) in any order, as often
+as asked; any other path is 404.
 
 usage: fake_apiserver.py SCENARIO LOG [CERT KEY]   (prints "PORT <n>")
 """
@@ -44,6 +47,7 @@ class State:
     def __init__(self, scenario, log):
         self.steps = list(scenario["steps"])
         self.node = scenario["node"]
+        self.objects = scenario.get("objects", {})
         self.lock = threading.Lock()
         self.log = open(log, "a", buffering=1)
 
@@ -86,7 +90,14 @@ class Handler(BaseHTTPRequestHandler):
         kind = "watch" if q.get("watch") in ("1", "true") else "list"
         rv = q.get("resourceVersion", "")
         auth = self.headers.get("Authorization", "")
-        if url.path != "/api/v1/pods" or q.get("fieldSelector") != "spec.nodeName=" + st.node:
+        if url.path != "/api/v1/pods":
+            obj = st.objects.get(url.path)
+            status = 404 if obj is None else obj.get("status", 200)
+            st.log.write(json.dumps({"kind": "get", "rv": url.path, "auth": auth, "status": status}) + "\n")
+            if status != 200:
+                return self.send_json(status, {"kind": "Status", "code": status})
+            return self.send_json(200, obj)
+        if q.get("fieldSelector") != "spec.nodeName=" + st.node:
             step, status, reason = None, 400, "bad path or fieldSelector " + self.path
         else:
             step, status, reason = st.next_step(kind, rv, auth)

@@ -2,8 +2,10 @@
 # Acceptance, live: a short-lived process in a cgroup laid out like a kubelet
 # pod (systemd driver, containerd), whose cgroup is removed as soon as it
 # exits, produces events carrying that pod's UID and container id, and, with
-# the local API fixture (fake_apiserver.py over HTTPS), the pod's name and
-# namespace. Run twice: with the capabilities root has, and with
+# the local API fixture (fake_apiserver.py over HTTPS), the pod's name,
+# namespace and node, the container's name, image and digest (from the pod's
+# status, matched by container id) and the owning workload (a Deployment,
+# found through the pod's ReplicaSet), with metadata_pending false. Run twice: with the capabilities root has, and with
 # CAP_DAC_READ_SEARCH dropped (as the Helm chart runs it): the cgroup id ->
 # path lookup then walks the tree instead of open_by_handle_at(2), and the
 # events must carry the same pod.
@@ -21,7 +23,7 @@ fi
 command -v python3 >/dev/null && command -v openssl >/dev/null ||
   { echo "SKIPPED: python3 and openssl are needed for the fake API server"; exit 77; }
 
-UID_=5f8a7c1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b # web-0 in fixtures/
+UID_=5f8a7c1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b # shop-web in fixtures/
 CID=0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0
 cgroot=/sys/fs/cgroup
 [ "$(stat -f -c %T $cgroot)" = cgroup2fs ] || cgroot=/sys/fs/cgroup/unified
@@ -46,7 +48,7 @@ echo tok-r >"$tmp/token"
 start_api() {
   [ -n "$SERVER_PID" ] && { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; }
   rm -f "$tmp/port"
-  python3 "$here/fake_apiserver.py" "$here/fixtures/scenario-resolver.json" "$tmp/requests.log" \
+  python3 "$here/fake_apiserver.py" "$here/fixtures/scenario-live.json" "$tmp/requests.log" \
     "$tmp/crt" "$tmp/key" >"$tmp/port" &
   SERVER_PID=$!
   for _ in $(seq 1 100); do grep -q PORT "$tmp/port" && break; sleep 0.05; done
@@ -108,11 +110,18 @@ for e in mine:
     assert h.get('container_id') == cid, f"container_id {h.get('container_id')!r}, want {cid}: {e}"
     pod = h.get('pod') or {}
     assert pod.get('uid') == uid, f"pod {pod}, want uid {uid}"
-    assert pod.get('name') == 'web-0' and pod.get('namespace') == 'shop', f"pod metadata missing: {pod}"
+    want = {'name': 'shop-web-7d9f8c-x2x4q', 'namespace': 'shop', 'node': 'node-a',
+            'container_name': 'web', 'image': 'registry.example/shop-web:2.1',
+            'image_digest': 'sha256:7d2b3c0e9f1a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+            'owner_kind': 'Deployment', 'owner_name': 'shop-web'}
+    got = {k: pod.get(k) for k in want}
+    assert got == want, f"pod identity {got}, want {want}: {e}"
+    assert not pod.get('metadata_pending'), f"metadata_pending on an event after the API answered: {pod}"
 host = [e for e in events if e['header']['pid'] != pid and e['header'].get('pod')
         and e['header']['pod'].get('uid') == uid]
 assert not host, f"other processes got the pod: {host[:2]}"
-print(f"ok ({label}, CapEff {cap_eff}): {len(mine)} events of pid {pid} carry pod {uid} (shop/web-0) "
+print(f"ok ({label}, CapEff {cap_eff}): {len(mine)} events of pid {pid} carry pod {uid} "
+      f"(shop/shop-web-7d9f8c-x2x4q, container web, image shop-web:2.1@sha256:7d2b..., Deployment shop-web) "
       f"and container {cid[:12]}")
 PY
 }

@@ -18,7 +18,8 @@ static const char *const canonical[] = {
 	"\"tid\":2,\"ppid\":3,\"uid\":4,\"gid\":5,\"cgroup_id\":6,\"comm\":\"c\\\"q\\\\\",\"start_time_ns\":7,"
 	"\"policy_generation\":8,\"truncated\":true,\"abi_version\":1,\"boot_id\":\"b-1\",\"node\":\"n1\","
 	"\"container_id\":\"abc\",\"pod\":{\"uid\":\"u-1\",\"name\":\"p\",\"namespace\":\"ns\","
-	"\"labels\":{\"app\":\"web\",\"tier\":\"fe\"}},\"euid\":9,\"egid\":10,\"community_id\":\"\"},"
+	"\"labels\":{\"app\":\"web\",\"tier\":\"fe\"},\"node\":\"\",\"container_name\":\"\",\"image\":\"\",\"image_digest\":\"\","
+	"\"owner_kind\":\"\",\"owner_name\":\"\",\"namespace_labels\":{},\"metadata_pending\":false},\"euid\":9,\"egid\":10,\"community_id\":\"\"},"
 	"\"exec\":{\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"\",\"echo \xc3\xa9 \\t\"],\"ret\":-2,\"argc\":5}}",
 	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
 	"\"cgroup_id\":0,\"comm\":\"\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"

@@ -111,9 +111,9 @@ static struct k8s_client *client(struct server *s, struct pod_store *store, cons
 
 static const char *label(const struct pod_meta *m, const char *key)
 {
-	for (size_t i = 0; i < m->n_labels; i++)
-		if (!strcmp(m->labels[i]->key, key))
-			return m->labels[i]->value;
+	for (size_t i = 0; i < m->labels.n; i++)
+		if (!strcmp(m->labels.ptrs[i]->key, key))
+			return m->labels.ptrs[i]->value;
 	return NULL;
 }
 
@@ -163,7 +163,7 @@ static void test_list_watch_drop_gone_rotation(void **state)
 	assert_int_equal(pod_store_count(&store), 3);
 	m = pod_store_find(&store, API_UID);
 	assert_non_null(m);
-	assert_int_equal(m->n_labels, 0);
+	assert_int_equal(m->labels.n, 0);
 	pod_meta_put(m);
 
 	/* a bookmark moves the version on; the watch ends cleanly */
@@ -295,6 +295,63 @@ static void test_resolver_adds_name_and_namespace(void **state)
 	rmdir(base);
 }
 
+/* Workload identity through the API client: a list's pod owned by a
+ * ReplicaSet gets its Deployment, the container statuses give image and
+ * digest, namespace labels come when asked for, and a watched pod of a Job
+ * whose jobs are forbidden keeps owner kind Job. Each ReplicaSet, Job and
+ * Namespace is asked for once. */
+static void test_identity_from_api(void **state)
+{
+	struct server s;
+	struct pod_store store;
+	struct pod_meta *m;
+	char log[4096];
+	(void)state;
+
+	write_file(token, "tok-1\n");
+	server_start(&s, "scenario-identity.json");
+	assert_int_equal(pod_store_init(&store), 0);
+	struct k8s_config cfg = { .api_url = s.url, .token_file = token, .ca_file = cert,
+				  .node_name = "node-a", .watch_timeout_s = 5, .namespace_labels = 1 };
+	struct k8s_client *c;
+	assert_int_equal(k8s_client_new(&cfg, &store, &c), 0);
+
+	assert_int_equal(k8s_client_list(c), 0);
+	m = pod_store_find(&store, WEB_UID);
+	assert_non_null(m);
+	assert_string_equal(m->owner_kind, "Deployment");
+	assert_string_equal(m->owner_name, "shop-web");
+	assert_string_equal(m->node, "node-a");
+	const struct pod_container *ct = pod_meta_container(m, CID, NULL);
+	assert_non_null(ct);
+	assert_string_equal(ct->name, "web");
+	assert_string_equal(ct->image, "registry.example/shop-web:2.1");
+	assert_string_equal(ct->image_digest, "sha256:7d2b3c0e9f1a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9012345678");
+	assert_int_equal(m->ns_labels.n, 2);
+	assert_string_equal(m->ns_labels.ptrs[0]->key, "team");
+	assert_string_equal(m->ns_labels.ptrs[0]->value, "payments");
+	pod_meta_put(m);
+
+	assert_int_equal(k8s_client_watch(c), 0);
+	m = pod_store_find(&store, JOB_UID);
+	assert_non_null(m);
+	assert_string_equal(m->owner_kind, "Job"); /* jobs: 403 */
+	assert_string_equal(m->owner_name, "backup-28812345");
+	assert_int_equal(m->ns_labels.n, 2); /* the namespace from the cache */
+	pod_meta_put(m);
+
+	k8s_client_free(c);
+	server_stop(&s);
+	request_log(log, sizeof(log));
+	assert_string_equal(log,
+			    "list - tok-1 200\n"
+			    "get /apis/apps/v1/namespaces/shop/replicasets/shop-web-7d9f8c tok-1 200\n"
+			    "get /api/v1/namespaces/shop tok-1 200\n"
+			    "watch 100 tok-1 200\n"
+			    "get /apis/batch/v1/namespaces/shop/jobs/backup-28812345 tok-1 403\n");
+	pod_store_fini(&store);
+}
+
 /* Issue 8 item 9: a CA file that cannot be read is an error naming the
  * file and the errno, never a silent fall-back to the system CAs. */
 static void test_unreadable_ca_is_an_error(void **state)
@@ -406,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_list_watch_drop_gone_rotation),
 		cmocka_unit_test(test_wrong_ca_is_refused),
 		cmocka_unit_test(test_runner_recovers),
+		cmocka_unit_test(test_identity_from_api),
 		cmocka_unit_test(test_resolver_adds_name_and_namespace),
 		cmocka_unit_test(test_unreadable_ca_is_an_error),
 		cmocka_unit_test(test_http_needs_insecure_http),

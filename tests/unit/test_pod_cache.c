@@ -83,7 +83,7 @@ static void test_store_keeps_deleted_for_grace(void **state)
 	pod_store_put(&s, a2);
 	assert_null(pod_store_find(&s, "uid-b"));
 	found = pod_store_find(&s, "uid-a");
-	assert_int_equal(found->n_labels, 0); /* replaced */
+	assert_int_equal(found->labels.n, 0); /* replaced */
 	pod_meta_put(found);
 	pod_store_fini(&s);
 }
