@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "enrich/k8s_json.h"
 #include "enrich/pod_meta.h"
 
 /* Pod.labels and Pod.namespace_labels entries share one layout; the
@@ -152,36 +153,15 @@ int pod_meta_set_ns_labels(struct pod_meta *m, const char *const *kv, size_t n)
 	return 0;
 }
 
-/* obj[key] if it is a string of at most max bytes, else NULL. */
-static const char *string_at(struct json_object *obj, const char *key, size_t max)
-{
-	struct json_object *v;
-
-	if (!obj || !json_object_is_type(obj, json_type_object) || !json_object_object_get_ex(obj, key, &v) ||
-	    !json_object_is_type(v, json_type_string) || (size_t)json_object_get_string_len(v) > max)
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static struct json_object *member(struct json_object *obj, const char *key, json_type type)
-{
-	struct json_object *v;
-
-	if (!obj || !json_object_is_type(obj, json_type_object) || !json_object_object_get_ex(obj, key, &v) ||
-	    !json_object_is_type(v, type))
-		return NULL;
-	return v;
-}
-
 /* The controller among metadata.ownerReferences (else the first). */
 static int parse_owner(struct pod_meta *m, struct json_object *md)
 {
-	struct json_object *refs = member(md, "ownerReferences", json_type_array), *pick = NULL;
+	struct json_object *refs = k8s_json_member(md, "ownerReferences", json_type_array), *pick = NULL;
 	size_t n = refs ? json_object_array_length(refs) : 0;
 
 	for (size_t i = 0; i < n && i < POD_META_MAX_CONTAINERS; i++) {
-		struct json_object *r = json_object_array_get_idx(refs, i), *ctl = member(r, "controller", json_type_boolean);
-		if (!string_at(r, "kind", POD_META_MAX_NAME) || !string_at(r, "name", POD_META_MAX_NAME))
+		struct json_object *r = json_object_array_get_idx(refs, i), *ctl = k8s_json_member(r, "controller", json_type_boolean);
+		if (!k8s_json_string(r, "kind", POD_META_MAX_NAME) || !k8s_json_string(r, "name", POD_META_MAX_NAME))
 			continue;
 		if (!pick)
 			pick = r;
@@ -192,8 +172,8 @@ static int parse_owner(struct pod_meta *m, struct json_object *md)
 	}
 	if (!pick)
 		return 0;
-	return pod_meta_set_owner(m, string_at(pick, "kind", POD_META_MAX_NAME),
-				  string_at(pick, "name", POD_META_MAX_NAME));
+	return pod_meta_set_owner(m, k8s_json_string(pick, "kind", POD_META_MAX_NAME),
+				  k8s_json_string(pick, "name", POD_META_MAX_NAME));
 }
 
 static struct pod_container *container_named(struct pod_meta *m, const char *name)
@@ -222,10 +202,10 @@ static int parse_spec_containers(struct pod_meta *m, struct json_object *list)
 
 	for (size_t i = 0; i < n && m->n_containers < POD_META_MAX_CONTAINERS; i++) {
 		struct json_object *c = json_object_array_get_idx(list, i);
-		const char *name = string_at(c, "name", POD_META_MAX_NAME);
+		const char *name = k8s_json_string(c, "name", POD_META_MAX_NAME);
 		if (!name || container_named(m, name))
 			continue;
-		if (!container_add(m, name, string_at(c, "image", POD_META_MAX_IMAGE)))
+		if (!container_add(m, name, k8s_json_string(c, "image", POD_META_MAX_IMAGE)))
 			return -ENOMEM;
 	}
 	return 0;
@@ -252,9 +232,9 @@ static int parse_statuses(struct pod_meta *m, struct json_object *list)
 
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *s = json_object_array_get_idx(list, i);
-		const char *name = string_at(s, "name", POD_META_MAX_NAME);
-		const char *cid = string_at(s, "containerID", POD_META_MAX_IMAGE);
-		const char *image = string_at(s, "image", POD_META_MAX_IMAGE);
+		const char *name = k8s_json_string(s, "name", POD_META_MAX_NAME);
+		const char *cid = k8s_json_string(s, "containerID", POD_META_MAX_IMAGE);
+		const char *image = k8s_json_string(s, "image", POD_META_MAX_IMAGE);
 		struct pod_container *c;
 
 		if (!name)
@@ -271,7 +251,7 @@ static int parse_statuses(struct pod_meta *m, struct json_object *list)
 		}
 		if (image && *image && replace_str(&c->image, image))
 			return -ENOMEM;
-		if (replace_str(&c->image_digest, digest_of(string_at(s, "imageID", POD_META_MAX_IMAGE))))
+		if (replace_str(&c->image_digest, digest_of(k8s_json_string(s, "imageID", POD_META_MAX_IMAGE))))
 			return -ENOMEM;
 	}
 	return 0;
@@ -288,9 +268,9 @@ static int parse_containers(struct pod_meta *m, struct json_object *spec, struct
 	if (!m->containers)
 		return -ENOMEM;
 	for (size_t k = 0; !rc && k < 3; k++)
-		rc = parse_spec_containers(m, member(spec, spec_keys[k], json_type_array));
+		rc = parse_spec_containers(m, k8s_json_member(spec, spec_keys[k], json_type_array));
 	for (size_t k = 0; !rc && k < 3; k++)
-		rc = parse_statuses(m, member(status, status_keys[k], json_type_array));
+		rc = parse_statuses(m, k8s_json_member(status, status_keys[k], json_type_array));
 	return rc;
 }
 
@@ -312,11 +292,11 @@ static int parse_labels(struct pod_meta *m, struct json_object *labels)
 
 int pod_meta_from_json(struct json_object *pod, struct pod_meta **out, char *err, size_t errlen)
 {
-	struct json_object *md = member(pod, "metadata", json_type_object);
-	struct json_object *spec = member(pod, "spec", json_type_object);
-	struct json_object *labels = member(md, "labels", json_type_object);
-	const char *uid = string_at(md, "uid", POD_META_MAX_NAME), *name = string_at(md, "name", POD_META_MAX_NAME);
-	const char *ns = string_at(md, "namespace", POD_META_MAX_NAME);
+	struct json_object *md = k8s_json_member(pod, "metadata", json_type_object);
+	struct json_object *spec = k8s_json_member(pod, "spec", json_type_object);
+	struct json_object *labels = k8s_json_member(md, "labels", json_type_object);
+	const char *uid = k8s_json_string(md, "uid", POD_META_MAX_NAME), *name = k8s_json_string(md, "name", POD_META_MAX_NAME);
+	const char *ns = k8s_json_string(md, "namespace", POD_META_MAX_NAME);
 	struct pod_meta *m;
 	int rc;
 
@@ -324,12 +304,12 @@ int pod_meta_from_json(struct json_object *pod, struct pod_meta **out, char *err
 		snprintf(err, errlen, "pod object without metadata.%s", !uid ? "uid" : !name ? "name" : "namespace");
 		return -EBADMSG;
 	}
-	rc = pod_meta_alloc(uid, name, ns, string_at(spec, "nodeName", POD_META_MAX_NAME),
+	rc = pod_meta_alloc(uid, name, ns, k8s_json_string(spec, "nodeName", POD_META_MAX_NAME),
 			    labels ? (size_t)json_object_object_length(labels) : 0, &m);
 	if (rc)
 		return rc;
 	if ((labels && (rc = parse_labels(m, labels))) || (rc = parse_owner(m, md)) ||
-	    (rc = parse_containers(m, spec, member(pod, "status", json_type_object)))) {
+	    (rc = parse_containers(m, spec, k8s_json_member(pod, "status", json_type_object)))) {
 		pod_meta_free(m);
 		return rc;
 	}

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "enrich/k8s_json.h"
 #include "enrich/pod_workload.h"
 
 struct wl_entry {
@@ -152,38 +153,18 @@ static int dns_name(const char *s)
 	return 1;
 }
 
-static const char *string_at(struct json_object *obj, const char *key, size_t max)
-{
-	struct json_object *v;
-
-	if (!obj || !json_object_is_type(obj, json_type_object) || !json_object_object_get_ex(obj, key, &v) ||
-	    !json_object_is_type(v, json_type_string) || (size_t)json_object_get_string_len(v) > max)
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static struct json_object *member(struct json_object *obj, const char *key, json_type type)
-{
-	struct json_object *v;
-
-	if (!obj || !json_object_is_type(obj, json_type_object) || !json_object_object_get_ex(obj, key, &v) ||
-	    !json_object_is_type(v, type))
-		return NULL;
-	return v;
-}
-
 /* The controller ownerReference of an object: kind and name, or -ENOENT. */
 static int controller_of(struct json_object *obj, const char **kind, const char **name)
 {
-	struct json_object *refs = member(member(obj, "metadata", json_type_object), "ownerReferences",
+	struct json_object *refs = k8s_json_member(k8s_json_member(obj, "metadata", json_type_object), "ownerReferences",
 					  json_type_array);
 	size_t n = refs ? json_object_array_length(refs) : 0;
 
 	for (size_t i = 0; i < n && i < POD_META_MAX_CONTAINERS; i++) {
 		struct json_object *r = json_object_array_get_idx(refs, i);
-		struct json_object *ctl = member(r, "controller", json_type_boolean);
-		*kind = string_at(r, "kind", POD_META_MAX_NAME);
-		*name = string_at(r, "name", POD_META_MAX_NAME);
+		struct json_object *ctl = k8s_json_member(r, "controller", json_type_boolean);
+		*kind = k8s_json_string(r, "kind", POD_META_MAX_NAME);
+		*name = k8s_json_string(r, "name", POD_META_MAX_NAME);
 		if (ctl && json_object_get_boolean(ctl) && *kind && *name)
 			return 0;
 	}
@@ -284,7 +265,7 @@ static int apply_owner(struct pod_workload *w, struct pod_meta *m, int cached_on
 
 static int store_labels(struct wl_entry *e, struct json_object *obj)
 {
-	struct json_object *labels = member(member(obj, "metadata", json_type_object), "labels", json_type_object);
+	struct json_object *labels = k8s_json_member(k8s_json_member(obj, "metadata", json_type_object), "labels", json_type_object);
 
 	if (!labels)
 		return 0;

@@ -5,4 +5,4 @@ set -euo pipefail
 # shellcheck source=tests/fuzz/fuzz_lib.sh
 source "$(dirname "$0")/fuzz_lib.sh"
 fuzz_main fuzz_k8s_json tests/fuzz/corpus/k8s_json tests/fuzz/k8s_json.dict json-c \
-	tests/fuzz/fuzz_k8s_json.c src/enrich/pod_meta.c src/enrich/pod_workload.c
+	tests/fuzz/fuzz_k8s_json.c src/enrich/pod_meta.c src/enrich/pod_workload.c src/enrich/k8s_json.c
