@@ -222,6 +222,7 @@ static int append_drop(struct sink_kafka *s, const char *type, uint64_t n, uint6
 	if (!rc) {
 		s->sp.pending++;
 		s->sp.spooled++;
+		s->sp.drop_records++;
 	}
 	return rc;
 }
@@ -387,9 +388,9 @@ void sink_kafka_spool_summary(struct sink_kafka *s, FILE *out)
 	if (!s->sp.spool)
 		return;
 	spool_stats(s->sp.spool, &st);
-	fprintf(out, " spooled=%" PRIu64 " drained=%" PRIu64 " pending=%" PRIu64
+	fprintf(out, " drop_records=%" PRIu64 " spooled=%" PRIu64 " drained=%" PRIu64 " pending=%" PRIu64
 		" recovered=%" PRIu64 " resent=%" PRIu64 " cut_bytes=%" PRIu64 " spool_bytes=%" PRIu64,
-		s->sp.spooled, s->sp.drained, s->sp.pending, st.recovered, st.resend, st.cut_bytes,
+		s->sp.drop_records, s->sp.spooled, s->sp.drained, s->sp.pending, st.recovered, st.resend, st.cut_bytes,
 		st.bytes);
 }
 

@@ -33,6 +33,7 @@ struct sink_kafka_spool {
 	uint64_t pending;          /* records on disk not yet delivered (incl. in flight) */
 	uint64_t spooled;          /* events that waited on disk */
 	uint64_t drained;          /* records read back from disk into the producer */
+	uint64_t drop_records;     /* Drop records the sink made (spool full, expired) */
 	uint64_t drop_pending[SINK_KAFKA_SPOOL_TYPES]; /* dropped, not yet in a Drop record */
 	uint64_t drop_total[SINK_KAFKA_SPOOL_TYPES];
 	uint64_t expired_pending;  /* expired, not yet in a Drop record */

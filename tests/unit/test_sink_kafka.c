@@ -154,6 +154,7 @@ static int create_fails(const char *arg, ...)
 	while ((k = va_arg(ap, const char *)))
 		sink_options_add(&o, k, va_arg(ap, const char *), "test.yaml:3:5");
 	va_end(ap);
+	sink_options_add(&o, "spool.enabled", "false", "test.yaml:4:5"); /* nothing on disk */
 	int rc = sink_kafka_ops.create(arg, &o, &s);
 	if (!rc)
 		sink_kafka_ops.destroy(s);
