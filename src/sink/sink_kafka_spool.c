@@ -357,6 +357,11 @@ void sink_kafka_spool_tick(struct sink_kafka *s)
 
 	if (!s->sp.spool)
 		return;
+	if (s->sp.expired_pending)
+		append_pending_drops(s);
+	for (unsigned i = 0; i < SINK_KAFKA_SPOOL_TYPES; i++)
+		if (s->sp.drop_pending[i] && append_pending_drops(s))
+			break;
 	/* Everything before the oldest message in flight is delivered (or
 	 * failed and counted); with none in flight, everything before read. */
 	spool_ack(s->sp.spool, s->head ? s->head->spool_pos : spool_read_pos(s->sp.spool));

@@ -23,6 +23,7 @@
 #define CURSOR_FILE "cursor"
 #define MIN_SEGMENT (64u * 1024)
 #define MAX_SEGMENT (8u * 1024 * 1024)
+#define SENT_LEASE (256u * 1024)
 
 #define POS(id, off) (((uint64_t)(id) << 32) | (uint64_t)(off))
 #define POS_ID(p) ((p) >> 32)
@@ -720,9 +721,10 @@ void spool_consume(struct spool *sp, uint64_t pos)
 	memcpy(&len, p + sp->roff, 4);
 	sp->roff += (REC_HEADER + len + 7) & ~7ull;
 	if (POS(sp->rid, sp->roff) > sp->sent) {
-		/* Lease the rest of this segment ahead of time: one cursor write
-		 * per segment, and a crash can only over-count re-sends. */
-		sp->sent = POS(sp->rid, s->size);
+		/* Lease the next SENT_LEASE bytes ahead of time: one cursor
+		 * write per lease, and a crash can only over-count re-sends. */
+		uint64_t end = sp->roff + SENT_LEASE;
+		sp->sent = POS(sp->rid, end < s->size ? end : s->size);
 		cursor_write(sp);
 	}
 }

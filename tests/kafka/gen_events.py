@@ -78,14 +78,14 @@ def main():
     for i in range(first, n + 1):
         out.write(src.readline() if src else json.dumps(event(i), separators=(",", ":")) + "\n")
         if rate and (i - first + 1) % batch == 0:
+            if progress:  # before the flush: no line after i was written
+                progress.seek(0)
+                progress.write(f"{i:12d}\n")
+                progress.flush()
             out.flush()
             ahead = start + (i - first + 1) / rate - time.monotonic()
             if ahead > 0:
                 time.sleep(ahead)
-            if progress:
-                progress.seek(0)
-                progress.write(f"{i}\n")
-                progress.flush()
     out.flush()
 
 
