@@ -95,7 +95,8 @@ void sink_kafka_spool_stop(struct sink_kafka *s)
 {
 	if (!s->sp.spool)
 		return;
-	sink_kafka_spool_tick(s);
+	/* No ack here: the producer is gone and with it the in-flight list,
+	 * whose records stay pending for the next start. */
 	spool_close(s->sp.spool);
 	s->sp.spool = NULL;
 }

@@ -46,7 +46,8 @@ struct sink_kafka_spool {
  * be used, say so once on stderr and go on without (returns 0 either way,
  * -ENOMEM aside). */
 int sink_kafka_spool_start(struct sink_kafka *s);
-/* Persist the cursor and close. */
+/* Persist the cursor and close (after sink_kafka_spool_tick while the
+ * in-flight list was still there). */
 void sink_kafka_spool_stop(struct sink_kafka *s);
 /* Take m (owned from here on) for ev: append it, then produce it at once if
  * nothing waits on disk and the producer has room. */
