@@ -367,7 +367,11 @@ void sink_kafka_spool_tick(struct sink_kafka *s)
 	 * failed and counted); with none in flight, everything before read. */
 	spool_ack(s->sp.spool, s->head ? s->head->spool_pos : spool_read_pos(s->sp.spool));
 	if (now - s->sp.last_sync_ms >= SYNC_INTERVAL_MS) {
-		spool_sync(s->sp.spool);
+		/* Only a backlog is worth the disk: while the producer keeps up,
+		 * records are delivered and their segments deleted before the
+		 * kernel would write them back. */
+		if (!spool_caught_up(s->sp.spool) || s->in_flight >= (uint64_t)s->cfg.spool_high_water / 2)
+			spool_sync(s->sp.spool);
 		s->sp.last_sync_ms = now;
 	}
 	if (s->cfg.spool_max_age_s > 0 && now - s->sp.last_expire_ms >= EXPIRE_INTERVAL_MS) {

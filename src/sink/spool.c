@@ -189,7 +189,10 @@ static uint8_t *map_get(struct spool *sp, uint64_t id)
 	m->fd = openat(sp->dirfd, name, O_RDWR | O_CLOEXEC);
 	if (m->fd < 0)
 		return NULL;
-	m->p = mmap(NULL, s->size, PROT_READ | PROT_WRITE, MAP_SHARED, m->fd, 0);
+	/* The segment being written is faulted in at once (one call instead
+	 * of a page fault per 4 KiB of appends). */
+	m->p = mmap(NULL, s->size, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | (id == sp->wid ? MAP_POPULATE : 0), m->fd, 0);
 	if (m->p == MAP_FAILED) {
 		m->p = NULL;
 		map_drop(m);
@@ -279,12 +282,6 @@ static int seg_create(struct spool *sp)
 	if (rc) {
 		unlinkat(sp->dirfd, name, 0);
 		return rc;
-	}
-	if (sp->wid) {
-		/* Start writeback of the finished segment; do not wait. */
-		for (int i = 0; i < 2; i++)
-			if (sp->maps[i].id == sp->wid)
-				sync_file_range(sp->maps[i].fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	}
 	sp->wid = s.id;
 	sp->woff = SEG_HEADER;

@@ -25,9 +25,12 @@
  *
  * Durability: a record is in the page cache when spool_append returns, which
  * survives the process (SIGKILL, OOM). Writeback to the device is started
- * (sync_file_range, no wait) at each segment roll and by spool_sync();
- * spool_close() waits for it (fdatasync). A power loss can lose what was not
- * yet written back; the checksums find the damage at the next start.
+ * (sync_file_range, no wait) by spool_sync(), which the Kafka sink calls
+ * every second while records wait on disk; spool_close() waits for it
+ * (fdatasync). While the broker keeps up, segments are deleted before the
+ * kernel writes them back, so an idle spool costs no disk I/O. A power loss
+ * can lose what was not yet written back; the checksums find the damage at
+ * the next start.
  */
 #ifndef RINGTAP_SPOOL_H
 #define RINGTAP_SPOOL_H
