@@ -51,10 +51,10 @@ for _ in $(seq 1 600); do
 	[ -r /proc/$pid/io ] && [ "$(awk '/^rchar/ { print $2 }' /proc/$pid/io)" -ge "$(stat -c %s "$work/events.ndjson")" ] && break
 done
 sleep 1
+"$KAFKA_SH" start "$work/broker" "$port" >/dev/null # returns once the port answers
 t0=$(date +%s%N)
-"$KAFKA_SH" start "$work/broker" "$port" >/dev/null
 wait $pid || true
 t1=$(date +%s%N)
 drained=$(sed -n 's/.* drained=\([0-9]*\).*/\1/p' "$work/drain.log")
-echo "drain after an outage: $drained records in $(((t1 - t0) / 1000000)) ms from the broker's restart" \
-	"(broker start included): $((drained * 1000000000 / (t1 - t0))) records/s"
+echo "drain after an outage: $drained records in $(((t1 - t0) / 1000000)) ms from the broker's" \
+	"port answering to the end: $((drained * 1000000000 / (t1 - t0))) records/s"

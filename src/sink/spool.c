@@ -438,7 +438,8 @@ static int load_segments(struct spool *sp)
 		}
 		ids[n++] = id;
 	}
-	qsort(ids, n, sizeof(*ids), cmp_u64);
+	if (n)
+		qsort(ids, n, sizeof(*ids), cmp_u64);
 	for (size_t i = 0; i < n; i++) {
 		if (ids[i] < POS_ID(sp->ack)) {
 			/* Delivered; the deletion did not happen before a crash. */
