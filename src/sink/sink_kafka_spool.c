@@ -228,6 +228,14 @@ static int append_drop(struct sink_kafka *s, const char *type, uint64_t n, uint6
 	return rc;
 }
 
+static int drops_pending(const struct sink_kafka *s)
+{
+	for (unsigned i = 0; i < SINK_KAFKA_SPOOL_TYPES; i++)
+		if (s->sp.drop_pending[i])
+			return 1;
+	return s->sp.expired_pending != 0;
+}
+
 /* Drop records go in the spool where the gap is, once there is room. */
 static int append_pending_drops(struct sink_kafka *s)
 {
@@ -271,10 +279,7 @@ void sink_kafka_spool_emit(struct sink_kafka *s, const Ringtap__V1__Event *ev,
 	uint64_t pos;
 
 	sink_kafka_spool_drain(s, 64);
-	for (unsigned i = 0; i < SINK_KAFKA_SPOOL_TYPES && !rc; i++)
-		if (s->sp.drop_pending[i])
-			rc = append_pending_drops(s);
-	if (!rc && s->sp.expired_pending)
+	if (drops_pending(s))
 		rc = append_pending_drops(s);
 	if (rc) {
 		count_spool_drop(s, ev, rc);
@@ -327,9 +332,15 @@ void sink_kafka_spool_drain(struct sink_kafka *s, int budget)
 		if (spool_peek(s->sp.spool, &data, &len, &pos))
 			return;
 		int rc = msg_from_record(data, len, &m);
+		if (rc == -ENOMEM)
+			return; /* try again at the next call */
 		if (rc) {
-			/* Checked at open and written by us: only memory can fail. */
-			return;
+			/* Its checksum held but it is not one of ours (another
+			 * version's layout): skip it, counted. */
+			spool_consume(s->sp.spool, pos);
+			sink_kafka_count_failure(&s->c, RD_KAFKA_RESP_ERR__BAD_MSG);
+			s->sp.pending--;
+			continue;
 		}
 		m->spool_pos = pos;
 		if (produce_spooled(s, m)) {
@@ -358,11 +369,8 @@ void sink_kafka_spool_tick(struct sink_kafka *s)
 
 	if (!s->sp.spool)
 		return;
-	if (s->sp.expired_pending)
+	if (drops_pending(s))
 		append_pending_drops(s);
-	for (unsigned i = 0; i < SINK_KAFKA_SPOOL_TYPES; i++)
-		if (s->sp.drop_pending[i] && append_pending_drops(s))
-			break;
 	/* Everything before the oldest message in flight is delivered (or
 	 * failed and counted); with none in flight, everything before read. */
 	spool_ack(s->sp.spool, s->head ? s->head->spool_pos : spool_read_pos(s->sp.spool));
