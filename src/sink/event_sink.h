@@ -24,7 +24,7 @@ struct sink_counter {
 	uint64_t value;
 };
 
-#define SINK_MAX_COUNTERS 12
+#define SINK_MAX_COUNTERS 24
 
 struct event_sink_ops {
 	const char *name;

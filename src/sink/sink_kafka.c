@@ -30,7 +30,9 @@ static void kafka_destroy(struct event_sink *base)
 
 	if (!s)
 		return;
+	sink_kafka_spool_tick(s); /* ack what was delivered before the stop */
 	sink_kafka_producer_stop(s);
+	sink_kafka_spool_stop(s);
 	if (s->conf)
 		rd_kafka_conf_destroy(s->conf);
 	options_free_strings(sink_kafka_option_table, &s->cfg);
@@ -64,6 +66,9 @@ static int kafka_create(const char *arg, const struct sink_options *opts, struct
 	rc = sink_kafka_producer_start(s, err, sizeof(err));
 	if (rc)
 		goto cleanup;
+	rc = sink_kafka_spool_start(s);
+	if (rc)
+		goto cleanup;
 	*out = &s->base;
 	s = NULL;
 cleanup:
@@ -83,6 +88,15 @@ static int kafka_emit(struct event_sink *base, const Ringtap__V1__Event *ev)
 
 	s->c.events++;
 	sink_kafka_producer_poll(s, 0); /* serve delivery reports, restart if fatal */
+	if (s->sp.spool) {
+		rc = sink_kafka_msg_build(s, ev, &m);
+		if (rc) {
+			sink_kafka_count_failure(&s->c, RD_KAFKA_RESP_ERR__BAD_MSG);
+			return rc;
+		}
+		sink_kafka_spool_emit(s, ev, m); /* never waits: disk or producer */
+		return 0;
+	}
 	if (s->stalled && s->rk) {
 		/* Still full since the stall's one wait: shed at once, without
 		 * encoding what cannot be queued. */
@@ -137,8 +151,11 @@ static int kafka_flush(struct event_sink *base, int timeout_ms)
 	deadline = mono_ms() + timeout_ms;
 	for (;;) {
 		sink_kafka_producer_poll(s, 0);
-		if (!s->in_flight)
-			return s->c.failed || s->c.queue_full_drops ? -EIO : 0;
+		sink_kafka_spool_drain(s, 100000);
+		sink_kafka_spool_tick(s);
+		if (!s->in_flight && !s->sp.pending)
+			return s->c.failed || s->c.queue_full_drops || s->c.spool_full_drops ||
+			       s->c.expired ? -EIO : 0;
 		int64_t left = deadline - mono_ms();
 		if (left <= 0)
 			return -ETIMEDOUT;
@@ -151,19 +168,25 @@ static int kafka_flush(struct event_sink *base, int timeout_ms)
 
 static void kafka_poll(struct event_sink *base)
 {
-	sink_kafka_producer_poll((struct sink_kafka *)base, 0);
+	struct sink_kafka *s = (struct sink_kafka *)base;
+
+	sink_kafka_producer_poll(s, 0);
+	sink_kafka_spool_drain(s, 8192);
+	sink_kafka_spool_tick(s);
 }
 
 static void kafka_summary(struct event_sink *base, FILE *out)
 {
 	struct sink_kafka *s = (struct sink_kafka *)base;
 
-	sink_kafka_counters_print(&s->c, s->in_flight, out);
+	/* With the spool, what is in flight is also on disk: pending, not lost. */
+	sink_kafka_counters_print(&s->c, s->sp.spool ? 0 : s->in_flight, out);
+	sink_kafka_spool_summary(s, out);
 }
 
 static size_t kafka_counters(struct event_sink *base, struct sink_counter *out, size_t max)
 {
-	const struct sink_kafka *s = (const struct sink_kafka *)base;
+	struct sink_kafka *s = (struct sink_kafka *)base;
 	const struct sink_counter all[] = {
 		{ "kafka_events", "Events handed to the sink.", 0, s->c.events },
 		{ "kafka_produced", "Events accepted into the producer queue (first time).", 0, s->c.produced },
@@ -183,7 +206,7 @@ static size_t kafka_counters(struct event_sink *base, struct sink_counter *out, 
 	if (n > max)
 		n = max;
 	memcpy(out, all, n * sizeof(*out));
-	return n;
+	return n + sink_kafka_spool_counters(s, out + n, max - n);
 }
 
 const struct event_sink_ops sink_kafka_ops = {

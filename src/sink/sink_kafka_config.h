@@ -26,6 +26,14 @@ struct sink_kafka_config {
 	int64_t message_timeout_ms;
 	char *sasl_password;
 	char *ssl_key_password;
+	/* spool.*: the disk spool (sink_kafka_spool.c) */
+	int spool_enabled;
+	char *spool_dir;
+	uint64_t spool_max_bytes;
+	int64_t spool_max_age_s;
+	int64_t spool_high_water;
+	int64_t spool_drain_rate;
+	int message_timeout_set;       /* message_timeout_ms given explicitly */
 };
 
 /* Apply options to s->cfg, s->encoding, s->key_mode and build the librdkafka

@@ -20,7 +20,8 @@ void sink_kafka_count_failure(struct sink_kafka_counters *c, rd_kafka_resp_err_t
 
 uint64_t sink_kafka_counters_lost(const struct sink_kafka_counters *c, uint64_t in_flight)
 {
-	return c->failed + c->queue_full_drops + c->not_delivered + in_flight;
+	return c->failed + c->queue_full_drops + c->spool_full_drops + c->expired + c->not_delivered +
+	       in_flight;
 }
 
 void sink_kafka_counters_print(const struct sink_kafka_counters *c, uint64_t in_flight, FILE *out)
@@ -42,8 +43,9 @@ void sink_kafka_counters_print(const struct sink_kafka_counters *c, uint64_t in_
 		fputc(')', out);
 	}
 	fprintf(out,
-		" queue_full_drops=%" PRIu64 " stalls=%" PRIu64 " restarts=%" PRIu64
+		" queue_full_drops=%" PRIu64 " spool_full_drops=%" PRIu64 " expired=%" PRIu64
+		" stalls=%" PRIu64 " restarts=%" PRIu64
 		" reproduced=%" PRIu64 " not_delivered=%" PRIu64 " lost=%" PRIu64,
-		c->queue_full_drops, c->stalls, c->restarts, c->reproduced,
+		c->queue_full_drops, c->spool_full_drops, c->expired, c->stalls, c->restarts, c->reproduced,
 		c->not_delivered + in_flight, sink_kafka_counters_lost(c, in_flight));
 }

@@ -18,6 +18,8 @@ struct sink_kafka_counters {
 		uint64_t n;
 	} failed_by[SINK_KAFKA_MAX_ERRS + 1]; /* last slot: any other error */
 	uint64_t queue_full_drops;
+	uint64_t spool_full_drops; /* the spool was at its budget (or the disk full) */
+	uint64_t expired;          /* spooled records given up after spool.max_age_s */
 	uint64_t stalls;           /* times the queue stayed full for queue_full_wait_ms */
 	uint64_t restarts;         /* producer recreated after a fatal error */
 	uint64_t reproduced;       /* messages re-sent on a recreated producer */

@@ -20,6 +20,7 @@
 #include "sink/sink_kafka_msg.h"
 #include "sink/sink_kafka_producer.h"
 #include "sink/sink_kafka_route.h"
+#include "sink/sink_kafka_spool.h"
 
 struct sink_kafka {
 	struct event_sink base;
@@ -41,6 +42,7 @@ struct sink_kafka {
 	uint64_t in_flight;
 	struct strbuf json;            /* reused for encoding: json */
 	struct sink_kafka_counters c;
+	struct sink_kafka_spool sp;    /* disk spool; sp.spool NULL: in-memory queue only */
 };
 
 #endif

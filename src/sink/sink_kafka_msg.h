@@ -12,8 +12,9 @@ struct sink_kafka;
 /* data[] holds key, value, ce_source and ce_id back to back. */
 struct sink_kafka_msg {
 	struct sink_kafka_msg *prev, *next; /* in-flight list, produce order */
+	uint64_t spool_pos;                 /* its record in the spool; 0: not spooled */
 	enum sink_kafka_class cls;
-	const char *ce_type;                /* static string */
+	const char *ce_type;                /* static string, or in data[] (read from the spool) */
 	uint32_t key_len;                   /* 0 = no key */
 	uint32_t value_len;
 	uint16_t source_len;

@@ -45,6 +45,20 @@ const struct option_def sink_kafka_option_table[] = {
 	  "SASL password: env:NAME or file:PATH" },
 	{ "ssl_key_password", OPT_SECRET, NULL, CFG(ssl_key_password),
 	  "password of the TLS client key: env:NAME or file:PATH" },
+	{ "spool.enabled", OPT_BOOL, "true", CFG(spool_enabled),
+	  "keep events in a disk spool until the broker acknowledges them (outages, restarts)" },
+	{ "spool.dir", OPT_STRING, "/var/lib/ringtap/spool", CFG(spool_dir),
+	  "spool directory; each Kafka sink uses its own subdirectory kafka-<brokers>" },
+	{ "spool.max_bytes", OPT_SIZE, "1GiB", CFG(spool_max_bytes),
+	  "disk budget of the spool; beyond it events are dropped, counted and reported in a "
+	  "Drop record" },
+	{ "spool.max_age_s", OPT_INT, "86400", CFG(spool_max_age_s),
+	  "give up (and count) spooled events older than this many seconds; 0: never" },
+	{ "spool.high_water", OPT_INT, "20000", CFG(spool_high_water),
+	  "most messages in the producer at once; beyond, events wait on disk (bounds memory)" },
+	{ "spool.drain_rate", OPT_INT, "0", CFG(spool_drain_rate),
+	  "most records per second drained from the spool after an outage; 0: as fast as the "
+	  "producer takes them" },
 	OPT_END,
 };
 
@@ -147,6 +161,28 @@ static int parse_enums(struct sink_kafka *s, const struct sink_options *opts, ch
 			return -EINVAL;
 		}
 	}
+	if (cfg->spool_high_water < 1 || cfg->spool_high_water > 10000000) {
+		snprintf(err, errlen, "%s: option 'spool.high_water' wants 1..10000000, got %lld",
+			 where_of(opts, "spool.high_water"), (long long)cfg->spool_high_water);
+		return -EINVAL;
+	}
+	if (cfg->spool_max_age_s < 0 || cfg->spool_drain_rate < 0) {
+		int age = cfg->spool_max_age_s < 0;
+		snprintf(err, errlen, "%s: option '%s' cannot be negative", 
+			 where_of(opts, age ? "spool.max_age_s" : "spool.drain_rate"),
+			 age ? "spool.max_age_s" : "spool.drain_rate");
+		return -EINVAL;
+	}
+	if (cfg->spool_enabled && cfg->spool_max_bytes < 512 * 1024) {
+		snprintf(err, errlen, "%s: option 'spool.max_bytes' wants at least 512KiB",
+			 where_of(opts, "spool.max_bytes"));
+		return -EINVAL;
+	}
+	if (cfg->spool_enabled && (!cfg->spool_dir || !*cfg->spool_dir)) {
+		snprintf(err, errlen, "%s: option 'spool.dir' needs a directory "
+			 "(spool.enabled: false turns the spool off)", where_of(opts, "spool.dir"));
+		return -EINVAL;
+	}
 	if (cfg->queue_full_wait_ms < 0 || cfg->queue_full_wait_ms > 10000) {
 		snprintf(err, errlen, "%s: option 'queue_full_wait_ms' wants 0..10000, got %lld",
 			 where_of(opts, "queue_full_wait_ms"), (long long)cfg->queue_full_wait_ms);
@@ -179,7 +215,10 @@ static int build_conf(struct sink_kafka *s, const struct sink_options *opts, cha
 	    (rc = conf_set_int(conf, "queue.buffering.max.kbytes",
 			       (int64_t)((cfg->queue_max_bytes + 1023) / 1024),
 			       where_of(opts, "queue_max_bytes"), err, errlen)) ||
-	    (rc = conf_set_int(conf, "message.timeout.ms", cfg->message_timeout_ms,
+	    /* With the spool, a message waits for the broker as long as it
+	     * takes (it is on disk), unless message_timeout_ms says otherwise. */
+	    (rc = conf_set_int(conf, "message.timeout.ms",
+			       cfg->spool_enabled && !cfg->message_timeout_set ? 0 : cfg->message_timeout_ms,
 			       where_of(opts, "message_timeout_ms"), err, errlen)))
 		goto cleanup;
 	for (size_t i = 0; opts && i < opts->n; i++) {
@@ -225,6 +264,9 @@ int sink_kafka_configure(struct sink_kafka *s, const char *arg, const struct sin
 		snprintf(err, errlen, "kafka sink: no brokers; use --sink kafka:HOST:PORT or 'brokers:'");
 		return -EINVAL;
 	}
+	for (size_t i = 0; opts && i < opts->n; i++)
+		if (!strcmp(opts->items[i].key, "message_timeout_ms"))
+			s->cfg.message_timeout_set = 1;
 	rc = parse_enums(s, opts, err, errlen);
 	if (rc)
 		return rc;

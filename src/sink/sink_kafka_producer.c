@@ -64,6 +64,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *rkm, void *opa
 	} else {
 		sink_kafka_count_failure(&s->c, rkm->err);
 	}
+	sink_kafka_spool_done(s, m);
 	sink_kafka_inflight_remove(s, m);
 	free(m);
 }
@@ -225,6 +226,7 @@ int sink_kafka_producer_restart(struct sink_kafka *s)
 				s->c.queue_full_drops++;
 			else
 				sink_kafka_count_failure(&s->c, e);
+			sink_kafka_spool_done(s, m);
 			sink_kafka_inflight_remove(s, m);
 			free(m);
 			continue;
@@ -251,7 +253,8 @@ void sink_kafka_producer_stop(struct sink_kafka *s)
 
 	destroy_producer(s);
 	while ((m = s->head)) {
-		s->c.not_delivered++;
+		if (!m->spool_pos) /* a spooled one stays on disk for the next start */
+			s->c.not_delivered++;
 		sink_kafka_inflight_remove(s, m);
 		free(m);
 	}

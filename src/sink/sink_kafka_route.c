@@ -116,6 +116,7 @@ int sink_kafka_msg_build(struct sink_kafka *s, const Ringtap__V1__Event *ev,
 	if (!m)
 		return -ENOMEM;
 	m->prev = m->next = NULL;
+	m->spool_pos = 0;
 	m->cls = sink_kafka_route_class(ev);
 	m->ce_type = sink_kafka_route_ce_type(ev);
 	m->key_len = (uint32_t)key_len;

@@ -44,6 +44,8 @@ check(pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault", "sec
 vols = {v["name"]: v for v in pod["volumes"]}
 mounts = {m["name"]: m for m in c["volumeMounts"]}
 for name, v in vols.items():
+    if name == "spool":
+        continue  # the Kafka spool is written (checked below)
     if "hostPath" in v or "configMap" in v or "secret" in v:
         check(mounts.get(name, {}).get("readOnly") is True, f"mount {name} must be readOnly")
 check(vols["btf"]["hostPath"]["path"] == "/sys/kernel/btf", "btf hostPath")
@@ -52,8 +54,16 @@ check(("proc" in vols) == (mode == "full"), "host /proc only when hostProc.enabl
 paths = [m["mountPath"].rstrip("/") for m in c["volumeMounts"]]
 nested = [(a, b) for a in paths for b in paths if b.startswith(a + "/")]
 check(not nested, f"no mount inside another (kubelet rewrites configMap/secret volumes): {nested}")
-writable = [n for n, m in mounts.items() if not m.get("readOnly")]
-check(writable == ["tmp"] and "emptyDir" in vols["tmp"], f"only the tmp emptyDir may be writable, got {writable}")
+writable = sorted(n for n, m in mounts.items() if not m.get("readOnly"))
+check(writable == ["spool", "tmp"] and "emptyDir" in vols["tmp"],
+      f"only the tmp emptyDir and the Kafka spool may be writable, got {writable}")
+# The spool: hostPath by default (survives the pod), emptyDir with a size limit in values-full.
+check(mounts.get("spool", {}).get("mountPath") == "/var/lib/ringtap/spool", "spool mounted at the sinks' default dir")
+if mode == "default":
+    check(vols["spool"].get("hostPath") == {"path": "/var/lib/ringtap/spool", "type": "DirectoryOrCreate"},
+          f"default spool on the host: {vols.get('spool')}")
+else:
+    check(vols["spool"].get("emptyDir") == {"sizeLimit": "3Gi"}, f"emptyDir spool with its size limit: {vols.get('spool')}")
 
 # identity, probes, lifecycle
 env = {e["name"]: e for e in c["env"]}
@@ -77,6 +87,10 @@ check(list(cm["data"]) == ["ringtap.yaml"], f"config ConfigMap must hold only ri
 check(list(pcm["data"]) == ["policy.yaml"], f"policy ConfigMap must hold only policy.yaml, got {list(pcm['data'])}")
 cfg = yaml.safe_load(cm["data"]["ringtap.yaml"])
 sinks = [s if isinstance(s, dict) else {"type": s} for s in cfg["sinks"]]
+for k in (s for s in sinks if s["type"] == "kafka"):
+    want_max = "1GiB" if mode == "default" else "2GiB"
+    check(k.get("spool") == {"enabled": True, "dir": "/var/lib/ringtap/spool", "max_bytes": want_max},
+          f"kafka sink spool settings from the chart: {k.get('spool')}")
 flush = max([cfg["flush_timeout_ms"]] + [s.get("flush_timeout_ms", 0) for s in sinks])
 check(grace * 1000 > flush, f"grace {grace}s must exceed the flush timeout {flush}ms")
 check(vols["config"].get("configMap", {}).get("name") == "rt-ringtap-config", "config volume is the config ConfigMap")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Read every ringtap topic back with kcat and check what a SIEM would rely on.
 
-  check_topics.py BROKERS N SUMMARY_FILE [--outage]
+  check_topics.py BROKERS N SUMMARY_FILE [--outage] [--spool-full] [--gap A B]
+
 
 Asserts, for the N events of gen_events.py:
   - each event (header.ts_ns 1..N) is in Kafka exactly once, in the topic of
@@ -12,8 +13,15 @@ Asserts, for the N events of gen_events.py:
   - headers ce_specversion, ce_type, ce_source, ce_id, ce_dataschema, content-type;
   - per key: a single partition, the one Kafka's Java producer would pick
     (murmur2), and events in the order they were emitted;
-  - the sink's summary adds up: events = delivered + failed + drops + not delivered,
-    and here everything was delivered.
+  - the sink's summary adds up: events (+ records recovered from the spool + Drop
+    records the sink made) = delivered + failed + drops + expired + not delivered
+    + still spooled, and here everything was delivered and the spool is empty.
+With the spool:
+  - duplicates are allowed only up to the summary's resent + reproduced;
+  - --spool-full: the events missing are exactly spool_full_drops, and the
+    sensor topic has Drop records (reason spool_full) counting them;
+  - --gap A B: events A..B (those a SIGKILLed ringtap had not read yet) may be
+    missing, but only as a tail: what arrived of them is a prefix A..K.
 """
 import os
 import re
@@ -107,7 +115,8 @@ def decode_all(msgs):
             name = line[:-1].strip()
             path.append(name)
             if path == ["events"]:
-                events.append({"ts": 0, "body": None, "node": "", "pod": None})
+                events.append({"ts": 0, "body": None, "node": "", "pod": None, "comm": "",
+                               "drop": {}})
             elif len(path) == 2 and name != "header":
                 events[-1]["body"] = name
         elif line == "}":
@@ -118,6 +127,11 @@ def decode_all(msgs):
                 events[-1]["ts"] = int(v)
             elif k == "node":
                 events[-1]["node"] = v.strip().strip('"')
+            elif k == "comm":
+                events[-1]["comm"] = v.strip().strip('"')
+        elif path == ["events", "drop"]:
+            k, v = line.split(":", 1)
+            events[-1]["drop"][k] = v.strip().strip('"')
         elif path == ["events", "header", "pod"] and line.startswith("uid:"):
             events[-1]["pod"] = line.split(":", 1)[1].strip().strip('"')
     return events
@@ -135,6 +149,11 @@ def summary_counts(path):
 def main():
     brokers, n, summary = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     outage = "--outage" in sys.argv
+    spool_full = "--spool-full" in sys.argv
+    gap = None
+    if "--gap" in sys.argv:
+        i = sys.argv.index("--gap")
+        gap = (int(sys.argv[i + 1]), int(sys.argv[i + 2]))
     msgs = [m for t in sorted(set(TOPIC_OF.values())) for m in consume(brokers, t)]
     events = decode_all(msgs)
     if len(events) != len(msgs):
@@ -150,9 +169,15 @@ def main():
     counts = summary_counts(summary)
     first = {}
     dupes = 0
+    sink_drops = []
     for m, ev in zip(msgs, events):
         m["ev"] = ev
         ts, body, h = ev["ts"], ev["body"], m["headers"]
+        if body == "drop" and ev["drop"].get("reason"):
+            sink_drops.append(ev["drop"])  # made by the sink (spool full / max age)
+            if m["topic"] != "ringtap.sensor":
+                fail(f"a sink Drop record in {m['topic']}")
+            continue
         if not 1 <= ts <= n:
             fail(f"unexpected event ts_ns={ts} in {m['topic']}")
             continue
@@ -176,13 +201,34 @@ def main():
         if not h.get("ce_id"):
             fail(f"event {ts}: no ce_id header")
     missing = [ts for ts in range(1, n + 1) if ts not in first]
-    if missing:
+    if gap:
+        in_gap = [ts for ts in missing if gap[0] <= ts <= gap[1]]
+        arrived = [ts for ts in range(gap[0], gap[1] + 1) if ts in first]
+        if arrived and len(arrived) != arrived[-1] - gap[0] + 1:
+            fail(f"events {gap[0]}..{gap[1]}: what arrived is not a prefix (missing {in_gap[:5]}...)")
+        print(f"gap {gap[0]}..{gap[1]} (read or not by the killed ringtap): {len(in_gap)} never handed")
+        missing = [ts for ts in missing if not gap[0] <= ts <= gap[1]]
+    dropped_drops = sum(int(d.get("dropped", 0)) for d in sink_drops if d.get("reason") == "spool_full")
+    if spool_full:
+        if len(missing) != counts.get("spool_full_drops", -1):
+            fail(f"{len(missing)} events missing, the summary counts {counts.get('spool_full_drops')} "
+                 "spool_full_drops")
+        if not missing:
+            fail("nothing was dropped: the spool never filled")
+        if dropped_drops != counts.get("spool_full_drops", -1):
+            fail(f"Drop records (reason spool_full) count {dropped_drops}, the summary "
+                 f"{counts.get('spool_full_drops')}: {sink_drops[:5]}")
+        print(f"{len(missing)} events missing = spool_full_drops; {len(sink_drops)} Drop records "
+              f"with reason spool_full counting {dropped_drops}")
+    elif missing:
         fail(f"{len(missing)} events missing, e.g. {missing[:10]}")
     ids = [m["headers"].get("ce_id") for m in first.values()]
     if len(set(ids)) != len(ids):
         fail("ce_id is not unique per event")
-    if dupes and not (outage and counts.get("restarts", 0) > 0):
-        fail(f"{dupes} duplicates without a counted producer restart")
+    allowed = counts.get("reproduced", 0) + counts.get("resent", 0)
+    if dupes and not (outage and dupes <= allowed):
+        fail(f"{dupes} duplicates, more than the {allowed} counted as re-sent "
+             "(reproduced after a producer restart, resent after a ringtap restart)")
 
     # Per key: one partition, emitted order (first occurrences, by offset).
     by_key = defaultdict(list)
@@ -199,11 +245,19 @@ def main():
             fail(f"key {key} in {topic}: order not kept")
 
     if counts:
-        total = counts["delivered"] + counts["failed"] + counts["queue_full_drops"] + counts["not_delivered"]
-        if counts["events"] != n or total != n:
-            fail(f"summary does not add up to {n}: {counts}")
-        if counts["delivered"] != n:
-            fail(f"summary: delivered {counts['delivered']} of {n}: {counts}")
+        c = defaultdict(int, counts)
+        handed = c["events"] + c["recovered"] + c["drop_records"]
+        total = (c["delivered"] + c["failed"] + c["queue_full_drops"] + c["spool_full_drops"] +
+                 c["expired"] + c["not_delivered"] + c["pending"])
+        if handed != total:
+            fail(f"summary does not add up: events + recovered + drop_records = {handed}, "
+                 f"delivered + failed + drops + expired + not delivered + pending = {total}: {counts}")
+        if c["pending"] or c["failed"] or c["queue_full_drops"] or c["not_delivered"]:
+            fail(f"summary: not everything was delivered: {counts}")
+        if not gap and c["events"] != n and not c["recovered"]:
+            fail(f"summary: {c['events']} events handed, want {n}")
+        if len(sink_drops) != c["drop_records"]:
+            fail(f"{len(sink_drops)} sink Drop records in Kafka, the summary made {c['drop_records']}")
     print(f"checked {len(msgs)} messages: {len(first)} distinct events of {n}, {dupes} duplicates, "
           f"{len(by_key)} keys; summary {counts}")
     sys.exit(1 if failures else 0)

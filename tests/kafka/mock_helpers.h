@@ -97,7 +97,14 @@ static inline void test_event_init(struct test_event *t, uint64_t seq, uint32_t 
 static inline struct sink_kafka *kafka_sink_new(const char *brokers, struct sink_options *o)
 {
 	struct event_sink *s = NULL;
+	int spool_set = 0;
 
+	/* These tests are about the in-memory queue: no disk spool unless a
+	 * test asks for one. */
+	for (size_t i = 0; i < o->n; i++)
+		spool_set |= !strncmp(o->items[i].key, "spool.", 6);
+	if (!spool_set)
+		assert_int_equal(sink_options_add(o, "spool.enabled", "false", "test"), 0);
 	assert_int_equal(sink_kafka_ops.create(brokers, o, &s), 0);
 	assert_non_null(s);
 	return (struct sink_kafka *)s;

@@ -11,12 +11,16 @@ kafka_up
 cat >"$WORK/ringtap.yaml" <<YAML
 # Shutdown may wait for the broker to come back.
 flush_timeout_ms: 120000
+sinks:
+  - type: kafka
+    brokers: $BROKERS
+    spool:
+      dir: $WORK/spool
 YAML
 
 # Pacing lives in the test: gen_events.py writes at RATE into replay's stdin.
 python3 "$KAFKA_TESTS/gen_events.py" $N --rate $RATE |
-	"$RINGTAP" replay - --config "$WORK/ringtap.yaml" --sink "kafka:$BROKERS" \
-		2>"$WORK/replay.stderr" &
+	"$RINGTAP" replay - --config "$WORK/ringtap.yaml" 2>"$WORK/replay.stderr" &
 REPLAY=$!
 CLEANUP_PIDS+=("$REPLAY")
 

@@ -24,8 +24,8 @@ mkfifo "$WORK/go"
 sh -c "read x < '$WORK/go'; echo \$\$ > '$cg/cgroup.procs'; exec cat /etc/hostname" >/dev/null &
 child=$!
 RINGTAP_PID=
-printf 'node_name: node-k\nsinks:\n  - type: kafka\n    brokers: %s\n  - ndjson:%s\n' \
-  "$BROKERS" "$WORK/x.ndjson" >"$WORK/ringtap.yaml"
+printf 'node_name: node-k\nsinks:\n  - type: kafka\n    brokers: %s\n    spool: {dir: %s}\n  - ndjson:%s\n' \
+  "$BROKERS" "$WORK/spool" "$WORK/x.ndjson" >"$WORK/ringtap.yaml"
 start_ringtap "$WORK/run.log" run --config "$WORK/ringtap.yaml" --duration 5 --pid "$child"
 CLEANUP_PIDS+=("$RINGTAP_PID")
 echo go >"$WORK/go"

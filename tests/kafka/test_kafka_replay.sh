@@ -7,7 +7,9 @@ N=10000
 
 kafka_up
 python3 "$KAFKA_TESTS/gen_events.py" $N >"$WORK/events.ndjson"
-"$RINGTAP" replay "$WORK/events.ndjson" --sink "kafka:$BROKERS" 2>"$WORK/replay.stderr" ||
+printf 'sinks:\n  - type: kafka\n    brokers: %s\n    spool: {dir: %s}\n' "$BROKERS" "$WORK/spool" \
+	>"$WORK/ringtap.yaml"
+"$RINGTAP" replay "$WORK/events.ndjson" --config "$WORK/ringtap.yaml" 2>"$WORK/replay.stderr" ||
 	die "ringtap replay failed: $(tail -n 5 "$WORK/replay.stderr")"
 cat "$WORK/replay.stderr"
 python3 "$KAFKA_TESTS/check_topics.py" "$BROKERS" $N "$WORK/replay.stderr"

@@ -44,7 +44,7 @@ static const char *const canonical[] = {
 	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
 	"\"cgroup_id\":0,\"comm\":\"ringtap\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
 	"\"abi_version\":1,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0,\"community_id\":\"\"},"
-	"\"drop\":{\"event_type\":\"open\",\"dropped\":10,\"truncated\":2,\"dropped_total\":30,\"truncated_total\":4}}",
+	"\"drop\":{\"event_type\":\"open\",\"dropped\":10,\"truncated\":2,\"dropped_total\":30,\"truncated_total\":4,\"reason\":\"\"}}",
 };
 
 static void test_round_trip_every_body(void **state)

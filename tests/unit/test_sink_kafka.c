@@ -154,6 +154,11 @@ static int create_fails(const char *arg, ...)
 	while ((k = va_arg(ap, const char *)))
 		sink_options_add(&o, k, va_arg(ap, const char *), "test.yaml:3:5");
 	va_end(ap);
+	int spool_set = 0;
+	for (size_t i = 0; i < o.n; i++)
+		spool_set |= !strncmp(o.items[i].key, "spool.", 6);
+	if (!spool_set) /* nothing on disk */
+		sink_options_add(&o, "spool.enabled", "false", "test.yaml:4:5");
 	int rc = sink_kafka_ops.create(arg, &o, &s);
 	if (!rc)
 		sink_kafka_ops.destroy(s);
@@ -173,6 +178,13 @@ static void test_bad_options_are_errors(void **state)
 	assert_int_equal(create_fails("127.0.0.1:1", "rdkafka.no.such.property", "1", NULL), -EINVAL);
 	assert_int_equal(create_fails("127.0.0.1:1", "rdkafka.compression.type", "zip", NULL), -EINVAL);
 	assert_int_equal(create_fails(NULL, NULL), -EINVAL); /* no brokers */
+	/* Spool options are checked before anything is created on disk. */
+	assert_int_equal(create_fails("127.0.0.1:1", "spool.high_water", "0", NULL), -EINVAL);
+	assert_int_equal(create_fails("127.0.0.1:1", "spool.max_bytes", "100K", NULL), -EINVAL);
+	assert_int_equal(create_fails("127.0.0.1:1", "spool.max_age_s", "-1", NULL), -EINVAL);
+	assert_int_equal(create_fails("127.0.0.1:1", "spool.drain_rate", "-5", NULL), -EINVAL);
+	assert_int_equal(create_fails("127.0.0.1:1", "spool.dir", "", NULL), -EINVAL);
+	assert_int_equal(create_fails("127.0.0.1:1", "spool.enabled", "maybe", NULL), -EINVAL);
 	assert_int_equal(create_fails("127.0.0.1:1", "sasl_password", "env:RINGTAP_TEST_UNSET_VAR", NULL),
 			 -ENOENT);
 	/* Valid ones, including pass-through and a secret from the environment. */

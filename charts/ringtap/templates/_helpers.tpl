@@ -65,6 +65,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if $rd -}}
 {{- $_ := set $s "rdkafka" (merge (default dict .rdkafka) $rd) -}}
 {{- end -}}
+{{- $sp := dict "enabled" $.Values.spool.enabled -}}
+{{- if $.Values.spool.enabled -}}
+{{- $_ := set $sp "dir" "/var/lib/ringtap/spool" -}}
+{{- $_ := set $sp "max_bytes" (toString $.Values.spool.maxBytes) -}}
+{{- end -}}
+{{- $_ := set $s "spool" (merge (default dict .spool) $sp) -}}
 {{- end -}}
 {{- $out = append $out $s -}}
 {{- end -}}
