@@ -77,7 +77,8 @@ RINGTAP_TOPIC_PREFIX=rot python3 "$KAFKA_TESTS/check_topics.py" "$BROKERS" $N "$
 	die "not every event arrived intact"
 [[ $summary =~ rotations=1 ]] || die "the summary does not show one rotation"
 [[ $summary =~ restarts=([0-9]+) ]] && ((BASH_REMATCH[1] >= 1)) || die "the summary shows no producer restart"
-[[ $summary =~ reproduced=([0-9]+) ]] && ((BASH_REMATCH[1] >= 2000)) ||
-	die "the 2000 events queued during the swap were not re-sent (counted)"
+# 2001..3500 and the trickle were queued, unsent, when the producer changed.
+[[ $summary =~ reproduced=([0-9]+) ]] && ((BASH_REMATCH[1] >= 1500)) ||
+	die "the events queued during the swap were not re-sent (counted)"
 no_secret_in "$WORK/out" "$WORK/err"
 echo "PASS"
