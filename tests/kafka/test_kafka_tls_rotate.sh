@@ -6,7 +6,8 @@
 # bundle with CA 2, and the broker comes back with a certificate from CA 2
 # that only accepts clients of CA 2: only the new material can deliver.
 # Events before, during and after the swap all arrive; the summary shows
-# the rotation, the producer restart and the re-sends.
+# the rotation, the producer restart and the re-sends. Before that, a swap
+# to a key that does not match the certificate is reported and not used.
 source "$(dirname "$0")/lib.sh"
 source "$KAFKA_TESTS/tls_lib.sh"
 N=6000
@@ -45,9 +46,21 @@ wait_delivered() {
 	done
 }
 
-batch 1 2000 # before
+batch 1 1000 # before
+wait_delivered 1000
+# A swap to material that fails the checks (a key of another certificate) is
+# reported and not used: the running producer keeps delivering.
+secret_dir "$WORK/secret" ca.crt="$PKI/ca.crt" tls.crt="$PKI/client1.crt" tls.key="$PKI/client2.key"
+next=1001
+until grep -q "the changed TLS/SASL material is not used" "$WORK/err"; do
+	((next <= 2000)) || die "a bad Secret update was not reported: $(tail -n 5 "$WORK/err")"
+	batch $next $((next + 9))
+	next=$((next + 10))
+	sleep 0.1
+done
+batch $next 2000
 wait_delivered 2000
-echo "ok: 2000 events delivered with client certificate 1"
+echo "ok: 2000 events delivered with client certificate 1; $(grep -o 'the changed TLS/SASL material is not used.*' "$WORK/err")"
 "$KAFKA_SH" stop "$KAFKA_DIR"
 batch 2001 3500 # during: queued while the broker is away
 sleep 1
