@@ -10,7 +10,7 @@
 #   kafka.sh kill DIR           SIGKILL it (outage tests)
 #
 # Environment: RINGTAP_KAFKA_CACHE (default ~/.cache/ringtap/kafka),
-# KAFKA_HEAP (default 512m).
+# KAFKA_HEAP (default 512m), KAFKA_CLUSTER_ID (default: a random one).
 #
 # TLS (tests/kafka/test_kafka_tls*.sh): with KAFKA_TLS_DIR=PKI the broker also
 # listens, besides PLAINTEXT, on one port per name in KAFKA_TLS_LISTENERS
@@ -149,12 +149,15 @@ start() {
 		while [[ $cport == "$port" ]]; do cport=$(free_port); done
 		write_config "$dir" "$port" "$cport"
 		echo "$port" >"$dir/port"
-		local scram=() user
+		local scram=() user cluster_id
+		# "--cluster-id=ID": one id in 64 starts with "-", which the tool
+		# would take for an option if given as a separate argument.
+		cluster_id=${KAFKA_CLUSTER_ID:-$(python3 -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')}
 		for user in ${KAFKA_SCRAM_USERS:-}; do
 			scram+=(--add-scram "SCRAM-SHA-512=[name=\"${user%%=*}\",password=\"${user#*=}\"]")
 		done
 		java_cmd "$dir" kafka.tools.StorageTool format --ignore-formatted \
-			-t "$(python3 -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')" \
+			--cluster-id="$cluster_id" \
 			-c "$dir/server.properties" "${scram[@]}"
 		"${cmd[@]}" >"$dir/format.log" 2>&1 ||
 			die "formatting KRaft storage failed; see $dir/format.log"
