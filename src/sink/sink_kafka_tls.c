@@ -3,6 +3,7 @@
  * unreadable CA and "certificate verify failed" for an unknown CA, an
  * expired certificate and a host name mismatch alike: these say which. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,8 +207,37 @@ static void explain_verify(struct sink_kafka *s, int packed)
 	}
 }
 
+/* When the broker refuses our client certificate: is it expired? Then say
+ * since when (written into until, e.g. "Jan  2 00:00:00 2020 GMT"). */
+static bool client_cert_expired(rd_kafka_conf_t *conf, char *until, size_t len)
+{
+	char path[1024];
+	BIO *bio = NULL, *mem = NULL;
+	X509 *cert = NULL;
+	bool expired = false;
+
+	conf_get(conf, "ssl.certificate.location", path, sizeof(path));
+	if (!*path || !(bio = BIO_new_file(path, "r")) ||
+	    !(cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
+		goto cleanup;
+	expired = X509_cmp_current_time(X509_get0_notAfter(cert)) < 0;
+	mem = BIO_new(BIO_s_mem());
+	if (expired && mem && ASN1_TIME_print(mem, X509_get0_notAfter(cert)) > 0) {
+		int n = BIO_read(mem, until, (int)len - 1);
+		until[n > 0 ? n : 0] = '\0';
+	}
+cleanup:
+	BIO_free(mem);
+	X509_free(cert);
+	BIO_free(bio);
+	ERR_clear_error();
+	return expired;
+}
+
 int sink_kafka_tls_note_error(struct sink_kafka *s, int err, const char *reason)
 {
+	char until[64] = "";
+
 	int packed;
 
 	if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
@@ -234,11 +264,14 @@ int sink_kafka_tls_note_error(struct sink_kafka *s, int err, const char *reason)
 	 * client certificate; librdkafka reports that as a transport error. */
 	if (err == RD_KAFKA_RESP_ERR__TRANSPORT && strstr(reason, "alert")) {
 		s->tls.tls_errors++;
-		if (strstr(reason, "certificate expired"))
+		if (client_cert_expired(s->conf, until, sizeof(until)))
+			say(s, "the broker refused ringtap's client certificate "
+			    "(ssl.certificate.location): it expired on %s", until);
+		else if (strstr(reason, "certificate expired"))
 			say(s, "%s", "the broker refused ringtap's client certificate "
 			    "(ssl.certificate.location): it has expired");
 		else if (strstr(reason, "unknown ca") || strstr(reason, "bad certificate") ||
-			 strstr(reason, "certificate required"))
+			 strstr(reason, "certificate unknown") || strstr(reason, "certificate required"))
 			say(s, "%s", "the broker refused ringtap's client certificate "
 			    "(ssl.certificate.location): missing, or not signed by a CA the broker trusts");
 		else
