@@ -10,12 +10,26 @@
 #   kafka.sh kill DIR           SIGKILL it (outage tests)
 #
 # Environment: RINGTAP_KAFKA_CACHE (default ~/.cache/ringtap/kafka),
-# KAFKA_HEAP (default 512m).
+# KAFKA_HEAP (default 512m), KAFKA_CLUSTER_ID (default: a random one).
+#
+# TLS (tests/kafka/test_kafka_tls*.sh): with KAFKA_TLS_DIR=PKI the broker also
+# listens, besides PLAINTEXT, on one port per name in KAFKA_TLS_LISTENERS
+# (default "SSL SASL_SSL MTLS"), each port written to DIR/port.<name>:
+#   SSL       TLS, server certificate PKI/broker.pem (key + chain, PEM)
+#   SASL_SSL  the same TLS plus SASL SCRAM-SHA-512; users from
+#             KAFKA_SCRAM_USERS="name=password ..." (set at format time)
+#   MTLS      TLS that requires a client certificate signed by a CA in
+#             PKI/truststore.pem
+#   OTHER     any other name: TLS with the server certificate PKI/<other>.pem
+#             (lower case), e.g. an expired one or one for another host name
+# The broker reads truststore.pem at start: replace it and restart the
+# broker (stop, start DIR) to change which client CAs it accepts.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${RINGTAP_KAFKA_CACHE:-$HOME/.cache/ringtap/kafka}
-kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")
+# KAFKA_VERSION: another Kafka release than pom.xml's (test_kafka_tls_scram.sh)
+kafka_version=${KAFKA_VERSION:-$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")}
 libs=$cache/$kafka_version/libs
 
 die() { echo "kafka.sh: $*" >&2; exit 1; }
@@ -31,7 +45,7 @@ fetch() {
 	mkdir -p "$libs.tmp"
 	echo "kafka.sh: fetching Kafka $kafka_version with Maven into $libs" >&2
 	mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies \
-		-DincludeScope=runtime -DoutputDirectory="$libs.tmp" >&2 ||
+		-Dkafka.version="$kafka_version" -DincludeScope=runtime -DoutputDirectory="$libs.tmp" >&2 ||
 		die "Maven could not fetch Kafka $kafka_version (network? ~/.m2 settings?)"
 	touch "$libs.tmp/.complete"
 	rm -rf "$libs"
@@ -43,17 +57,55 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# TLS listeners (KAFKA_TLS_DIR): sets tls_listeners, tls_map and writes
+# their properties to stdout; one free port per listener into DIR/port.<name>.
+tls_config() {
+	local dir=$1 pki=$2 name lname tport
+	for name in ${KAFKA_TLS_LISTENERS:-SSL SASL_SSL MTLS}; do
+		lname=${name,,}
+		tport=$(free_port)
+		echo "$tport" >"$dir/port.$lname"
+		tls_listeners+=",$name://127.0.0.1:$tport"
+		local keystore=$pki/broker.pem
+		case $name in
+		SSL | MTLS) tls_map+=",$name:SSL" ;;
+		SASL_SSL) tls_map+=",$name:SASL_SSL" ;;
+		*) tls_map+=",$name:SSL"; keystore=$pki/$lname.pem ;;
+		esac
+		[[ -f $keystore ]] || die "no server certificate $keystore for listener $name"
+		cat <<PROPS
+listener.name.$lname.ssl.keystore.type=PEM
+listener.name.$lname.ssl.keystore.location=$keystore
+listener.name.$lname.ssl.truststore.type=PEM
+listener.name.$lname.ssl.truststore.location=$pki/truststore.pem
+PROPS
+		case $name in
+		MTLS) echo "listener.name.$lname.ssl.client.auth=required" ;;
+		SASL_SSL)
+			echo "sasl.enabled.mechanisms=SCRAM-SHA-512" # the credential cache follows this one
+			echo "listener.name.$lname.sasl.enabled.mechanisms=SCRAM-SHA-512"
+			echo "listener.name.$lname.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;"
+			;;
+		esac
+	done
+}
+
 write_config() {
-	local dir=$1 port=$2 cport=$3
+	local dir=$1 port=$2 cport=$3 tls_listeners="" tls_map="" tls_props=""
+	if [[ -n ${KAFKA_TLS_DIR:-} ]]; then
+		tls_config "$dir" "$KAFKA_TLS_DIR" >"$dir/tls.properties" # no subshell: sets the variables
+		tls_props=$(cat "$dir/tls.properties")
+	fi
 	cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$cport
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport$tls_listeners
+advertised.listeners=PLAINTEXT://127.0.0.1:$port$tls_listeners
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT$tls_map
+$tls_props
 log.dirs=$dir/data
 num.partitions=3
 auto.create.topics.enable=true
@@ -97,9 +149,16 @@ start() {
 		while [[ $cport == "$port" ]]; do cport=$(free_port); done
 		write_config "$dir" "$port" "$cport"
 		echo "$port" >"$dir/port"
+		local scram=() user cluster_id
+		# "--cluster-id=ID": one id in 64 starts with "-", which the tool
+		# would take for an option if given as a separate argument.
+		cluster_id=${KAFKA_CLUSTER_ID:-$(python3 -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')}
+		for user in ${KAFKA_SCRAM_USERS:-}; do
+			scram+=(--add-scram "SCRAM-SHA-512=[name=\"${user%%=*}\",password=\"${user#*=}\"]")
+		done
 		java_cmd "$dir" kafka.tools.StorageTool format --ignore-formatted \
-			-t "$(python3 -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')" \
-			-c "$dir/server.properties"
+			--cluster-id="$cluster_id" \
+			-c "$dir/server.properties" "${scram[@]}"
 		"${cmd[@]}" >"$dir/format.log" 2>&1 ||
 			die "formatting KRaft storage failed; see $dir/format.log"
 	fi

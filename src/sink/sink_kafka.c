@@ -33,6 +33,7 @@ static void kafka_destroy(struct event_sink *base)
 	sink_kafka_spool_tick(s); /* ack what was delivered before the stop */
 	sink_kafka_producer_stop(s);
 	sink_kafka_spool_stop(s);
+	sink_kafka_rotate_destroy(s->rotate);
 	if (s->conf)
 		rd_kafka_conf_destroy(s->conf);
 	options_free_strings(sink_kafka_option_table, &s->cfg);
@@ -69,6 +70,12 @@ static int kafka_create(const char *arg, const struct sink_options *opts, struct
 	rc = sink_kafka_spool_start(s);
 	if (rc)
 		goto cleanup;
+	rc = sink_kafka_rotate_create(s, &s->rotate);
+	if (rc) {
+		snprintf(err, sizeof(err), "kafka sink: cannot watch the TLS/SASL files: %s",
+			 strerror(-rc));
+		goto cleanup;
+	}
 	*out = &s->base;
 	s = NULL;
 cleanup:
@@ -182,6 +189,12 @@ static void kafka_summary(struct event_sink *base, FILE *out)
 	/* With the spool, what is in flight is also on disk: pending, not lost. */
 	sink_kafka_counters_print(&s->c, s->sp.spool ? 0 : s->in_flight, out);
 	sink_kafka_spool_summary(s, out);
+	if (s->rotate)
+		fprintf(out, " rotations=%llu", (unsigned long long)sink_kafka_rotate_count(s->rotate));
+	if (s->tls.tls_errors || s->tls.auth_errors)
+		fprintf(out, " tls_errors=%llu auth_errors=%llu; last broker error: %s",
+			(unsigned long long)s->tls.tls_errors, (unsigned long long)s->tls.auth_errors,
+			s->tls.last_reason);
 }
 
 static size_t kafka_counters(struct event_sink *base, struct sink_counter *out, size_t max)
@@ -199,6 +212,11 @@ static size_t kafka_counters(struct event_sink *base, struct sink_counter *out, 
 		{ "kafka_producer_restarts", "Producers recreated after a fatal librdkafka error.", 0,
 		  s->c.restarts },
 		{ "kafka_reproduced", "Events re-sent on a recreated producer.", 0, s->c.reproduced },
+		{ "kafka_credential_rotations", "Producers recreated because the TLS/SASL files changed.",
+		  0, sink_kafka_rotate_count(s->rotate) },
+		{ "kafka_tls_errors", "TLS handshakes with a broker that failed (unknown CA, expired "
+		  "certificate, hostname mismatch, client certificate refused).", 0, s->tls.tls_errors },
+		{ "kafka_auth_errors", "SASL authentications a broker refused.", 0, s->tls.auth_errors },
 		{ "kafka_in_flight", "Events queued and not yet acknowledged.", 1, s->in_flight },
 	};
 	size_t n = sizeof(all) / sizeof(all[0]);

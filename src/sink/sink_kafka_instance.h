@@ -21,6 +21,8 @@
 #include "sink/sink_kafka_producer.h"
 #include "sink/sink_kafka_route.h"
 #include "sink/sink_kafka_spool.h"
+#include "sink/sink_kafka_rotate.h"
+#include "sink/sink_kafka_tls.h"
 
 struct sink_kafka {
 	struct event_sink base;
@@ -43,6 +45,8 @@ struct sink_kafka {
 	struct strbuf json;            /* reused for encoding: json */
 	struct sink_kafka_counters c;
 	struct sink_kafka_spool sp;    /* disk spool; sp.spool NULL: in-memory queue only */
+	struct sink_kafka_tls_state tls; /* broker-side TLS/SASL failures */
+	struct sink_kafka_rotate *rotate; /* NULL: no TLS/SASL files to watch */
 };
 
 #endif

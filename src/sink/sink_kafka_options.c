@@ -270,7 +270,8 @@ int sink_kafka_configure(struct sink_kafka *s, const char *arg, const struct sin
 	rc = parse_enums(s, opts, err, errlen);
 	if (rc)
 		return rc;
-	return build_conf(s, opts, err, errlen);
+	rc = build_conf(s, opts, err, errlen);
+	return rc ? rc : sink_kafka_tls_check(s->conf, err, errlen);
 }
 
 int sink_kafka_validate(const char *arg, const struct sink_options *opts, char *err, size_t errlen)

@@ -74,6 +74,7 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 	struct sink_kafka *s = opaque;
 
 	(void)rk;
+	sink_kafka_tls_note_error(s, err, reason); /* for the summary and metrics */
 	if (err == RD_KAFKA_RESP_ERR__FATAL) {
 		s->fatal = 1;
 		fprintf(stderr, "ringtap: kafka: fatal producer error (%s); recreating the producer\n",
@@ -238,6 +239,7 @@ int sink_kafka_producer_restart(struct sink_kafka *s)
 
 void sink_kafka_producer_poll(struct sink_kafka *s, int timeout_ms)
 {
+	sink_kafka_rotate_poll(s); /* new TLS/SASL material: recreate the producer */
 	if (!s->rk || s->fatal)
 		sink_kafka_producer_restart(s);
 	if (!s->rk)

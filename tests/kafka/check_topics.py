@@ -30,9 +30,10 @@ import sys
 from collections import defaultdict
 
 SRC = os.environ.get("RINGTAP_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
-TOPIC_OF = {"exec": "ringtap.process", "exit": "ringtap.process", "fork": "ringtap.process",
-            "open": "ringtap.file", "connect": "ringtap.network", "accept": "ringtap.network",
-            "drop": "ringtap.sensor"}
+P = os.environ.get("RINGTAP_TOPIC_PREFIX", "ringtap")  # tls tests: one prefix per setup
+TOPIC_OF = {"exec": P + ".process", "exit": P + ".process", "fork": P + ".process",
+            "open": P + ".file", "connect": P + ".network", "accept": P + ".network",
+            "drop": P + ".sensor"}
 PARTITIONS = 3  # scripts/kafka/kafka.sh: num.partitions
 failures = []
 
