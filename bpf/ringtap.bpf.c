@@ -399,6 +399,8 @@ SC_HANDLER(rt_sc_socketcall)
 #endif
 
 #include "emit_file.h"
+#include "emit_proc.h"
+#include "emit_mount.h"
 
 /* The dispatcher: bitmap test, then one tail call to the syscall's handler. */
 SEC("tp_btf/sys_exit")

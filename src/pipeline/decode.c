@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include "pipeline/decode.h"
 #include "codec/utf8.h"
+#include "pipeline/decode_proc.h"
 
 static const char *const type_names[RT_EVENT_MAX] = {
 	[RT_EVENT_EXEC] = "exec",       [RT_EVENT_EXIT] = "exit",
@@ -15,6 +16,11 @@ static const char *const type_names[RT_EVENT_MAX] = {
 	[RT_EVENT_UNLINK] = "unlink",   [RT_EVENT_RENAME] = "rename",
 	[RT_EVENT_CHMOD] = "chmod",     [RT_EVENT_CHOWN] = "chown",
 	[RT_EVENT_LINK] = "link",       [RT_EVENT_MKNOD] = "mknod",
+	[RT_EVENT_CRED] = "cred",       [RT_EVENT_PTRACE] = "ptrace",
+	[RT_EVENT_MEMFD] = "memfd",     [RT_EVENT_MODULE] = "module",
+	[RT_EVENT_MOUNT] = "mount",     [RT_EVENT_NAMESPACE] = "namespace",
+	[RT_EVENT_DUP] = "dup",         [RT_EVENT_SIGNAL] = "signal",
+	[RT_EVENT_BPF] = "bpf",
 };
 
 static const size_t body_sizes[RT_EVENT_MAX] = {
@@ -30,6 +36,15 @@ static const size_t body_sizes[RT_EVENT_MAX] = {
 	[RT_EVENT_CHOWN] = sizeof(struct rt_chown_body),
 	[RT_EVENT_LINK] = sizeof(struct rt_link_body),
 	[RT_EVENT_MKNOD] = sizeof(struct rt_mknod_body),
+	[RT_EVENT_CRED] = sizeof(struct rt_cred_body),
+	[RT_EVENT_PTRACE] = sizeof(struct rt_ptrace_body),
+	[RT_EVENT_MEMFD] = sizeof(struct rt_memfd_body),
+	[RT_EVENT_MODULE] = sizeof(struct rt_module_body),
+	[RT_EVENT_MOUNT] = sizeof(struct rt_mount_body),
+	[RT_EVENT_NAMESPACE] = sizeof(struct rt_namespace_body),
+	[RT_EVENT_DUP] = sizeof(struct rt_dup_body),
+	[RT_EVENT_SIGNAL] = sizeof(struct rt_signal_body),
+	[RT_EVENT_BPF] = sizeof(struct rt_bpf_body),
 };
 
 const char *event_type_name(unsigned type)
@@ -301,6 +316,7 @@ static void decode_header(const struct rt_header *h, struct decoded_event *d)
 	hdr->policy_generation = h->policy_gen;
 	hdr->truncated = !!(h->flags & RT_FLAG_TRUNCATED);
 	hdr->abi_version = h->abi_version;
+	hdr->parent_start_time_ns = h->parent_start_ns;
 }
 
 int decode_record(const void *raw, size_t len, struct decoded_event *d)
@@ -390,6 +406,8 @@ int decode_record(const void *raw, size_t len, struct decoded_event *d)
 		return decode_link((const void *)body, data, avail, d);
 	case RT_EVENT_MKNOD:
 		return decode_mknod((const void *)body, data, avail, d);
+	default:
+		return decode_proc_record(h->type, body, data, avail, d);
 	}
 	return -EBADMSG;
 }

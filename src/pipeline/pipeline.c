@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include "pipeline/pipeline.h"
 #include "policy/policy_match.h"
+#include "enrich/process_entity.h"
 
 int pipeline_init(struct pipeline *p, struct event_sink **sinks, size_t n, const char *node)
 {
@@ -45,6 +46,7 @@ int pipeline_on_item(void *ctx, const struct source_item *item)
 		return 0; /* one bad record must not stop the sensor; it is counted */
 	}
 	enrich_header(&p->host, &p->scratch.hdr);
+	process_entity_fill(&p->scratch.hdr, p->scratch.entity_id, p->scratch.parent_entity_id);
 	const struct pod_identity *pod;
 	if (p->pods && pod_resolver_lookup(p->pods, p->scratch.hdr.cgroup_id, &pod) == 0)
 		pod_identity_fill_header(pod, &p->scratch.hdr, &p->scratch_pod);

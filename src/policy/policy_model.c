@@ -11,6 +11,9 @@ const char *const policy_event_names[RT_EVENT_MAX] = {
 	[RT_EVENT_ACCEPT] = "accept",
 	[RT_EVENT_UNLINK] = "unlink", [RT_EVENT_RENAME] = "rename", [RT_EVENT_CHMOD] = "chmod",
 	[RT_EVENT_CHOWN] = "chown",   [RT_EVENT_LINK] = "link",     [RT_EVENT_MKNOD] = "mknod",
+	[RT_EVENT_CRED] = "cred",     [RT_EVENT_PTRACE] = "ptrace", [RT_EVENT_MEMFD] = "memfd",
+	[RT_EVENT_MODULE] = "module", [RT_EVENT_MOUNT] = "mount",   [RT_EVENT_NAMESPACE] = "namespace",
+	[RT_EVENT_DUP] = "dup",       [RT_EVENT_SIGNAL] = "signal", [RT_EVENT_BPF] = "bpf",
 };
 
 uint32_t policy_all_events_mask(void)
