@@ -242,22 +242,26 @@ static __always_inline struct file *fd__file(int fd)
 }
 
 /* The global tgid a pidfd refers to, or 0 when fd is not a pidfd. Before
- * pidfs (6.9) a pidfd is an anon inode named "[pidfd]"; both keep the
- * struct pid in private_data. */
+ * pidfs (6.9) a pidfd is an anon inode named "[pidfd]" with the struct pid
+ * in the file's private_data; pidfs keeps it in the inode's i_private
+ * (6.14+) or, in between, in private_data as before. */
 static __always_inline __u32 pidfd__tgid(int fd)
 {
 	struct file *file = fd__file(fd);
+	struct pid *pid = NULL;
 	char name[8] = {};
-	struct pid *pid;
 
 	if (!file)
 		return 0;
-	if (BPF_CORE_READ(file, f_inode, i_sb, s_magic) != RT_PIDFS_MAGIC) {
+	if (BPF_CORE_READ(file, f_inode, i_sb, s_magic) == RT_PIDFS_MAGIC) {
+		pid = BPF_CORE_READ(file, f_inode, i_private);
+	} else {
 		bpf_probe_read_kernel(name, sizeof(name), BPF_CORE_READ(file, f_path.dentry, d_name.name));
 		if (__builtin_memcmp(name, "[pidfd]", 8))
 			return 0;
 	}
-	pid = BPF_CORE_READ(file, private_data);
+	if (!pid)
+		pid = BPF_CORE_READ(file, private_data);
 	return pid ? BPF_CORE_READ(pid, numbers[0].nr) : 0;
 }
 

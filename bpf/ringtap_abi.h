@@ -319,8 +319,10 @@ struct rt_mknod_body {
  * resulting ids and capability sets are the task's credentials at exit:
  * what the call left in force, whether it succeeded or not. There is no
  * "before" in the record: the sensor has no sys_enter program (docs/events.md).
- * capset: req_cap_* are the sets asked for (the first 32 bits in the
- * low word of v1 headers; v2/v3 both words). setfsuid/setfsgid return the
+ * capset: req[0] is the header's version, req[1] its pid, req_cap_* the
+ * sets asked for (v1 headers: the low 32 bits only). They are read from the
+ * caller's memory at exit: for an unknown version the kernel has by then
+ * written the version it supports there (and failed with -EINVAL). setfsuid/setfsgid return the
  * previous fs id in ret, never -errno. */
 struct rt_cred_body {
 	__s32 ret;
