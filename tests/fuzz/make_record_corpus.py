@@ -21,14 +21,18 @@ def abi_version():
 
 ABI = abi_version()
 EXEC, EXIT, FORK, OPEN, CONNECT, ACCEPT = 1, 2, 3, 4, 5, 6
+UNLINK, RENAME, CHMOD, CHOWN, LINK, MKNOD = 7, 8, 9, 10, 11, 12
+CRED, PTRACE, MEMFD, MODULE, MOUNT, NAMESPACE, DUP, SIGNAL, BPF = range(13, 22)
+HEADER_SIZE = 96
 TRUNCATED = 1
 
 
 def header(typ, body_and_data, flags=0, comm=b"cat"):
-    size = 88 + len(body_and_data)
-    return struct.pack("<HHIII QQQ IIIIIIII 16s", typ, ABI, size, flags, 1,
+    size = HEADER_SIZE + len(body_and_data)
+    return struct.pack("<HHIII QQQ IIIIIIII 16s Q", typ, ABI, size, flags, 1,
                        5_000_000_000, 4_990_000_000, 9876,
-                       4321, 4322, 4300, 1000, 1000, 0, 0, 0, comm) + body_and_data
+                       4321, 4322, 4300, 1000, 1000, 0, 0, 0, comm,
+                       4_000_000_000) + body_and_data
 
 
 def sockaddr(family, addr, port):
@@ -60,6 +64,52 @@ def records():
                             sockaddr(socket.AF_INET, "127.0.0.1", 51000))
     yield "accept6_error", header(ACCEPT, struct.pack("<ii", -24, 3) +
                                   sockaddr(socket.AF_INET6, "::1", 8080) + bytes(24))
+    yield from file_records()
+    yield from proc_records()
+
+
+def file_records():
+    p, q = b"/tmp/x/evil", b"/usr/bin/evil"
+    yield "unlink", header(UNLINK, struct.pack("<iiIIII", 0, -100, 0, len(p), 0, 0) + p)
+    yield "rename", header(RENAME, struct.pack("<iiiIIIII", -17, -100, 3, 1, len(p), len(q), 2, 0) + p + q)
+    yield "chmod_setuid", header(CHMOD, struct.pack("<iiiIIIII", 0, -100, -1, 0o4755, 0, len(p), 0, 0) + p)
+    yield "chmod_fd", header(CHMOD, struct.pack("<iiiIIIII", 0, -100, 5, 0o755, 0, 0, 1, 0))
+    yield "chown", header(CHOWN, struct.pack("<iiiIIIII", 0, -100, -1, 0, 0xffffffff, 0, len(p), 0) + p)
+    yield "symlink", header(LINK, struct.pack("<iiiIIIII", 0, -100, -100, 0, len(q), len(p), 2, 0) + q + p)
+    yield "mknod", header(MKNOD, struct.pack("<iiIIQII", 0, -100, 0o10644, len(p), 0, 0, 0) + p)
+
+
+def proc_records():
+    caps = 0x1ffffffffff
+    yield "cred_setresuid", header(CRED, struct.pack("<iI3I4I4II6Q", 0, 4, 1000, 1000, 0xffffffff,
+                                                     1000, 1000, 1000, 1000, 0, 0, 0, 0, 0,
+                                                     0, 0, 0, 0, 0, 0))
+    yield "cred_capset", header(CRED, struct.pack("<iI3I4I4II6Q", -22, 8, 0x20080522, 0, 0xffffffff,
+                                                  0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                  caps, caps, 0, caps, caps, 0))
+    yield "ptrace_attach", header(PTRACE, struct.pack("<qqQQIIII", 0, 16, 0, 0, 4400, 0, 0, 0))
+    yield "ptrace_traceme", header(PTRACE, struct.pack("<qqQQIIII", 0, 0, 0, 0, 4300, 0, 0, 0))
+    yield "process_vm_writev", header(PTRACE, struct.pack("<qqQQIIII", 8, -1, 0, 0, 4400, 1, 1, 1))
+    name = b"payload"
+    yield "memfd", header(MEMFD, struct.pack("<iIII", 3, 1, len(name), 0) + name)
+    mod, params = b"evil.ko", b"debug=1"
+    yield "module_finit", header(MODULE, struct.pack("<iIQiIII", -38, 1, 0, 3, 0, len(mod), len(params))
+                                 + mod + params)
+    yield "module_delete", header(MODULE, struct.pack("<iIQiIII", -2, 2, 0, -1, 0x800, len(mod), 0) + mod)
+    fstype, src, tgt = b"tmpfs", b"none", b"/host"
+    yield "mount", header(MOUNT, struct.pack("<iIQQiiiIII", 0, 0, 6, 0, -1, -1, -1, len(fstype), len(src),
+                                             len(tgt)) + fstype + src + tgt)
+    yield "chroot", header(MOUNT, struct.pack("<iIQQiiiIII", -2, 2, 0, 0, -1, -1, -1, 0, 0, len(tgt)) + tgt)
+    yield "unshare", header(NAMESPACE, struct.pack("<iIQiI", 0, 0, 0x20000, -1, 0))
+    yield "setns", header(NAMESPACE, struct.pack("<iIQiI", -9, 1, 0x40000000, 9999, 0))
+    yield "dup2_tcp", header(DUP, struct.pack("<iIiiIIII", 0, 1, 3, 0, 0, 2, 1, 6) +
+                             sockaddr(socket.AF_INET, "127.0.0.1", 40000) +
+                             sockaddr(socket.AF_INET, "10.0.0.9", 4444))
+    yield "dup3_unix", header(DUP, struct.pack("<iIiiIIII", -22, 2, 3, 1, 0x1234, 1, 1, 0) + bytes(48))
+    yield "signal_kill", header(SIGNAL, struct.pack("<iIIiii", 0, 0, 9, 4400, 0, -1))
+    yield "signal_pidfd", header(SIGNAL, struct.pack("<iIIiii", -3, 3, 15, 0, 0, 7))
+    yield "bpf_prog_load", header(BPF, struct.pack("<iIIIIIII16s", 4, 5, 1, 0, 12, 0, 0, 0, b"prog\xff"))
+    yield "bpf_map_create", header(BPF, struct.pack("<iIIIIIII16s", -1, 0, 2, 0, 3, 4, 8, 0, b"m" * 16))
 
 
 def main():

@@ -18,31 +18,31 @@ static const char *const canonical[] = {
 	"\"tid\":2,\"ppid\":3,\"uid\":4,\"gid\":5,\"cgroup_id\":6,\"comm\":\"c\\\"q\\\\\",\"start_time_ns\":7,"
 	"\"policy_generation\":8,\"truncated\":true,\"abi_version\":1,\"boot_id\":\"b-1\",\"node\":\"n1\","
 	"\"container_id\":\"abc\",\"pod\":{\"uid\":\"u-1\",\"name\":\"p\",\"namespace\":\"ns\","
-	"\"labels\":{\"app\":\"web\",\"tier\":\"fe\"}},\"euid\":9,\"egid\":10},"
+	"\"labels\":{\"app\":\"web\",\"tier\":\"fe\"}},\"euid\":9,\"egid\":10,\"entity_id\":\"\",\"parent_entity_id\":\"\",\"parent_start_time_ns\":0},"
 	"\"exec\":{\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"\",\"echo \xc3\xa9 \\t\"],\"ret\":-2,\"argc\":5}}",
 	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
 	"\"cgroup_id\":0,\"comm\":\"\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
-	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0},\"exit\":{\"code\":-1,\"signal\":9}}",
+	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0,\"entity_id\":\"\",\"parent_entity_id\":\"\",\"parent_start_time_ns\":0},\"exit\":{\"code\":-1,\"signal\":9}}",
 	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
 	"\"cgroup_id\":0,\"comm\":\"\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
-	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0},\"fork\":{\"child_pid\":77}}",
+	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0,\"entity_id\":\"\",\"parent_entity_id\":\"\",\"parent_start_time_ns\":0},\"fork\":{\"child_pid\":77}}",
 	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
 	"\"cgroup_id\":0,\"comm\":\"\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
-	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0},"
+	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0,\"entity_id\":\"\",\"parent_entity_id\":\"\",\"parent_start_time_ns\":0},"
 	"\"open\":{\"path\":\"/etc/hostname\",\"flags\":524288,\"mode\":420,\"ret\":-13,\"dirfd\":-100,\"syscall\":\"openat2\"}}",
 	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
 	"\"cgroup_id\":0,\"comm\":\"\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
-	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0},"
+	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0,\"entity_id\":\"\",\"parent_entity_id\":\"\",\"parent_start_time_ns\":0},"
 	"\"connect\":{\"family\":\"inet6\",\"src\":{\"addr\":\"::1\",\"port\":40000},\"dst\":{\"addr\":\"2001:db8::1\",\"port\":443},"
 	"\"ret\":-115,\"fd\":4,\"protocol\":\"tcp\"}}",
 	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
 	"\"cgroup_id\":0,\"comm\":\"\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
-	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0},"
+	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0,\"entity_id\":\"\",\"parent_entity_id\":\"\",\"parent_start_time_ns\":0},"
 	"\"accept\":{\"family\":\"inet\",\"local\":{\"addr\":\"127.0.0.1\",\"port\":8080},\"peer\":{\"addr\":\"127.0.0.1\",\"port\":51000},"
 	"\"ret\":5,\"listen_fd\":3}}",
 	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
 	"\"cgroup_id\":0,\"comm\":\"ringtap\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
-	"\"abi_version\":1,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0},"
+	"\"abi_version\":1,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0,\"entity_id\":\"\",\"parent_entity_id\":\"\",\"parent_start_time_ns\":0},"
 	"\"drop\":{\"event_type\":\"open\",\"dropped\":10,\"truncated\":2,\"dropped_total\":30,\"truncated_total\":4}}",
 };
 
