@@ -21,6 +21,7 @@
 #include "policy.h"
 #include "sock_hooks.bpf.h"
 #include "dispatch.h"
+#include "exec_identity.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -130,12 +131,17 @@ static __always_inline void emit__open(__u32 kind, const struct sc_args *args, l
 /* Finish an exec record whose filename (fname_len bytes) and argv (argv_len)
  * are already in scratch. */
 static __always_inline void emit__exec(struct rt_scratch *s, long ret, __u32 fname_len,
-				       __u32 argv_len, __u32 argc, __u32 flags)
+				       __u32 argv_len, __u32 argc, __u32 flags, struct file *exe)
 {
 	struct rt_header *hdr = (void *)s->buf;
 	struct rt_exec_body *body = (void *)(s->buf + HDR_SIZE);
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 size = EXEC_DATA + fname_len + argv_len;
 
+	__builtin_memset((void *)body + 16, 0, sizeof(*body) - 16);
+	exec__task_identity(task, body);
+	if (exe)
+		exec__file_identity(task, exe, body);
 	body->ret = ret;
 	body->filename_len = fname_len;
 	body->argv_len = argv_len;
@@ -206,7 +212,7 @@ static __always_inline void emit__exec_failed(const char *filename, const void *
 		off = RT_ARGV_MAX;
 		flags |= RT_FLAG_TRUNCATED;
 	}
-	emit__exec(s, ret, fname_len, off, argc, flags);
+	emit__exec(s, ret, fname_len, off, argc, flags, NULL);
 }
 
 /* ---- fixed-size records (reserve/submit) ------------------------------- */
@@ -511,7 +517,7 @@ int BPF_PROG(rt_process_exec, struct task_struct *p, pid_t old_pid, struct linux
 		return 0;
 	if (bpf_probe_read_user(s->buf + EXEC_DATA + fname_len, len, (void *)start))
 		len = 0;
-	emit__exec(s, 0, fname_len, len, bprm->argc, flags);
+	emit__exec(s, 0, fname_len, len, bprm->argc, flags, bprm->file);
 	return 0;
 }
 

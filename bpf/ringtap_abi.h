@@ -114,7 +114,26 @@ struct rt_exec_body {
 	__u32 filename_len;
 	__u32 argv_len;
 	__u32 argc;
+	/* ABI 4: who runs it, with what, and the executable's identity. The
+	 * exe_* fields are those of the file the kernel executed (0 for a
+	 * failed exec). auid/sessionid: (__u32)-1 when unset or without audit. */
+	__u32 auid;
+	__u32 sessionid;
+	__u64 cap_effective;
+	__u64 cap_permitted;
+	__u64 exe_ino;
+	__u32 exe_dev;   /* the superblock's dev_t (kernel encoding: major << 20 | minor) */
+	__u32 exe_mode;  /* file type and permissions: S_ISUID 04000, S_ISGID 02000 */
+	__s64 exe_ctime; /* seconds */
+	__s64 exe_mtime;
+	__u32 exe_nlink;
+	__u32 exe_flags; /* RT_EXE_* */
 };
+
+#define RT_EXE_MEMFD    (1u << 0) /* a memfd (fileless execution) */
+#define RT_EXE_DELETED  (1u << 1) /* no links left: deleted after open */
+#define RT_EXE_OVERLAY  (1u << 2) /* on overlayfs (a container image or its upper layer) */
+#define RT_EXE_WRITABLE (1u << 3) /* mode bits let the caller's euid/egid write it */
 
 /* exit: code is the exit status (0..255); signal the terminating signal or 0.
  * One record per process, when its last thread exits. */

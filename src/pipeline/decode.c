@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/sysmacros.h>
 #include "pipeline/decode.h"
 #include "codec/utf8.h"
 #include "pipeline/decode_proc.h"
@@ -96,6 +97,21 @@ static int decode_exec(const struct rt_exec_body *b, const char *data, size_t av
 	ringtap__v1__exec__init(x);
 	x->ret = b->ret;
 	x->argc = b->argc;
+	x->auid = b->auid;
+	x->sessionid = b->sessionid;
+	x->cap_effective = b->cap_effective;
+	x->cap_permitted = b->cap_permitted;
+	/* kernel dev_t (major << 20 | minor) -> the userspace encoding stat uses */
+	x->exe_dev = makedev(b->exe_dev >> 20, b->exe_dev & 0xfffff);
+	x->exe_ino = b->exe_ino;
+	x->exe_mode = b->exe_mode;
+	x->exe_ctime = b->exe_ctime;
+	x->exe_mtime = b->exe_mtime;
+	x->exe_nlink = b->exe_nlink;
+	x->exe_memfd = !!(b->exe_flags & RT_EXE_MEMFD);
+	x->exe_deleted = !!(b->exe_flags & RT_EXE_DELETED);
+	x->exe_overlay = !!(b->exe_flags & RT_EXE_OVERLAY);
+	x->exe_writable = !!(b->exe_flags & RT_EXE_WRITABLE);
 	copy_text(d->path, data, b->filename_len);
 	x->filename = d->path;
 	/* argv: NUL-separated; the last argument may lack its NUL if cut. */

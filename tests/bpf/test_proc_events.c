@@ -19,6 +19,9 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include "bpf_test.h"
@@ -320,6 +323,49 @@ static void check_cred(struct ctx *c, const char *name, long ret)
 		assert_int_equal(b->req_cap_effective, 0);
 }
 
+/* The helper's own exec: who ran it and the executed file's identity,
+ * against stat(2) of the binary and the test's own credentials. */
+static void check_exec_identity(struct ctx *c, const char *prog)
+{
+	const struct rt_header *h = rec_find(c->recs, RT_EVENT_EXEC, c->helper, 0);
+	const struct rt_exec_body *b;
+	struct statfs fs;
+	struct stat st;
+	unsigned auid = (unsigned)-1, session = (unsigned)-1;
+	FILE *f;
+
+	if (!h)
+		fail_msg("no exec record of the helper");
+	b = rec_body(h);
+	assert_int_equal(stat(prog, &st), 0);
+	assert_int_equal(statfs(prog, &fs), 0);
+	if ((f = fopen("/proc/self/loginuid", "r"))) {
+		assert_int_equal(fscanf(f, "%u", &auid), 1);
+		fclose(f);
+	}
+	if ((f = fopen("/proc/self/sessionid", "r"))) {
+		assert_int_equal(fscanf(f, "%u", &session), 1);
+		fclose(f);
+	}
+	assert_int_equal(b->ret, 0);
+	assert_int_equal(b->auid, auid);
+	assert_int_equal(b->sessionid, session);
+	assert_int_equal(b->cap_effective, c->caps);
+	assert_int_equal(b->cap_permitted, c->caps);
+	assert_int_equal(b->exe_ino, st.st_ino);
+	assert_int_equal(b->exe_dev >> 20, major(st.st_dev));
+	assert_int_equal(b->exe_dev & 0xfffff, minor(st.st_dev));
+	assert_int_equal(b->exe_mode, st.st_mode);
+	assert_int_equal(b->exe_ctime, st.st_ctime);
+	assert_int_equal(b->exe_mtime, st.st_mtime);
+	assert_int_equal(b->exe_nlink, st.st_nlink);
+	assert_false(b->exe_flags & (RT_EXE_MEMFD | RT_EXE_DELETED));
+	assert_int_equal(!!(b->exe_flags & RT_EXE_OVERLAY), fs.f_type == 0x794c7630);
+	/* built by root, owner-writable: writable by its root caller */
+	assert_int_equal(!!(b->exe_flags & RT_EXE_WRITABLE),
+			 (st.st_uid == 0 && (st.st_mode & 0200)) || (st.st_mode & 0002));
+}
+
 struct family {
 	const char *prefix;
 	void (*check)(struct ctx *, const char *, long);
@@ -422,6 +468,7 @@ static void test_proc_events(void **state)
 		checked++;
 	}
 	fclose(f);
+	check_exec_identity(&c, prog);
 	assert_int_equal(unreported, 2);
 	assert_int_equal(checked, 35);
 	/* nothing else of these types from the helper (the dup(0) that kept

@@ -59,6 +59,7 @@ execs = [e for e in events if 'exec' in e and e['header']['pid'] == runner]
 assert len(execs) == 1, execs
 ex = execs[0]
 assert ex['exec']['ret'] == 0 and ex['header']['ppid'] == pid, ex
+assert ex['exec']['exe_memfd'] and ex['exec']['exe_nlink'] == 0, ex['exec']  # fileless
 assert ex['header']['parent_entity_id'] == me, (ex['header'], me)
 assert ex['header']['entity_id'] not in (me, ''), ex['header']
 # the traced child: its own entity, parented by the chain too

@@ -40,13 +40,19 @@ def sockaddr(family, addr, port):
     return struct.pack("<16sHHI", raw, port, {socket.AF_INET: 2, socket.AF_INET6: 10}[family], 0)
 
 
+def exec_body(ret, fname_len, argv_len, argc, flags=0):
+    """rt_exec_body: ret, lengths, argc, then auid, session, caps, exe identity"""
+    return struct.pack("<iIIIIIQQQIIqqII", ret, fname_len, argv_len, argc, 1000, 3,
+                       0, 0, 1234567, (8 << 20) | 1, 0o104755, 1_700_000_000, 1_700_000_000, 1, flags)
+
+
 def records():
     fname, argv = b"/usr/bin/cat", b"cat\0/etc/hostname\0"
-    yield "exec", header(EXEC, struct.pack("<iIII", 0, len(fname), len(argv), 2) + fname + argv)
+    yield "exec", header(EXEC, exec_body(0, len(fname), len(argv), 2) + fname + argv)
     cut = b"a" * 40
-    yield "exec_truncated", header(EXEC, struct.pack("<iIII", -2, len(fname), len(cut), 9) + fname + cut,
+    yield "exec_truncated", header(EXEC, exec_body(-2, len(fname), len(cut), 9) + fname + cut,
                                    flags=TRUNCATED)
-    yield "exec_utf8", header(EXEC, struct.pack("<iIII", 0, 4, 6, 2) + b"/\xff\xfex" + b"\xc3\xa9\0\x80\0\0",
+    yield "exec_utf8", header(EXEC, exec_body(0, 4, 6, 2, flags=0xf) + b"/\xff\xfex" + b"\xc3\xa9\0\x80\0\0",
                               comm=b"\xe2\x82")
     yield "exit", header(EXIT, struct.pack("<iI", 3, 0))
     yield "exit_signal", header(EXIT, struct.pack("<iI", 0, 9))

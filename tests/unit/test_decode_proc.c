@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/sysmacros.h>
 #include <cmocka.h>
 #include "pipeline/decode.h"
 
@@ -235,6 +236,38 @@ static void test_dup(void **state)
 	assert_string_equal(d.ev.dup->family, "17");
 }
 
+static void test_exec_identity(void **state)
+{
+	(void)state;
+	struct rt_exec_body b = { .ret = 0, .filename_len = 9, .argv_len = 8, .argc = 1,
+				  .auid = 1000, .sessionid = 7, .cap_effective = 1ull << 21,
+				  .cap_permitted = 3, .exe_ino = 1043, .exe_dev = (259u << 20) | 3,
+				  .exe_mode = 0104755, .exe_ctime = 1764560000, .exe_mtime = -1,
+				  .exe_nlink = 0, .exe_flags = RT_EXE_MEMFD | RT_EXE_DELETED | RT_EXE_WRITABLE };
+	size_t n = put(RT_EVENT_EXEC, &b, sizeof(b), "/dev/fd/3payload", 17);
+	Ringtap__V1__Exec *x;
+
+	assert_int_equal(decode_record(buf, n, &d), 0);
+	x = d.ev.exec;
+	assert_string_equal(x->filename, "/dev/fd/3");
+	assert_int_equal(x->n_argv, 1);
+	assert_int_equal(x->auid, 1000);
+	assert_int_equal(x->sessionid, 7);
+	assert_int_equal(x->cap_effective, 1ull << 21);
+	assert_int_equal(x->cap_permitted, 3);
+	assert_int_equal(x->exe_ino, 1043);
+	/* the kernel's dev_t, re-encoded as stat(2) reports it */
+	assert_int_equal(major(x->exe_dev), 259);
+	assert_int_equal(minor(x->exe_dev), 3);
+	assert_int_equal(x->exe_mode, 0104755);
+	assert_int_equal(x->exe_ctime, 1764560000);
+	assert_int_equal(x->exe_mtime, -1);
+	assert_true(x->exe_memfd);
+	assert_true(x->exe_deleted);
+	assert_false(x->exe_overlay);
+	assert_true(x->exe_writable);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_mount_three_strings),
 		cmocka_unit_test(test_namespace_signal_bpf),
 		cmocka_unit_test(test_dup),
+		cmocka_unit_test(test_exec_identity),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
