@@ -572,6 +572,7 @@ int BPF_PROG(rt_process_fork, struct task_struct *parent, struct task_struct *ch
 	if (!event__enabled(RT_EVENT_FORK) || !task__traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	rec.body.child_pid = child->tgid;
+	rec.body.child_start_ns = child->start_boottime;
 	record__fill_header(&rec.hdr, RT_EVENT_FORK, sizeof(rec));
 	if (!policy__allows_process(&rec.hdr))
 		return 0;

@@ -146,6 +146,7 @@ struct rt_exit_body {
 struct rt_fork_body {
 	__u32 child_pid;
 	__u32 _pad;
+	__u64 child_start_ns; /* ABI 4: the child's start (boot time): its entity */
 };
 
 /* Which syscall an open record came from (rt_open_body.syscall). */

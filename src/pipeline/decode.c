@@ -375,6 +375,7 @@ int decode_record(const void *raw, size_t len, struct decoded_event *d)
 		const struct rt_fork_body *b = (const void *)body;
 		ringtap__v1__fork__init(&d->body.fork);
 		d->body.fork.child_pid = b->child_pid;
+		d->body.fork.child_start_time_ns = b->child_start_ns;
 		d->ev.body_case = RINGTAP__V1__EVENT__BODY_FORK;
 		d->ev.fork = &d->body.fork;
 		return 0;

@@ -469,6 +469,15 @@ static void test_proc_events(void **state)
 	}
 	fclose(f);
 	check_exec_identity(&c, prog);
+	{	/* the fork of the child names it: pid and start time (its entity) */
+		const struct rt_header *h = rec_find(&recs, RT_EVENT_FORK, c.helper, 0);
+		const struct rt_fork_body *fb;
+
+		assert_non_null(h);
+		fb = rec_body(h);
+		assert_int_equal(fb->child_pid, c.child);
+		assert_true(fb->child_start_ns > h->start_ns && fb->child_start_ns <= h->ts_ns);
+	}
 	assert_int_equal(unreported, 2);
 	assert_int_equal(checked, 35);
 	/* nothing else of these types from the helper (the dup(0) that kept

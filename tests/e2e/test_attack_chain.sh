@@ -60,6 +60,9 @@ assert len(execs) == 1, execs
 ex = execs[0]
 assert ex['exec']['ret'] == 0 and ex['header']['ppid'] == pid, ex
 assert ex['exec']['exe_memfd'] and ex['exec']['exe_nlink'] == 0, ex['exec']  # fileless
+# its parent's executable and argv, from the process table (the chain's exec was seen)
+assert ex['exec']['parent_exe'].endswith('/prog_attack_chain'), ex['exec']
+assert ex['exec']['parent_argv'][1:] == [facts['payload'].rsplit('/', 1)[0]], ex['exec']
 assert ex['header']['parent_entity_id'] == me, (ex['header'], me)
 assert ex['header']['entity_id'] not in (me, ''), ex['header']
 # the traced child: its own entity, parented by the chain too

@@ -56,7 +56,7 @@ def records():
                               comm=b"\xe2\x82")
     yield "exit", header(EXIT, struct.pack("<iI", 3, 0))
     yield "exit_signal", header(EXIT, struct.pack("<iI", 0, 9))
-    yield "fork", header(FORK, struct.pack("<II", 4400, 0))
+    yield "fork", header(FORK, struct.pack("<IIQ", 4400, 0, 4_995_000_000))
     for sc, path in enumerate([b"/etc/hostname", b"rel/x", b"/proc/../etc/hostname", b""]):
         yield f"open_{sc}", header(OPEN, struct.pack("<iIIiII", 3 if path else -2, 0, 0o644, -100,
                                                       len(path), sc) + path)
