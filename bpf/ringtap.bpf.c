@@ -407,6 +407,7 @@ SC_HANDLER(rt_sc_socketcall)
 #include "emit_file.h"
 #include "emit_proc.h"
 #include "emit_mount.h"
+#include "emit_io_uring.h"
 
 /* The dispatcher: bitmap test, then one tail call to the syscall's handler. */
 SEC("tp_btf/sys_exit")

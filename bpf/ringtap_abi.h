@@ -68,8 +68,9 @@
 #define RT_EVENT_DUP       19 /* dup/dup2/dup3/fcntl putting a socket on fd 0..2 */
 #define RT_EVENT_SIGNAL    20 /* kill, tkill, tgkill, pidfd_send_signal of another process */
 #define RT_EVENT_BPF       21 /* bpf(BPF_PROG_LOAD), bpf(BPF_MAP_CREATE) */
-/* 22, 23: reserved for this family (io_uring); 24..31: network events */
-#define RT_EVENT_MAX       22 /* one past the last type; sizes counter arrays */
+#define RT_EVENT_IO_URING  22 /* io_uring_setup, submitted open/connect/accept/send requests */
+/* 23: reserved for this family; 24..31: network events */
+#define RT_EVENT_MAX       23 /* one past the last type; sizes counter arrays */
 /* The policy's event switch is a 32-bit mask indexed by type. */
 _Static_assert(RT_EVENT_MAX <= 32, "event types must fit the policy's event mask");
 
@@ -507,6 +508,32 @@ struct rt_bpf_body {
 	__u32 value_size;
 	__u32 _pad;
 	char name[RT_BPF_NAME_LEN];
+};
+
+#define RT_IO_URING_SETUP  0 /* the io_uring_setup syscall */
+#define RT_IO_URING_SUBMIT 1 /* a request submitted (io_uring:io_uring_submit_req) */
+
+/* io_uring: what the syscall tracepoints never see. setup: ret is the ring
+ * fd or -errno, entries and flags (IORING_SETUP_*) as asked. submit: one
+ * record per submitted request whose opcode opens (OPENAT 18, OPENAT2 28),
+ * connects (CONNECT 16), accepts (ACCEPT 13), sends (SEND 26, SENDMSG 9,
+ * SEND_ZC 47, SENDMSG_ZC 48) or creates a socket (SOCKET 45), flags 0; fd is the
+ * request's fd (the dirfd for opens), user_data the submitter's tag; ret is
+ * 0 (the result arrives later, in the completion). data = path[path_len]
+ * for opens: the kernel's copy (struct filename), with open_flags; addr is
+ * a connect's destination, read from the caller's sockaddr at submission
+ * (family 0 when absent or unreadable). */
+struct rt_io_uring_body {
+	__s32 ret;
+	__u32 kind;
+	__u32 opcode;
+	__s32 fd;
+	__u64 user_data;
+	__u32 flags;
+	__u32 entries;
+	__u32 path_len;
+	__u32 open_flags;
+	struct rt_sockaddr addr;
 };
 
 /* Per-CPU counters, one slot per event type (index = type). */

@@ -21,7 +21,7 @@ static const char *const type_names[RT_EVENT_MAX] = {
 	[RT_EVENT_MEMFD] = "memfd",     [RT_EVENT_MODULE] = "module",
 	[RT_EVENT_MOUNT] = "mount",     [RT_EVENT_NAMESPACE] = "namespace",
 	[RT_EVENT_DUP] = "dup",         [RT_EVENT_SIGNAL] = "signal",
-	[RT_EVENT_BPF] = "bpf",
+	[RT_EVENT_BPF] = "bpf",         [RT_EVENT_IO_URING] = "io_uring",
 };
 
 static const size_t body_sizes[RT_EVENT_MAX] = {
@@ -46,6 +46,7 @@ static const size_t body_sizes[RT_EVENT_MAX] = {
 	[RT_EVENT_DUP] = sizeof(struct rt_dup_body),
 	[RT_EVENT_SIGNAL] = sizeof(struct rt_signal_body),
 	[RT_EVENT_BPF] = sizeof(struct rt_bpf_body),
+	[RT_EVENT_IO_URING] = sizeof(struct rt_io_uring_body),
 };
 
 const char *event_type_name(unsigned type)

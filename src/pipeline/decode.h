@@ -35,6 +35,7 @@ struct decoded_event {
 		Ringtap__V1__Dup dup;
 		Ringtap__V1__Signal signal;
 		Ringtap__V1__Bpf bpf;
+		Ringtap__V1__IoUring io_uring;
 	} body;
 	int32_t requested[3];	     /* Cred.requested */
 	char path3[3 * RT_PATH_MAX + 1]; /* a third string (mount's fstype) */

@@ -268,6 +268,49 @@ static int decode_bpf(const struct rt_bpf_body *b, struct decoded_event *d)
 	return 0;
 }
 
+static const char *io_uring_op(unsigned op)
+{
+	switch (op) {
+	case 9: return "sendmsg";
+	case 13: return "accept";
+	case 16: return "connect";
+	case 18: return "openat";
+	case 26: return "send";
+	case 28: return "openat2";
+	case 45: return "socket";
+	case 47: return "send_zc";
+	case 48: return "sendmsg_zc";
+	default: return "";
+	}
+}
+
+static int decode_io_uring(const struct rt_io_uring_body *b, const char *data, size_t avail,
+			   struct decoded_event *d)
+{
+	Ringtap__V1__IoUring *u = &d->body.io_uring;
+	char *outs[] = { d->path };
+
+	if (decode_strings(data, avail, &b->path_len, outs, 1))
+		return -EBADMSG;
+	ringtap__v1__io_uring__init(u);
+	u->kind = b->kind == RT_IO_URING_SETUP ? "setup" : b->kind == RT_IO_URING_SUBMIT ? "submit" : "";
+	u->opcode = b->opcode;
+	u->op = (char *)(b->kind == RT_IO_URING_SUBMIT ? io_uring_op(b->opcode) : "");
+	u->fd = b->fd;
+	u->user_data = b->user_data;
+	u->flags = b->flags;
+	u->entries = b->entries;
+	u->path = d->path;
+	u->open_flags = b->open_flags;
+	u->family = (char *)(b->addr.family == AF_INET ? "inet" : b->addr.family == AF_INET6 ? "inet6" : "");
+	dup_endpoint(&b->addr, &d->ep[0], d->addr[0]);
+	u->addr = &d->ep[0];
+	u->ret = b->ret;
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_IO_URING;
+	d->ev.io_uring = u;
+	return 0;
+}
+
 int decode_proc_record(unsigned type, const char *body, const char *data, size_t avail,
 		       struct decoded_event *d)
 {
@@ -281,6 +324,7 @@ int decode_proc_record(unsigned type, const char *body, const char *data, size_t
 	case RT_EVENT_DUP: return decode_dup((const void *)body, d);
 	case RT_EVENT_SIGNAL: return decode_signal((const void *)body, d);
 	case RT_EVENT_BPF: return decode_bpf((const void *)body, d);
+	case RT_EVENT_IO_URING: return decode_io_uring((const void *)body, data, avail, d);
 	default: return -EBADMSG;
 	}
 }

@@ -43,6 +43,7 @@ unsigned policy_event_type(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_DUP: return RT_EVENT_DUP;
 	case RINGTAP__V1__EVENT__BODY_SIGNAL: return RT_EVENT_SIGNAL;
 	case RINGTAP__V1__EVENT__BODY_BPF: return RT_EVENT_BPF;
+	case RINGTAP__V1__EVENT__BODY_IO_URING: return RT_EVENT_IO_URING;
 	default: return 0;
 	}
 }

@@ -14,6 +14,7 @@ const char *const policy_event_names[RT_EVENT_MAX] = {
 	[RT_EVENT_CRED] = "cred",     [RT_EVENT_PTRACE] = "ptrace", [RT_EVENT_MEMFD] = "memfd",
 	[RT_EVENT_MODULE] = "module", [RT_EVENT_MOUNT] = "mount",   [RT_EVENT_NAMESPACE] = "namespace",
 	[RT_EVENT_DUP] = "dup",       [RT_EVENT_SIGNAL] = "signal", [RT_EVENT_BPF] = "bpf",
+	[RT_EVENT_IO_URING] = "io_uring",
 };
 
 uint32_t policy_all_events_mask(void)

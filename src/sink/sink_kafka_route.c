@@ -23,6 +23,7 @@ enum sink_kafka_class sink_kafka_route_class(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_DUP:
 	case RINGTAP__V1__EVENT__BODY_SIGNAL:
 	case RINGTAP__V1__EVENT__BODY_BPF:
+	case RINGTAP__V1__EVENT__BODY_IO_URING:
 		return SINK_KAFKA_PROCESS;
 	case RINGTAP__V1__EVENT__BODY_OPEN:
 	case RINGTAP__V1__EVENT__BODY_UNLINK:
@@ -66,6 +67,7 @@ const char *sink_kafka_route_ce_type(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_DUP: return "ringtap.v1.dup";
 	case RINGTAP__V1__EVENT__BODY_SIGNAL: return "ringtap.v1.signal";
 	case RINGTAP__V1__EVENT__BODY_BPF: return "ringtap.v1.bpf";
+	case RINGTAP__V1__EVENT__BODY_IO_URING: return "ringtap.v1.io_uring";
 	case RINGTAP__V1__EVENT__BODY_DROP: return "ringtap.v1.drop";
 	default: return "ringtap.v1.event";
 	}

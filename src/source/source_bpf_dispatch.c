@@ -16,6 +16,10 @@ void source_bpf_dispatch_prepare(struct ringtap *skel)
 	bpf_object__for_each_program(prog, skel->obj)
 		if (!strncmp(bpf_program__name(prog), HANDLER_PREFIX, strlen(HANDLER_PREFIX)))
 			bpf_program__set_autoattach(prog, false);
+	/* Kernels without io_uring (or before its submit_req tracepoint, 5.5)
+	 * load everything else: io_uring_setup still reports -ENOSYS. */
+	if (libbpf_find_vmlinux_btf_id("io_uring_submit_req", BPF_TRACE_RAW_TP) < 0)
+		bpf_program__set_autoload(skel->progs.rt_io_uring_submit, false);
 }
 
 static int fill_table(struct ringtap *skel, const struct source_bpf_syscall *table,

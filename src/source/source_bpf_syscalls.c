@@ -109,6 +109,9 @@
 #ifndef SYS_fsmount
 #define SYS_fsmount 432
 #endif
+#ifndef SYS_io_uring_setup
+#define SYS_io_uring_setup 425
+#endif
 #ifndef SYS_mount_setattr
 #define SYS_mount_setattr 442
 #endif
@@ -178,6 +181,7 @@ const struct source_bpf_syscall source_bpf_syscalls[] = {
 	{ "tgkill", SYS_tgkill, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_TGKILL },
 	{ "pidfd_send_signal", SYS_pidfd_send_signal, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_PIDFD_SEND_SIGNAL },
 	{ "bpf", SYS_bpf, RT_EVENT_BPF, "rt_sc_bpf", 0 },
+	{ "io_uring_setup", SYS_io_uring_setup, RT_EVENT_IO_URING, "rt_sc_io_uring", 0 },
 	{ NULL, -1, 0, NULL, 0 },
 };
 
@@ -266,6 +270,7 @@ const struct source_bpf_syscall source_bpf_syscalls_compat[] = {
 	{ "tgkill", 270, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_TGKILL },
 	{ "pidfd_send_signal", 424, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_PIDFD_SEND_SIGNAL },
 	{ "bpf", 357, RT_EVENT_BPF, "rt_sc_bpf", 0 },
+	{ "io_uring_setup", 425, RT_EVENT_IO_URING, "rt_sc_io_uring", 0 },
 #endif
 	{ NULL, -1, 0, NULL, 0 },
 };

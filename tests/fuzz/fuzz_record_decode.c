@@ -88,6 +88,10 @@ static void check_strings(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_BPF:
 		check_text(ev->bpf->name, "bpf name is not UTF-8");
 		break;
+	case RINGTAP__V1__EVENT__BODY_IO_URING:
+		check_text(ev->io_uring->path, "io_uring path is not UTF-8");
+		check_endpoint(ev->io_uring->addr);
+		break;
 	default:
 		break;
 	}

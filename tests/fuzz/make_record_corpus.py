@@ -22,7 +22,7 @@ def abi_version():
 ABI = abi_version()
 EXEC, EXIT, FORK, OPEN, CONNECT, ACCEPT = 1, 2, 3, 4, 5, 6
 UNLINK, RENAME, CHMOD, CHOWN, LINK, MKNOD = 7, 8, 9, 10, 11, 12
-CRED, PTRACE, MEMFD, MODULE, MOUNT, NAMESPACE, DUP, SIGNAL, BPF = range(13, 22)
+CRED, PTRACE, MEMFD, MODULE, MOUNT, NAMESPACE, DUP, SIGNAL, BPF, IO_URING = range(13, 23)
 HEADER_SIZE = 96
 TRUNCATED = 1
 
@@ -115,6 +115,12 @@ def proc_records():
     yield "signal_kill", header(SIGNAL, struct.pack("<iIIiii", 0, 0, 9, 4400, 0, -1))
     yield "signal_pidfd", header(SIGNAL, struct.pack("<iIIiii", -3, 3, 15, 0, 0, 7))
     yield "bpf_prog_load", header(BPF, struct.pack("<iIIIIIII16s", 4, 5, 1, 0, 12, 0, 0, 0, b"prog\xff"))
+    path = b"/etc/shadow"
+    yield "io_uring_setup", header(IO_URING, struct.pack("<iIIiQIIII", 5, 0, 0, -1, 0, 0, 8, 0, 0) + bytes(24))
+    yield "io_uring_openat", header(IO_URING, struct.pack("<iIIiQIIII", 0, 1, 18, -100, 0x1111, 0, 0, len(path),
+                                                          0o2000000) + bytes(24) + path)
+    yield "io_uring_connect", header(IO_URING, struct.pack("<iIIiQIIII", 0, 1, 16, 4, 0x2222, 0, 0, 0, 0) +
+                                     sockaddr(socket.AF_INET6, "2001:db8::1", 443))
     yield "bpf_map_create", header(BPF, struct.pack("<iIIIIIII16s", -1, 0, 2, 0, 3, 4, 8, 0, b"m" * 16))
 
 

@@ -268,6 +268,43 @@ static void test_exec_identity(void **state)
 	assert_true(x->exe_writable);
 }
 
+static void test_io_uring(void **state)
+{
+	(void)state;
+	struct rt_io_uring_body b = { .ret = 0, .kind = RT_IO_URING_SUBMIT, .opcode = 18, .fd = -100,
+				      .user_data = 0x1111, .path_len = 11, .open_flags = 02000000 };
+	size_t n = put(RT_EVENT_IO_URING, &b, sizeof(b), "/etc/shadow", 11);
+
+	assert_int_equal(decode_record(buf, n, &d), 0);
+	assert_int_equal(d.ev.body_case, RINGTAP__V1__EVENT__BODY_IO_URING);
+	assert_string_equal(d.ev.io_uring->kind, "submit");
+	assert_string_equal(d.ev.io_uring->op, "openat");
+	assert_string_equal(d.ev.io_uring->path, "/etc/shadow");
+	assert_int_equal(d.ev.io_uring->fd, -100);
+	assert_int_equal(d.ev.io_uring->user_data, 0x1111);
+	assert_string_equal(d.ev.io_uring->family, "");
+	b.path_len = 12;
+	n = put(RT_EVENT_IO_URING, &b, sizeof(b), "/etc/shadow", 11);
+	assert_int_equal(decode_record(buf, n, &d), -EBADMSG);
+	b = (struct rt_io_uring_body){ .kind = RT_IO_URING_SUBMIT, .opcode = 16, .fd = 4 };
+	b.addr.family = AF_INET, b.addr.port = 443;
+	memcpy(b.addr.addr, "\x0a\0\0\x01", 4);
+	n = put(RT_EVENT_IO_URING, &b, sizeof(b), "", 0);
+	assert_int_equal(decode_record(buf, n, &d), 0);
+	assert_string_equal(d.ev.io_uring->op, "connect");
+	assert_string_equal(d.ev.io_uring->family, "inet");
+	assert_string_equal(d.ev.io_uring->addr->addr, "10.0.0.1");
+	assert_int_equal(d.ev.io_uring->addr->port, 443);
+	b = (struct rt_io_uring_body){ .ret = -22, .kind = RT_IO_URING_SETUP, .fd = -1, .entries = 4,
+				       .flags = 0x80000000u };
+	n = put(RT_EVENT_IO_URING, &b, sizeof(b), "", 0);
+	assert_int_equal(decode_record(buf, n, &d), 0);
+	assert_string_equal(d.ev.io_uring->kind, "setup");
+	assert_string_equal(d.ev.io_uring->op, "");
+	assert_int_equal(d.ev.io_uring->entries, 4);
+	assert_int_equal(d.ev.io_uring->ret, -22);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_namespace_signal_bpf),
 		cmocka_unit_test(test_dup),
 		cmocka_unit_test(test_exec_identity),
+		cmocka_unit_test(test_io_uring),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
