@@ -128,20 +128,29 @@ static __always_inline void emit__open(__u32 kind, const struct sc_args *args, l
 
 #define EXEC_DATA (HDR_SIZE + sizeof(struct rt_exec_body))
 
-/* Finish an exec record whose filename (fname_len bytes) and argv (argv_len)
- * are already in scratch. */
-static __always_inline void emit__exec(struct rt_scratch *s, long ret, __u32 fname_len,
-				       __u32 argv_len, __u32 argc, __u32 flags, struct file *exe)
+/* The identity part of the exec body in scratch (exe: the executed file,
+ * NULL for a failed exec). Called before any argv loop: code after the
+ * loop is verified once per state the loop leaves, this only once. */
+static __always_inline void exec__identity(struct rt_scratch *s, struct file *exe)
 {
-	struct rt_header *hdr = (void *)s->buf;
 	struct rt_exec_body *body = (void *)(s->buf + HDR_SIZE);
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 size = EXEC_DATA + fname_len + argv_len;
 
 	__builtin_memset((void *)body + 16, 0, sizeof(*body) - 16);
 	exec__task_identity(task, body);
 	if (exe)
 		exec__file_identity(task, exe, body);
+}
+
+/* Finish an exec record whose identity (exec__identity), filename
+ * (fname_len bytes) and argv (argv_len) are already in scratch. */
+static __always_inline void emit__exec(struct rt_scratch *s, long ret, __u32 fname_len,
+				       __u32 argv_len, __u32 argc, __u32 flags)
+{
+	struct rt_header *hdr = (void *)s->buf;
+	struct rt_exec_body *body = (void *)(s->buf + HDR_SIZE);
+	__u32 size = EXEC_DATA + fname_len + argv_len;
+
 	body->ret = ret;
 	body->filename_len = fname_len;
 	body->argv_len = argv_len;
@@ -182,6 +191,7 @@ static __always_inline void emit__exec_failed(const char *filename, const void *
 	s = scratch__get();
 	if (!s)
 		return;
+	exec__identity(s, NULL);
 	fname_len = string__read(s->buf + EXEC_DATA, filename, true, &flags);
 	if (fname_len > RT_PATH_MAX)
 		return;
@@ -212,7 +222,7 @@ static __always_inline void emit__exec_failed(const char *filename, const void *
 		off = RT_ARGV_MAX;
 		flags |= RT_FLAG_TRUNCATED;
 	}
-	emit__exec(s, ret, fname_len, off, argc, flags, NULL);
+	emit__exec(s, ret, fname_len, off, argc, flags);
 }
 
 /* ---- fixed-size records (reserve/submit) ------------------------------- */
@@ -500,6 +510,7 @@ int BPF_PROG(rt_process_exec, struct task_struct *p, pid_t old_pid, struct linux
 	s = scratch__get();
 	if (!s)
 		return 0;
+	exec__identity(s, bprm->file);
 	fname_len = string__read(s->buf + EXEC_DATA, bprm->filename, false, &flags);
 	if (fname_len > RT_PATH_MAX)
 		return 0;
@@ -518,7 +529,7 @@ int BPF_PROG(rt_process_exec, struct task_struct *p, pid_t old_pid, struct linux
 		return 0;
 	if (bpf_probe_read_user(s->buf + EXEC_DATA + fname_len, len, (void *)start))
 		len = 0;
-	emit__exec(s, 0, fname_len, len, bprm->argc, flags, bprm->file);
+	emit__exec(s, 0, fname_len, len, bprm->argc, flags);
 	return 0;
 }
 
