@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The richer exec (ABI 4): login uid and session, capability sets, and the
+/* The richer exec (ABI 4): login uid and session, controlling terminal,
+ * capability sets, and the
  * executed file's identity and flags, filled into an exec body. CO-RE
  * flavours cover the inode time fields' renames (i_ctime before 6.6,
  * __i_ctime/__i_mtime 6.6-6.10, i_ctime_sec/i_mtime_sec since 6.11) and
@@ -59,12 +60,20 @@ static __always_inline void exec__task_identity(struct task_struct *task, struct
 {
 	struct task_struct___audit *a = (void *)task;
 	const struct cred *cr = BPF_CORE_READ(task, cred);
+	struct tty_struct *tty;
 
 	b->auid = (__u32)-1;
 	b->sessionid = (__u32)-1;
 	if (bpf_core_field_exists(a->loginuid)) {
 		b->auid = BPF_CORE_READ(a, loginuid.val);
 		b->sessionid = BPF_CORE_READ(a, sessionid);
+	}
+	tty = BPF_CORE_READ(task, signal, tty);
+	if (tty) {
+		struct tty_driver *drv = BPF_CORE_READ(tty, driver);
+
+		b->tty = ((__u32)BPF_CORE_READ(drv, major) << 20) |
+			 (__u32)(BPF_CORE_READ(drv, minor_start) + BPF_CORE_READ(tty, index));
 	}
 	bpf_probe_read_kernel(&b->cap_effective, sizeof(b->cap_effective), &cr->cap_effective);
 	bpf_probe_read_kernel(&b->cap_permitted, sizeof(b->cap_permitted), &cr->cap_permitted);

@@ -129,6 +129,8 @@ struct rt_exec_body {
 	__s64 exe_mtime;
 	__u32 exe_nlink;
 	__u32 exe_flags; /* RT_EXE_* */
+	__u32 tty;       /* controlling terminal's dev_t (kernel encoding), 0: none */
+	__u32 _pad;
 };
 
 #define RT_EXE_MEMFD    (1u << 0) /* a memfd (fileless execution) */

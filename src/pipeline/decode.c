@@ -113,6 +113,7 @@ static int decode_exec(const struct rt_exec_body *b, const char *data, size_t av
 	x->exe_deleted = !!(b->exe_flags & RT_EXE_DELETED);
 	x->exe_overlay = !!(b->exe_flags & RT_EXE_OVERLAY);
 	x->exe_writable = !!(b->exe_flags & RT_EXE_WRITABLE);
+	x->tty = b->tty ? makedev(b->tty >> 20, b->tty & 0xfffff) : 0;
 	copy_text(d->path, data, b->filename_len);
 	x->filename = d->path;
 	/* argv: NUL-separated; the last argument may lack its NUL if cut. */

@@ -70,6 +70,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: prog_proc_events DIR\n");
 		return 2;
 	}
+	if (argc > 2) /* "final": the re-exec with a controlling terminal */
+		return 0;
 	snprintf(target, sizeof(target), "%s/mnt", dir);
 	if (pipe(go))
 		return 2;
@@ -182,5 +184,17 @@ int main(int argc, char **argv)
 		CALL("setreuid", SYS_setreuid, 4242, 4242);
 		CALL("setuid_bad", SYS_setuid, 0);
 	}
-	return 0;
+	/* a controlling terminal, then exec again: the exec record says which */
+	{
+		struct stat st;
+		int m, s;
+
+		if (setsid() < 0 || (m = posix_openpt(O_RDWR | O_NOCTTY)) < 0 || grantpt(m) || unlockpt(m) ||
+		    (s = open(ptsname(m), O_RDWR)) < 0 || fstat(s, &st))
+			return 5;
+		printf("tty %lu\n", (unsigned long)st.st_rdev);
+		fflush(stdout);
+		execl("/proc/self/exe", "prog_proc_events", dir, "final", (char *)NULL);
+		return 6;
+	}
 }

@@ -405,6 +405,7 @@ static void test_proc_events(void **state)
 	struct rec_list recs = { 0 };
 	struct ctx c = { .recs = &recs };
 	int go[2], out[2], status, checked = 0, unreported = 0;
+	unsigned long tty = 0;
 	const char *build = getenv("RINGTAP_BUILD");
 	FILE *f;
 
@@ -452,6 +453,7 @@ static void test_proc_events(void **state)
 		if (!strcmp(name, "sock")) { c.sock = ret; continue; }
 		if (!strcmp(name, "modfd")) { c.modfd = ret; continue; }
 		if (!strcmp(name, "pidfd")) { c.pidfd = ret; continue; }
+		if (!strcmp(name, "tty")) { tty = strtoul(val, NULL, 10); continue; }
 		if (!strcmp(val, "skip"))
 			continue;
 		/* not reported: a signal to itself, a file (not a socket) dup'ed */
@@ -469,6 +471,30 @@ static void test_proc_events(void **state)
 	}
 	fclose(f);
 	check_exec_identity(&c, prog);
+	{	/* the first exec had the test's terminal (if any); the re-exec its pty */
+		unsigned long own_tty = 0;
+		FILE *st = fopen("/proc/self/stat", "r");
+
+		/* field 7, tty_nr; comm (field 2) has no spaces here */
+		assert_non_null(st);
+		assert_int_equal(fscanf(st, "%*d %*s %*c %*d %*d %*d %lu", &own_tty), 1);
+		fclose(st);
+		const struct rt_header *h1 = rec_find(&recs, RT_EVENT_EXEC, c.helper, 0);
+		const struct rt_header *h2 = rec_find(&recs, RT_EVENT_EXEC, c.helper, 1);
+		const struct rt_exec_body *e1, *e2;
+
+		assert_non_null(h1);
+		assert_non_null(h2);
+		e1 = rec_body(h1);
+		e2 = rec_body(h2);
+		assert_int_equal(e1->tty >> 20, major(own_tty));
+		assert_int_equal(e1->tty & 0xfffff, minor(own_tty));
+		assert_true(tty != 0);
+		assert_int_equal(e2->tty >> 20, major(tty));
+		assert_int_equal(e2->tty & 0xfffff, minor(tty));
+		assert_int_equal(e2->ret, 0);
+		assert_int_equal(e2->cap_effective, 0); /* uid 4242 now */
+	}
 	{	/* the fork of the child names it: pid and start time (its entity) */
 		const struct rt_header *h = rec_find(&recs, RT_EVENT_FORK, c.helper, 0);
 		const struct rt_fork_body *fb;

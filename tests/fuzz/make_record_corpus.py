@@ -42,8 +42,9 @@ def sockaddr(family, addr, port):
 
 def exec_body(ret, fname_len, argv_len, argc, flags=0):
     """rt_exec_body: ret, lengths, argc, then auid, session, caps, exe identity"""
-    return struct.pack("<iIIIIIQQQIIqqII", ret, fname_len, argv_len, argc, 1000, 3,
-                       0, 0, 1234567, (8 << 20) | 1, 0o104755, 1_700_000_000, 1_700_000_000, 1, flags)
+    return struct.pack("<iIIIIIQQQIIqqIIII", ret, fname_len, argv_len, argc, 1000, 3,
+                       0, 0, 1234567, (8 << 20) | 1, 0o104755, 1_700_000_000, 1_700_000_000, 1, flags,
+                       (136 << 20) | 3, 0)
 
 
 def records():

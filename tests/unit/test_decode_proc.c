@@ -243,7 +243,8 @@ static void test_exec_identity(void **state)
 				  .auid = 1000, .sessionid = 7, .cap_effective = 1ull << 21,
 				  .cap_permitted = 3, .exe_ino = 1043, .exe_dev = (259u << 20) | 3,
 				  .exe_mode = 0104755, .exe_ctime = 1764560000, .exe_mtime = -1,
-				  .exe_nlink = 0, .exe_flags = RT_EXE_MEMFD | RT_EXE_DELETED | RT_EXE_WRITABLE };
+				  .exe_nlink = 0, .exe_flags = RT_EXE_MEMFD | RT_EXE_DELETED | RT_EXE_WRITABLE,
+				  .tty = (136u << 20) | 3 };
 	size_t n = put(RT_EVENT_EXEC, &b, sizeof(b), "/dev/fd/3payload", 17);
 	Ringtap__V1__Exec *x;
 
@@ -266,6 +267,12 @@ static void test_exec_identity(void **state)
 	assert_true(x->exe_deleted);
 	assert_false(x->exe_overlay);
 	assert_true(x->exe_writable);
+	assert_int_equal(major(x->tty), 136); /* /dev/pts/3 */
+	assert_int_equal(minor(x->tty), 3);
+	b.tty = 0; /* none: 0, not makedev(0, 0)'s encoding of something */
+	n = put(RT_EVENT_EXEC, &b, sizeof(b), "/dev/fd/3payload", 17);
+	assert_int_equal(decode_record(buf, n, &d), 0);
+	assert_int_equal(d.ev.exec->tty, 0);
 }
 
 static void test_io_uring(void **state)
