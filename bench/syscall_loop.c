@@ -16,12 +16,14 @@ int main(int argc, char **argv)
 	pid_t other = getppid();
 
 	if (n <= 0) {
-		fprintf(stderr, "usage: syscall_loop getppid|fcntl_getfl|kill|setresuid|unshare|memfd|mount|ptrace N\n");
+		fprintf(stderr, "usage: syscall_loop getppid|openat|fcntl_getfl|kill|setresuid|unshare|memfd|mount|ptrace N\n");
 		return 2;
 	}
 	for (long i = 0; i < n; i++) {
 		if (!strcmp(argv[1], "getppid"))
 			syscall(SYS_getppid); /* no type watches it: the bitmap test only */
+		else if (!strcmp(argv[1], "openat"))
+			syscall(SYS_openat, AT_FDCWD, "/nonexistent-ringtap", O_RDONLY); /* open record */
 		else if (!strcmp(argv[1], "fcntl_getfl"))
 			syscall(SYS_fcntl, 0, F_GETFL); /* watched (dup), returns in the handler */
 		else if (!strcmp(argv[1], "kill"))

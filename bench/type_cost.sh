@@ -43,7 +43,7 @@ print(mine[0].get("run_time_ns", 0), mine[0].get("run_cnt", 0))' "$pid"
 }
 echo "| syscall | BPF ns per call (rt_sys_exit + handler) |"
 echo "|---|---:|"
-for name in getppid fcntl_getfl kill setresuid unshare memfd mount ptrace; do
+for name in getppid openat fcntl_getfl kill setresuid unshare memfd mount ptrace; do
 	read -r t0 c0 < <(stats)
 	"$BUILD/bench/syscall_loop" "$name" "$N"
 	read -r t1 c1 < <(stats)
