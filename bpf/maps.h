@@ -79,7 +79,7 @@ struct {
  * before bpf_ringbuf_output() copies out exactly the bytes used.
  * Layout: header, body, then data; argv gets twice its bound so each
  * argument can be read with a constant size at any offset below the bound. */
-#define RT_SCRATCH_NEEDED (sizeof(struct rt_header) + 32 + RT_PATH_MAX + 2 + 2 * RT_ARGV_MAX)
+#define RT_SCRATCH_NEEDED (sizeof(struct rt_header) + sizeof(struct rt_exec_body) + RT_PATH_MAX + 2 + 2 * RT_ARGV_MAX)
 #define RT_SCRATCH_SIZE 16384 /* a power of two: sizes are bounded by masking */
 _Static_assert(RT_SCRATCH_SIZE >= RT_SCRATCH_NEEDED, "scratch too small");
 struct rt_scratch {

@@ -93,6 +93,7 @@ static __always_inline void record__fill_header(struct rt_header *h, __u16 type,
 	h->egid = task->cred->egid.val;
 	h->_pad = 0;
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	h->parent_start_ns = task->real_parent->group_leader->start_boottime;
 }
 
 /* Reserve a fixed-size record, counting a drop when the ring is full. */

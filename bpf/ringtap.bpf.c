@@ -21,6 +21,7 @@
 #include "policy.h"
 #include "sock_hooks.bpf.h"
 #include "dispatch.h"
+#include "exec_identity.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -127,8 +128,22 @@ static __always_inline void emit__open(__u32 kind, const struct sc_args *args, l
 
 #define EXEC_DATA (HDR_SIZE + sizeof(struct rt_exec_body))
 
-/* Finish an exec record whose filename (fname_len bytes) and argv (argv_len)
- * are already in scratch. */
+/* The identity part of the exec body in scratch (exe: the executed file,
+ * NULL for a failed exec). Called before any argv loop: code after the
+ * loop is verified once per state the loop leaves, this only once. */
+static __always_inline void exec__identity(struct rt_scratch *s, struct file *exe)
+{
+	struct rt_exec_body *body = (void *)(s->buf + HDR_SIZE);
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	__builtin_memset((void *)body + 16, 0, sizeof(*body) - 16);
+	exec__task_identity(task, body);
+	if (exe)
+		exec__file_identity(task, exe, body);
+}
+
+/* Finish an exec record whose identity (exec__identity), filename
+ * (fname_len bytes) and argv (argv_len) are already in scratch. */
 static __always_inline void emit__exec(struct rt_scratch *s, long ret, __u32 fname_len,
 				       __u32 argv_len, __u32 argc, __u32 flags)
 {
@@ -176,6 +191,7 @@ static __always_inline void emit__exec_failed(const char *filename, const void *
 	s = scratch__get();
 	if (!s)
 		return;
+	exec__identity(s, NULL);
 	fname_len = string__read(s->buf + EXEC_DATA, filename, true, &flags);
 	if (fname_len > RT_PATH_MAX)
 		return;
@@ -400,6 +416,9 @@ SC_HANDLER(rt_sc_socketcall)
 
 #include "emit_file.h"
 #include "net_events.h"
+#include "emit_proc.h"
+#include "emit_mount.h"
+#include "emit_io_uring.h"
 
 /* The dispatcher: bitmap test, then one tail call to the syscall's handler. */
 SEC("tp_btf/sys_exit")
@@ -492,6 +511,7 @@ int BPF_PROG(rt_process_exec, struct task_struct *p, pid_t old_pid, struct linux
 	s = scratch__get();
 	if (!s)
 		return 0;
+	exec__identity(s, bprm->file);
 	fname_len = string__read(s->buf + EXEC_DATA, bprm->filename, false, &flags);
 	if (fname_len > RT_PATH_MAX)
 		return 0;
@@ -565,6 +585,7 @@ int BPF_PROG(rt_process_fork, struct task_struct *parent, struct task_struct *ch
 	if (!event__enabled(RT_EVENT_FORK) || !task__traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	rec.body.child_pid = child->tgid;
+	rec.body.child_start_ns = child->start_boottime;
 	record__fill_header(&rec.hdr, RT_EVENT_FORK, sizeof(rec));
 	if (!policy__allows_process(&rec.hdr))
 		return 0;

@@ -21,14 +21,18 @@
  *   +------------+------------+------------+------------+
  *   | egid       | _pad       |
  *   +------------+------------+--------------------------+
- *   | comm[16]                                         |   88 bytes in all
- *   +--------------------------------------------------+
+ *   | comm[16]                                         |
+ *   +---------------------------+----------------------+
+ *   | parent_start_ns           |                          96 bytes in all
+ *   +---------------------------+----------------------+
  *   | typed body (struct rt_*_body)                     |
  *   +--------------------------------------------------+
  *   | variable data: bytes whose lengths the body gives |
  *   +--------------------------------------------------+
  *
- * (boot time, tgid, start_ns) names a process even after PID reuse.
+ * (boot time, tgid, start_ns) names a process even after PID reuse;
+ * (boot time, ppid, parent_start_ns) its parent (the real parent's thread
+ * group leader): userspace hashes both into entity ids.
  * uid/gid are the real ids, euid/egid the effective ones (what the kernel
  * checks permissions against): they differ after a setuid exec.
  */
@@ -39,7 +43,9 @@
 #include <linux/types.h>
 #endif
 
-#define RT_ABI_VERSION 5 /* 2: euid, egid in the header; 3: file events; 5: network events */
+#define RT_ABI_VERSION 5 /* 2: euid, egid in the header; 3: file events;
+			  * 4: parent_start_ns in the header, cred..bpf events;
+			  * 5: network events (dns, tcp), connect.via */
 
 /* Event types (values of rt_header.type). 0 is never a valid type. */
 #define RT_EVENT_EXEC    1
@@ -54,7 +60,17 @@
 #define RT_EVENT_CHOWN   10
 #define RT_EVENT_LINK    11
 #define RT_EVENT_MKNOD   12
-/* 13..23: process/credential events (another family) */
+#define RT_EVENT_CRED      13 /* setuid family, capset */
+#define RT_EVENT_PTRACE    14 /* ptrace, process_vm_writev (injection) */
+#define RT_EVENT_MEMFD     15 /* memfd_create */
+#define RT_EVENT_MODULE    16 /* init_module, finit_module, delete_module */
+#define RT_EVENT_MOUNT     17 /* mount, umount2, chroot, pivot_root, new mount API */
+#define RT_EVENT_NAMESPACE 18 /* unshare, setns */
+#define RT_EVENT_DUP       19 /* dup/dup2/dup3/fcntl putting a socket on fd 0..2 */
+#define RT_EVENT_SIGNAL    20 /* kill, tkill, tgkill, pidfd_send_signal of another process */
+#define RT_EVENT_BPF       21 /* bpf(BPF_PROG_LOAD), bpf(BPF_MAP_CREATE) */
+#define RT_EVENT_IO_URING  22 /* io_uring_setup, submitted open/connect/accept/send requests */
+/* 23: reserved for this family */
 #define RT_EVENT_DNS             24
 #define RT_EVENT_TCP_ESTABLISHED 25
 #define RT_EVENT_TCP_CLOSE       26
@@ -94,6 +110,7 @@ struct rt_header {
 	__u32 egid;
 	__u32 _pad;
 	char comm[RT_COMM_LEN];
+	__u64 parent_start_ns;
 };
 
 /* exec: data = filename[filename_len] then argv[argv_len] (NUL-separated,
@@ -106,7 +123,28 @@ struct rt_exec_body {
 	__u32 filename_len;
 	__u32 argv_len;
 	__u32 argc;
+	/* ABI 4: who runs it, with what, and the executable's identity. The
+	 * exe_* fields are those of the file the kernel executed (0 for a
+	 * failed exec). auid/sessionid: (__u32)-1 when unset or without audit. */
+	__u32 auid;
+	__u32 sessionid;
+	__u64 cap_effective;
+	__u64 cap_permitted;
+	__u64 exe_ino;
+	__u32 exe_dev;   /* the superblock's dev_t (kernel encoding: major << 20 | minor) */
+	__u32 exe_mode;  /* file type and permissions: S_ISUID 04000, S_ISGID 02000 */
+	__s64 exe_ctime; /* seconds */
+	__s64 exe_mtime;
+	__u32 exe_nlink;
+	__u32 exe_flags; /* RT_EXE_* */
+	__u32 tty;       /* controlling terminal's dev_t (kernel encoding), 0: none */
+	__u32 _pad;
 };
+
+#define RT_EXE_MEMFD    (1u << 0) /* a memfd (fileless execution) */
+#define RT_EXE_DELETED  (1u << 1) /* no links left: deleted after open */
+#define RT_EXE_OVERLAY  (1u << 2) /* on overlayfs (a container image or its upper layer) */
+#define RT_EXE_WRITABLE (1u << 3) /* mode bits let the caller's euid/egid write it */
 
 /* exit: code is the exit status (0..255); signal the terminating signal or 0.
  * One record per process, when its last thread exits. */
@@ -119,6 +157,7 @@ struct rt_exit_body {
 struct rt_fork_body {
 	__u32 child_pid;
 	__u32 _pad;
+	__u64 child_start_ns; /* ABI 4: the child's start (boot time): its entity */
 };
 
 /* Which syscall an open record came from (rt_open_body.syscall). */
@@ -358,6 +397,223 @@ struct rt_tcp_close_body {
 	__u32 old_state;   /* the TCP state closed from (TCP_ESTABLISHED 1 ...) */
 	struct rt_sockaddr local;
 	struct rt_sockaddr remote;
+};
+
+/* ---- credentials, injection, fileless, modules, mounts, namespaces,
+ * I/O redirection, signals, bpf (ABI 4) -------------------------------------
+ * Each reported at sys_exit with the call's result; "kind" fields name the
+ * call within the family (RT_<FAMILY>_<CALL>). */
+
+#define RT_CRED_SETUID    0
+#define RT_CRED_SETGID    1
+#define RT_CRED_SETREUID  2
+#define RT_CRED_SETREGID  3
+#define RT_CRED_SETRESUID 4
+#define RT_CRED_SETRESGID 5
+#define RT_CRED_SETFSUID  6
+#define RT_CRED_SETFSGID  7
+#define RT_CRED_CAPSET    8
+#define RT_CRED_16BIT     0x10 /* dispatcher kind only: i386 16-bit ids */
+
+/* cred: req[0..2] are the ids the call asked for, in its argument order
+ * ((__u32)-1 = leave unchanged; setuid/setgid/setfs*: req[0] only). The
+ * resulting ids and capability sets are the task's credentials at exit:
+ * what the call left in force, whether it succeeded or not. There is no
+ * "before" in the record: the sensor has no sys_enter program (docs/events.md).
+ * capset: req[0] is the header's version, req[1] its pid, req_cap_* the
+ * sets asked for (v1 headers: the low 32 bits only). They are read from the
+ * caller's memory at exit: for an unknown version the kernel has by then
+ * written the version it supports there (and failed with -EINVAL). setfsuid/setfsgid return the
+ * previous fs id in ret, never -errno. */
+struct rt_cred_body {
+	__s32 ret;
+	__u32 syscall;
+	__u32 req[3];
+	__u32 uid, euid, suid, fsuid;
+	__u32 gid, egid, sgid, fsgid;
+	__u32 _pad;
+	__u64 cap_effective, cap_permitted, cap_inheritable;
+	__u64 req_cap_effective, req_cap_permitted, req_cap_inheritable;
+};
+
+#define RT_PTRACE_PTRACE            0
+#define RT_PTRACE_PROCESS_VM_WRITEV 1
+
+/* ptrace: request, addr and data as passed (request 0 = PTRACE_TRACEME,
+ * whose target is the parent: target_pid = ppid). process_vm_writev:
+ * target_pid and the iovec counts; ret is the bytes written or -errno. */
+struct rt_ptrace_body {
+	__s64 ret;
+	__s64 request;
+	__u64 addr;
+	__u64 data;
+	__u32 target_pid;
+	__u32 syscall;
+	__u32 local_iovcnt;
+	__u32 remote_iovcnt;
+};
+
+/* memfd: data = name[name_len] (as passed, without the kernel's "memfd:"
+ * prefix). flags: MFD_CLOEXEC 1, MFD_ALLOW_SEALING 2, MFD_HUGETLB 4,
+ * MFD_NOEXEC_SEAL 8, MFD_EXEC 0x10. ret is the new fd or -errno. */
+struct rt_memfd_body {
+	__s32 ret;
+	__u32 flags;
+	__u32 name_len;
+	__u32 _pad;
+};
+
+#define RT_MODULE_INIT   0
+#define RT_MODULE_FINIT  1
+#define RT_MODULE_DELETE 2
+
+/* module: data = name[name_len] then params[params_len].
+ * init_module: params is the argument string, len the image's size.
+ * finit_module: fd, params and flags; name is the file's name (the last
+ * component of its path, read from the fd's dentry).
+ * delete_module: name as passed, flags (O_NONBLOCK, O_TRUNC). */
+struct rt_module_body {
+	__s32 ret;
+	__u32 syscall;
+	__u64 len;
+	__s32 fd;
+	__u32 flags;
+	__u32 name_len;
+	__u32 params_len;
+};
+
+#define RT_MOUNT_MOUNT         0
+#define RT_MOUNT_UMOUNT2       1
+#define RT_MOUNT_CHROOT        2
+#define RT_MOUNT_PIVOT_ROOT    3
+#define RT_MOUNT_FSOPEN        4
+#define RT_MOUNT_FSMOUNT       5
+#define RT_MOUNT_MOVE_MOUNT    6
+#define RT_MOUNT_OPEN_TREE     7
+#define RT_MOUNT_MOUNT_SETATTR 8
+#define RT_FSTYPE_MAX 64 /* a filesystem type name (fstype, fsopen's fsname) */
+
+/* mount: data = fstype[fstype_len] then source[source_len] then
+ * target[target_len], each as passed. Per call:
+ *   mount(source, target, fstype, flags)   umount2(target, flags)
+ *   chroot(target)                        pivot_root(source = new_root, target = put_old)
+ *   fsopen(fstype, flags)                 fsmount(fd, flags, attr = attr_flags)
+ *   move_mount(dirfd, source, dirfd2, target, flags)
+ *   open_tree(dirfd, source, flags)       mount_setattr(dirfd, target, flags)
+ * Unused descriptors are -1. */
+struct rt_mount_body {
+	__s32 ret;
+	__u32 syscall;
+	__u64 flags;
+	__u64 attr;
+	__s32 fd;
+	__s32 dirfd;
+	__s32 dirfd2;
+	__u32 fstype_len;
+	__u32 source_len;
+	__u32 target_len;
+};
+
+#define RT_NS_UNSHARE 0
+#define RT_NS_SETNS   1
+
+/* namespace: flags are unshare's CLONE_NEW* flags, or setns's nstype (0 =
+ * any); fd is setns's namespace or pidfd (-1 for unshare). */
+struct rt_namespace_body {
+	__s32 ret;
+	__u32 syscall;
+	__u64 flags;
+	__s32 fd;
+	__u32 _pad;
+};
+
+#define RT_DUP_DUP    0
+#define RT_DUP_DUP2   1
+#define RT_DUP_DUP3   2
+#define RT_DUP_FCNTL  3 /* F_DUPFD, F_DUPFD_CLOEXEC */
+
+/* dup: a socket put on fd 0, 1 or 2 (stdin, stdout, stderr): the sign of
+ * a reverse shell. Reported only then: newfd (the call's result, or the fd
+ * asked for when it failed) is 0..2 and oldfd is a socket. flags: dup3's,
+ * or fcntl's cmd. family/type/protocol/local/peer are the socket's (family
+ * AF_UNIX 1 has no addresses). */
+struct rt_dup_body {
+	__s32 ret;
+	__u32 syscall;
+	__s32 oldfd;
+	__s32 newfd;
+	__u32 flags;
+	__u32 family;
+	__u32 sock_type;
+	__u32 protocol;
+	struct rt_sockaddr local;
+	struct rt_sockaddr peer;
+};
+
+#define RT_SIGNAL_KILL              0
+#define RT_SIGNAL_TKILL             1
+#define RT_SIGNAL_TGKILL            2
+#define RT_SIGNAL_PIDFD_SEND_SIGNAL 3
+
+/* signal: sent to another process (a process signalling itself, e.g.
+ * raise() or a runtime's preemption, is not reported). target_pid: kill's
+ * pid (0 = own group, -1 = every process, < -1 = group -pid), tgkill's
+ * tgid, tkill's tid, or the pidfd's process (0 when the fd is not a pidfd).
+ * target_tid: tkill/tgkill's tid, else 0. pidfd: -1 but for pidfd_send_signal. */
+struct rt_signal_body {
+	__s32 ret;
+	__u32 syscall;
+	__u32 sig;
+	__s32 target_pid;
+	__s32 target_tid;
+	__s32 pidfd;
+};
+
+#define RT_BPF_MAP_CREATE 0
+#define RT_BPF_PROG_LOAD  5
+#define RT_BPF_NAME_LEN   16
+
+/* bpf: cmd is BPF_MAP_CREATE (0) or BPF_PROG_LOAD (5), read from the
+ * caller's union bpf_attr. prog load: type = prog_type, attach_type =
+ * expected_attach_type, count = insn_cnt. map create: type = map_type,
+ * count = max_entries, key_size and value_size. name as given (may be
+ * empty, NUL-padded). ret is the new fd or -errno. */
+struct rt_bpf_body {
+	__s32 ret;
+	__u32 cmd;
+	__u32 type;
+	__u32 attach_type;
+	__u32 count;
+	__u32 key_size;
+	__u32 value_size;
+	__u32 _pad;
+	char name[RT_BPF_NAME_LEN];
+};
+
+#define RT_IO_URING_SETUP  0 /* the io_uring_setup syscall */
+#define RT_IO_URING_SUBMIT 1 /* a request submitted (io_uring:io_uring_submit_req) */
+
+/* io_uring: what the syscall tracepoints never see. setup: ret is the ring
+ * fd or -errno, entries and flags (IORING_SETUP_*) as asked. submit: one
+ * record per submitted request whose opcode opens (OPENAT 18, OPENAT2 28),
+ * connects (CONNECT 16), accepts (ACCEPT 13), sends (SEND 26, SENDMSG 9,
+ * SEND_ZC 47, SENDMSG_ZC 48) or creates a socket (SOCKET 45), flags 0; fd is the
+ * request's fd (the dirfd for opens), user_data the submitter's tag; ret is
+ * 0 (the result arrives later, in the completion). data = path[path_len]
+ * for opens: the kernel's copy (struct filename), with open_flags; addr is
+ * a connect's destination, read from the caller's sockaddr at submission
+ * (family 0 when absent or unreadable). */
+struct rt_io_uring_body {
+	__s32 ret;
+	__u32 kind;
+	__u32 opcode;
+	__s32 fd;
+	__u64 user_data;
+	__u32 flags;
+	__u32 entries;
+	__u32 path_len;
+	__u32 open_flags;
+	struct rt_sockaddr addr;
 };
 
 /* Per-CPU counters, one slot per event type (index = type). */

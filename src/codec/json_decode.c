@@ -318,7 +318,7 @@ int json_decode_event(const char *text, size_t len, Ringtap__V1__Event **out,
 		goto cleanup;
 	}
 	if (ev->body_case == RINGTAP__V1__EVENT__BODY__NOT_SET) {
-		rc = FAIL(&e, "event has no body (exec, exit, fork, open, connect, accept, unlink, rename, chmod, chown, link, mknod or drop)");
+		rc = FAIL(&e, "event has no body (exec, exit, fork, open, connect, accept, unlink, rename, chmod, chown, link, mknod, cred, ptrace, memfd, module, mount, namespace, dup, signal, bpf, io_uring or drop)");
 		goto cleanup;
 	}
 	*out = ev;

@@ -17,6 +17,10 @@ void metrics_snapshot_fill(struct metrics_snapshot *snap, const struct pipeline 
 	memcpy(snap->events, p->per_type, sizeof(snap->events));
 	snap->decode_errors = p->decode_errors;
 	snap->policy_generation = policy_generation;
+	if (p->lineage.table) {
+		snap->have_process_table = 1;
+		process_table_stats(p->lineage.table, &snap->process_table);
+	}
 	snap->n_sinks = p->n_sinks;
 	for (size_t i = 0; i < p->n_sinks; i++) {
 		struct event_sink *s = p->sinks[i];

@@ -7,6 +7,7 @@
 #include "ringtap_abi.h"
 #include "sink/event_sink.h"
 #include "source/event_source.h"
+#include "enrich/process_table.h"
 
 #define METRICS_MAX_SINKS 8
 #define METRICS_SINK_NAME_MAX 32
@@ -25,6 +26,8 @@ struct metrics_snapshot {
 	uint64_t decode_errors;				/* undecodable kernel records */
 	uint32_t policy_generation;			/* 0 = no policy loaded */
 	char features_disabled[256];			/* kernel features ringtap runs without ("a,b"; "" = none) */
+	int have_process_table;
+	struct process_table_stats process_table;	/* parent exe/argv lookups */
 	size_t n_sinks;
 	struct metrics_sink sinks[METRICS_MAX_SINKS];
 };

@@ -104,6 +104,23 @@ static void put_pipeline(struct out *o, const struct metrics_snapshot *snap)
 	put_family(o, "ringtap_policy_generation", "gauge",
 		   "Generation of the policy the kernel filters with (0: none loaded).");
 	put(o, "ringtap_policy_generation %" PRIu32 "\n", snap->policy_generation);
+	if (snap->have_process_table) {
+		const struct process_table_stats *pt = &snap->process_table;
+
+		put_family(o, "ringtap_process_table_lookups_total", "counter",
+			   "Parent lookups of exec events in the process table (result=hit: parent exe/argv attached).");
+		put(o, "ringtap_process_table_lookups_total{result=\"hit\"} %" PRIu64 "\n", pt->hits);
+		put(o, "ringtap_process_table_lookups_total{result=\"miss\"} %" PRIu64 "\n", pt->misses);
+		put_family(o, "ringtap_process_table_evictions_total", "counter",
+			   "Processes dropped from the full process table (least recently used).");
+		put(o, "ringtap_process_table_evictions_total %" PRIu64 "\n", pt->evictions);
+		put_family(o, "ringtap_process_table_entries", "gauge", "Processes in the process table.");
+		put(o, "ringtap_process_table_entries %zu\n", pt->entries);
+		put_family(o, "ringtap_process_table_capacity", "gauge", "The process table's fixed size, in processes.");
+		put(o, "ringtap_process_table_capacity %zu\n", pt->capacity);
+		put_family(o, "ringtap_process_table_bytes", "gauge", "Memory the process table holds (fixed).");
+		put(o, "ringtap_process_table_bytes %zu\n", pt->bytes);
+	}
 	if (!snap->n_sinks)
 		return;
 	put_family(o, "ringtap_sink_emit_errors_total", "counter",

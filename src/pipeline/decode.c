@@ -5,8 +5,10 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/sysmacros.h>
 #include "pipeline/decode.h"
 #include "codec/utf8.h"
+#include "pipeline/decode_proc.h"
 
 static const char *const type_names[RT_EVENT_MAX] = {
 	[RT_EVENT_EXEC] = "exec",       [RT_EVENT_EXIT] = "exit",
@@ -18,6 +20,11 @@ static const char *const type_names[RT_EVENT_MAX] = {
 	[RT_EVENT_DNS] = "dns",
 	[RT_EVENT_TCP_ESTABLISHED] = "tcp_established",
 	[RT_EVENT_TCP_CLOSE] = "tcp_close",
+	[RT_EVENT_CRED] = "cred",       [RT_EVENT_PTRACE] = "ptrace",
+	[RT_EVENT_MEMFD] = "memfd",     [RT_EVENT_MODULE] = "module",
+	[RT_EVENT_MOUNT] = "mount",     [RT_EVENT_NAMESPACE] = "namespace",
+	[RT_EVENT_DUP] = "dup",         [RT_EVENT_SIGNAL] = "signal",
+	[RT_EVENT_BPF] = "bpf",         [RT_EVENT_IO_URING] = "io_uring",
 };
 
 static const size_t body_sizes[RT_EVENT_MAX] = {
@@ -36,6 +43,16 @@ static const size_t body_sizes[RT_EVENT_MAX] = {
 	[RT_EVENT_DNS] = sizeof(struct rt_dns_body),
 	[RT_EVENT_TCP_ESTABLISHED] = sizeof(struct rt_tcp_established_body),
 	[RT_EVENT_TCP_CLOSE] = sizeof(struct rt_tcp_close_body),
+	[RT_EVENT_CRED] = sizeof(struct rt_cred_body),
+	[RT_EVENT_PTRACE] = sizeof(struct rt_ptrace_body),
+	[RT_EVENT_MEMFD] = sizeof(struct rt_memfd_body),
+	[RT_EVENT_MODULE] = sizeof(struct rt_module_body),
+	[RT_EVENT_MOUNT] = sizeof(struct rt_mount_body),
+	[RT_EVENT_NAMESPACE] = sizeof(struct rt_namespace_body),
+	[RT_EVENT_DUP] = sizeof(struct rt_dup_body),
+	[RT_EVENT_SIGNAL] = sizeof(struct rt_signal_body),
+	[RT_EVENT_BPF] = sizeof(struct rt_bpf_body),
+	[RT_EVENT_IO_URING] = sizeof(struct rt_io_uring_body),
 };
 
 const char *event_type_name(unsigned type)
@@ -98,6 +115,22 @@ static int decode_exec(const struct rt_exec_body *b, const char *data, size_t av
 	ringtap__v1__exec__init(x);
 	x->ret = b->ret;
 	x->argc = b->argc;
+	x->auid = b->auid;
+	x->sessionid = b->sessionid;
+	x->cap_effective = b->cap_effective;
+	x->cap_permitted = b->cap_permitted;
+	/* kernel dev_t (major << 20 | minor) -> the userspace encoding stat uses */
+	x->exe_dev = makedev(b->exe_dev >> 20, b->exe_dev & 0xfffff);
+	x->exe_ino = b->exe_ino;
+	x->exe_mode = b->exe_mode;
+	x->exe_ctime = b->exe_ctime;
+	x->exe_mtime = b->exe_mtime;
+	x->exe_nlink = b->exe_nlink;
+	x->exe_memfd = !!(b->exe_flags & RT_EXE_MEMFD);
+	x->exe_deleted = !!(b->exe_flags & RT_EXE_DELETED);
+	x->exe_overlay = !!(b->exe_flags & RT_EXE_OVERLAY);
+	x->exe_writable = !!(b->exe_flags & RT_EXE_WRITABLE);
+	x->tty = b->tty ? makedev(b->tty >> 20, b->tty & 0xfffff) : 0;
 	copy_text(d->path, data, b->filename_len);
 	x->filename = d->path;
 	/* argv: NUL-separated; the last argument may lack its NUL if cut. */
@@ -424,6 +457,7 @@ static void decode_header(const struct rt_header *h, struct decoded_event *d)
 	hdr->policy_generation = h->policy_gen;
 	hdr->truncated = !!(h->flags & RT_FLAG_TRUNCATED);
 	hdr->abi_version = h->abi_version;
+	hdr->parent_start_time_ns = h->parent_start_ns;
 }
 
 int decode_record(const void *raw, size_t len, struct decoded_event *d)
@@ -466,6 +500,7 @@ int decode_record(const void *raw, size_t len, struct decoded_event *d)
 		const struct rt_fork_body *b = (const void *)body;
 		ringtap__v1__fork__init(&d->body.fork);
 		d->body.fork.child_pid = b->child_pid;
+		d->body.fork.child_start_time_ns = b->child_start_ns;
 		d->ev.body_case = RINGTAP__V1__EVENT__BODY_FORK;
 		d->ev.fork = &d->body.fork;
 		return 0;
@@ -525,6 +560,8 @@ int decode_record(const void *raw, size_t len, struct decoded_event *d)
 	case RT_EVENT_TCP_CLOSE:
 		decode_tcp_close((const void *)body, d);
 		return 0;
+	default:
+		return decode_proc_record(h->type, body, data, avail, d);
 	}
 	return -EBADMSG;
 }

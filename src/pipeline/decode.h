@@ -31,6 +31,16 @@ struct decoded_event {
 		Ringtap__V1__Dns dns;
 		Ringtap__V1__TcpEstablished tcp_established;
 		Ringtap__V1__TcpClose tcp_close;
+		Ringtap__V1__Cred cred;
+		Ringtap__V1__Ptrace ptrace;
+		Ringtap__V1__Memfd memfd;
+		Ringtap__V1__Module module;
+		Ringtap__V1__Mount mount;
+		Ringtap__V1__Namespace namespace_;
+		Ringtap__V1__Dup dup;
+		Ringtap__V1__Signal signal;
+		Ringtap__V1__Bpf bpf;
+		Ringtap__V1__IoUring io_uring;
 	} body;
 	/* dns: the parsed message and the proto views of it */
 	struct dns_parsed dns;
@@ -38,6 +48,11 @@ struct decoded_event {
 	Ringtap__V1__DnsQuestion *dns_qp[DNS_PARSE_QUESTIONS];
 	Ringtap__V1__DnsAnswer dns_a[DNS_PARSE_ANSWERS];
 	Ringtap__V1__DnsAnswer *dns_ap[DNS_PARSE_ANSWERS];
+	int32_t requested[3];	     /* Cred.requested */
+	char path3[3 * RT_PATH_MAX + 1]; /* a third string (mount's fstype) */
+	char name[3 * RT_BPF_NAME_LEN + 1];
+	char entity_id[17];	     /* 16 hex digits */
+	char parent_entity_id[17];
 	Ringtap__V1__Endpoint ep[2];
 	/* Text is stored as UTF-8: an invalid byte becomes U+FFFD (3 bytes). */
 	char comm[3 * RT_COMM_LEN + 1];

@@ -4,20 +4,25 @@
 #include <unistd.h>
 #include "pipeline/pipeline.h"
 #include "policy/policy_match.h"
+#include "enrich/process_entity.h"
 
 int pipeline_init(struct pipeline *p, struct event_sink **sinks, size_t n, const char *node)
 {
+	int rc;
+
 	memset(p, 0, sizeof(*p));
 	if (n > PIPELINE_MAX_SINKS)
 		return -E2BIG;
 	memcpy(p->sinks, sinks, n * sizeof(*sinks));
 	p->n_sinks = n;
-	return enrich_host_init(&p->host, node);
+	rc = enrich_host_init(&p->host, node);
+	return rc ? rc : process_lineage_init(&p->lineage, 0);
 }
 
 void pipeline_fini(struct pipeline *p)
 {
 	p->n_sinks = 0;
+	process_lineage_fini(&p->lineage);
 }
 
 static void emit_all(struct pipeline *p, const Ringtap__V1__Event *ev)
@@ -45,6 +50,8 @@ int pipeline_on_item(void *ctx, const struct source_item *item)
 		return 0; /* one bad record must not stop the sensor; it is counted */
 	}
 	enrich_header(&p->host, &p->scratch.hdr);
+	process_entity_fill(&p->scratch.hdr, p->scratch.entity_id, p->scratch.parent_entity_id);
+	process_lineage_apply(&p->lineage, &p->scratch.ev);
 	const struct pod_identity *pod;
 	if (p->pods && pod_resolver_lookup(p->pods, p->scratch.hdr.cgroup_id, &pod) == 0)
 		pod_identity_fill_header(pod, &p->scratch.hdr, &p->scratch_pod);

@@ -14,6 +14,7 @@
 #include "source/event_source.h"
 #include "enrich/pod_resolver.h"
 #include "policy/policy_match.h"
+#include "enrich/process_lineage.h"
 
 #define PIPELINE_MAX_SINKS 8
 
@@ -32,6 +33,7 @@ struct pipeline {
 	uint64_t events;			/* handed to the sinks */
 	uint64_t per_type[RT_EVENT_MAX + 1];	/* last slot: drop records */
 	uint64_t decode_errors;
+	struct process_lineage lineage; /* parent exe/argv on live execs */
 	uint64_t sink_errors[PIPELINE_MAX_SINKS];
 	struct source_type_stats reported[RT_EVENT_MAX]; /* kernel counters at the last Drop */
 };

@@ -14,6 +14,10 @@ const char *const policy_event_names[RT_EVENT_MAX] = {
 	[RT_EVENT_DNS] = "dns",
 	[RT_EVENT_TCP_ESTABLISHED] = "tcp_established",
 	[RT_EVENT_TCP_CLOSE] = "tcp_close",
+	[RT_EVENT_CRED] = "cred",     [RT_EVENT_PTRACE] = "ptrace", [RT_EVENT_MEMFD] = "memfd",
+	[RT_EVENT_MODULE] = "module", [RT_EVENT_MOUNT] = "mount",   [RT_EVENT_NAMESPACE] = "namespace",
+	[RT_EVENT_DUP] = "dup",       [RT_EVENT_SIGNAL] = "signal", [RT_EVENT_BPF] = "bpf",
+	[RT_EVENT_IO_URING] = "io_uring",
 };
 
 uint32_t policy_all_events_mask(void)

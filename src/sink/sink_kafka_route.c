@@ -16,6 +16,16 @@ enum sink_kafka_class sink_kafka_route_class(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_EXEC:
 	case RINGTAP__V1__EVENT__BODY_EXIT:
 	case RINGTAP__V1__EVENT__BODY_FORK:
+	/* what a process did to itself, another process or the system */
+	case RINGTAP__V1__EVENT__BODY_CRED:
+	case RINGTAP__V1__EVENT__BODY_PTRACE:
+	case RINGTAP__V1__EVENT__BODY_MODULE:
+	case RINGTAP__V1__EVENT__BODY_MOUNT:
+	case RINGTAP__V1__EVENT__BODY_NAMESPACE:
+	case RINGTAP__V1__EVENT__BODY_DUP:
+	case RINGTAP__V1__EVENT__BODY_SIGNAL:
+	case RINGTAP__V1__EVENT__BODY_BPF:
+	case RINGTAP__V1__EVENT__BODY_IO_URING:
 		return SINK_KAFKA_PROCESS;
 	case RINGTAP__V1__EVENT__BODY_OPEN:
 	case RINGTAP__V1__EVENT__BODY_UNLINK:
@@ -24,6 +34,7 @@ enum sink_kafka_class sink_kafka_route_class(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_CHOWN:
 	case RINGTAP__V1__EVENT__BODY_LINK:
 	case RINGTAP__V1__EVENT__BODY_MKNOD:
+	case RINGTAP__V1__EVENT__BODY_MEMFD:
 		return SINK_KAFKA_FILE;
 	case RINGTAP__V1__EVENT__BODY_CONNECT:
 	case RINGTAP__V1__EVENT__BODY_ACCEPT:
@@ -52,6 +63,16 @@ const char *sink_kafka_route_ce_type(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_CHOWN: return "ringtap.v1.chown";
 	case RINGTAP__V1__EVENT__BODY_LINK: return "ringtap.v1.link";
 	case RINGTAP__V1__EVENT__BODY_MKNOD: return "ringtap.v1.mknod";
+	case RINGTAP__V1__EVENT__BODY_CRED: return "ringtap.v1.cred";
+	case RINGTAP__V1__EVENT__BODY_PTRACE: return "ringtap.v1.ptrace";
+	case RINGTAP__V1__EVENT__BODY_MEMFD: return "ringtap.v1.memfd";
+	case RINGTAP__V1__EVENT__BODY_MODULE: return "ringtap.v1.module";
+	case RINGTAP__V1__EVENT__BODY_MOUNT: return "ringtap.v1.mount";
+	case RINGTAP__V1__EVENT__BODY_NAMESPACE: return "ringtap.v1.namespace";
+	case RINGTAP__V1__EVENT__BODY_DUP: return "ringtap.v1.dup";
+	case RINGTAP__V1__EVENT__BODY_SIGNAL: return "ringtap.v1.signal";
+	case RINGTAP__V1__EVENT__BODY_BPF: return "ringtap.v1.bpf";
+	case RINGTAP__V1__EVENT__BODY_IO_URING: return "ringtap.v1.io_uring";
 	case RINGTAP__V1__EVENT__BODY_DROP: return "ringtap.v1.drop";
 	case RINGTAP__V1__EVENT__BODY_DNS: return "ringtap.v1.dns";
 	case RINGTAP__V1__EVENT__BODY_TCP_ESTABLISHED: return "ringtap.v1.tcp_established";

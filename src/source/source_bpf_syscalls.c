@@ -87,6 +87,35 @@
 #define NR_MKNOD (-1)
 #endif
 
+#ifdef SYS_dup2
+#define NR_DUP2 SYS_dup2
+#else
+#define NR_DUP2 (-1)
+#endif
+/* Calls numbered after 424 share one number on every architecture; older
+ * libc headers may lack them. */
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_fsmount
+#define SYS_fsmount 432
+#endif
+#ifndef SYS_io_uring_setup
+#define SYS_io_uring_setup 425
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+
 const struct source_bpf_syscall source_bpf_syscalls[] = {
 	{ "openat", SYS_openat, RT_EVENT_OPEN, "rt_sc_open", RT_OPEN_OPENAT },
 	{ "openat2", NR_OPENAT2, RT_EVENT_OPEN, "rt_sc_open", RT_OPEN_OPENAT2 },
@@ -117,6 +146,42 @@ const struct source_bpf_syscall source_bpf_syscalls[] = {
 	{ "symlinkat", SYS_symlinkat, RT_EVENT_LINK, "rt_sc_link", RT_LINK_SYMLINKAT },
 	{ "mknod", NR_MKNOD, RT_EVENT_MKNOD, "rt_sc_mknod", RT_MKNOD_MKNOD },
 	{ "mknodat", SYS_mknodat, RT_EVENT_MKNOD, "rt_sc_mknod", RT_MKNOD_MKNODAT },
+	{ "setuid", SYS_setuid, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETUID },
+	{ "setgid", SYS_setgid, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETGID },
+	{ "setreuid", SYS_setreuid, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETREUID },
+	{ "setregid", SYS_setregid, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETREGID },
+	{ "setresuid", SYS_setresuid, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETRESUID },
+	{ "setresgid", SYS_setresgid, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETRESGID },
+	{ "setfsuid", SYS_setfsuid, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETFSUID },
+	{ "setfsgid", SYS_setfsgid, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETFSGID },
+	{ "capset", SYS_capset, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_CAPSET },
+	{ "ptrace", SYS_ptrace, RT_EVENT_PTRACE, "rt_sc_ptrace", RT_PTRACE_PTRACE },
+	{ "process_vm_writev", SYS_process_vm_writev, RT_EVENT_PTRACE, "rt_sc_ptrace", RT_PTRACE_PROCESS_VM_WRITEV },
+	{ "memfd_create", SYS_memfd_create, RT_EVENT_MEMFD, "rt_sc_memfd", 0 },
+	{ "init_module", SYS_init_module, RT_EVENT_MODULE, "rt_sc_module", RT_MODULE_INIT },
+	{ "finit_module", SYS_finit_module, RT_EVENT_MODULE, "rt_sc_module", RT_MODULE_FINIT },
+	{ "delete_module", SYS_delete_module, RT_EVENT_MODULE, "rt_sc_module", RT_MODULE_DELETE },
+	{ "mount", SYS_mount, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_MOUNT },
+	{ "umount2", SYS_umount2, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_UMOUNT2 },
+	{ "chroot", SYS_chroot, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_CHROOT },
+	{ "pivot_root", SYS_pivot_root, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_PIVOT_ROOT },
+	{ "fsopen", SYS_fsopen, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_FSOPEN },
+	{ "fsmount", SYS_fsmount, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_FSMOUNT },
+	{ "move_mount", SYS_move_mount, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_MOVE_MOUNT },
+	{ "open_tree", SYS_open_tree, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_OPEN_TREE },
+	{ "mount_setattr", SYS_mount_setattr, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_MOUNT_SETATTR },
+	{ "unshare", SYS_unshare, RT_EVENT_NAMESPACE, "rt_sc_namespace", RT_NS_UNSHARE },
+	{ "setns", SYS_setns, RT_EVENT_NAMESPACE, "rt_sc_namespace", RT_NS_SETNS },
+	{ "dup", SYS_dup, RT_EVENT_DUP, "rt_sc_dup", RT_DUP_DUP },
+	{ "dup2", NR_DUP2, RT_EVENT_DUP, "rt_sc_dup", RT_DUP_DUP2 },
+	{ "dup3", SYS_dup3, RT_EVENT_DUP, "rt_sc_dup", RT_DUP_DUP3 },
+	{ "fcntl", SYS_fcntl, RT_EVENT_DUP, "rt_sc_dup", RT_DUP_FCNTL },
+	{ "kill", SYS_kill, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_KILL },
+	{ "tkill", SYS_tkill, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_TKILL },
+	{ "tgkill", SYS_tgkill, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_TGKILL },
+	{ "pidfd_send_signal", SYS_pidfd_send_signal, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_PIDFD_SEND_SIGNAL },
+	{ "bpf", SYS_bpf, RT_EVENT_BPF, "rt_sc_bpf", 0 },
+	{ "io_uring_setup", SYS_io_uring_setup, RT_EVENT_IO_URING, "rt_sc_io_uring", 0 },
 	{ NULL, -1, 0, NULL, 0 },
 };
 
@@ -160,6 +225,52 @@ const struct source_bpf_syscall source_bpf_syscalls_compat[] = {
 	{ "symlinkat", 304, RT_EVENT_LINK, "rt_sc_link", RT_LINK_SYMLINKAT },
 	{ "mknod", 14, RT_EVENT_MKNOD, "rt_sc_mknod", RT_MKNOD_MKNOD },
 	{ "mknodat", 297, RT_EVENT_MKNOD, "rt_sc_mknod", RT_MKNOD_MKNODAT },
+	/* setuid..setfsgid take 16-bit ids on i386; the *32 calls 32-bit */
+	{ "setuid", 23, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETUID | RT_CRED_16BIT },
+	{ "setgid", 46, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETGID | RT_CRED_16BIT },
+	{ "setreuid", 70, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETREUID | RT_CRED_16BIT },
+	{ "setregid", 71, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETREGID | RT_CRED_16BIT },
+	{ "setresuid", 164, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETRESUID | RT_CRED_16BIT },
+	{ "setresgid", 170, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETRESGID | RT_CRED_16BIT },
+	{ "setfsuid", 138, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETFSUID | RT_CRED_16BIT },
+	{ "setfsgid", 139, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETFSGID | RT_CRED_16BIT },
+	{ "setuid32", 213, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETUID },
+	{ "setgid32", 214, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETGID },
+	{ "setreuid32", 203, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETREUID },
+	{ "setregid32", 204, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETREGID },
+	{ "setresuid32", 208, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETRESUID },
+	{ "setresgid32", 210, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETRESGID },
+	{ "setfsuid32", 215, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETFSUID },
+	{ "setfsgid32", 216, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_SETFSGID },
+	{ "capset", 185, RT_EVENT_CRED, "rt_sc_cred", RT_CRED_CAPSET },
+	{ "ptrace", 26, RT_EVENT_PTRACE, "rt_sc_ptrace", RT_PTRACE_PTRACE },
+	{ "process_vm_writev", 348, RT_EVENT_PTRACE, "rt_sc_ptrace", RT_PTRACE_PROCESS_VM_WRITEV },
+	{ "memfd_create", 356, RT_EVENT_MEMFD, "rt_sc_memfd", 0 },
+	{ "init_module", 128, RT_EVENT_MODULE, "rt_sc_module", RT_MODULE_INIT },
+	{ "finit_module", 350, RT_EVENT_MODULE, "rt_sc_module", RT_MODULE_FINIT },
+	{ "delete_module", 129, RT_EVENT_MODULE, "rt_sc_module", RT_MODULE_DELETE },
+	{ "mount", 21, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_MOUNT },
+	{ "umount2", 52, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_UMOUNT2 },
+	{ "chroot", 61, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_CHROOT },
+	{ "pivot_root", 217, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_PIVOT_ROOT },
+	{ "fsopen", 430, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_FSOPEN },
+	{ "fsmount", 432, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_FSMOUNT },
+	{ "move_mount", 429, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_MOVE_MOUNT },
+	{ "open_tree", 428, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_OPEN_TREE },
+	{ "mount_setattr", 442, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_MOUNT_SETATTR },
+	{ "unshare", 310, RT_EVENT_NAMESPACE, "rt_sc_namespace", RT_NS_UNSHARE },
+	{ "setns", 346, RT_EVENT_NAMESPACE, "rt_sc_namespace", RT_NS_SETNS },
+	{ "dup", 41, RT_EVENT_DUP, "rt_sc_dup", RT_DUP_DUP },
+	{ "dup2", 63, RT_EVENT_DUP, "rt_sc_dup", RT_DUP_DUP2 },
+	{ "dup3", 330, RT_EVENT_DUP, "rt_sc_dup", RT_DUP_DUP3 },
+	{ "fcntl", 55, RT_EVENT_DUP, "rt_sc_dup", RT_DUP_FCNTL },
+	{ "fcntl64", 221, RT_EVENT_DUP, "rt_sc_dup", RT_DUP_FCNTL },
+	{ "kill", 37, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_KILL },
+	{ "tkill", 238, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_TKILL },
+	{ "tgkill", 270, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_TGKILL },
+	{ "pidfd_send_signal", 424, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_PIDFD_SEND_SIGNAL },
+	{ "bpf", 357, RT_EVENT_BPF, "rt_sc_bpf", 0 },
+	{ "io_uring_setup", 425, RT_EVENT_IO_URING, "rt_sc_io_uring", 0 },
 #endif
 	{ NULL, -1, 0, NULL, 0 },
 };

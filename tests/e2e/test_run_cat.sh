@@ -33,6 +33,10 @@ for e in (ex, opens[0], exits[0]):
     h = e['header']
     assert h['uid'] == 0 and h['node'] and h['boot_id'] and h['abi_version'] == abi and h['euid'] == 0 and h['egid'] == 0, h
     assert h['wall_time_ns'] > 1_600_000_000 * 10**9, h
+    # one process, one entity id; its parent's from ppid and the parent's start
+    assert len(h['entity_id']) == 16 and h['entity_id'] == ex['header']['entity_id'], h
+    assert len(h['parent_entity_id']) == 16 and h['parent_entity_id'] != h['entity_id'], h
+    assert 0 < h['parent_start_time_ns'] <= h['start_time_ns'], h
 print(f"ok: exec/open/exit of cat pid {pid}, {len(events)} events in all")
 PY
 grep -q '^ringtap: [0-9]* events' "$tmp/log"

@@ -18,7 +18,8 @@
 #include "codec/utf8.h"
 
 static struct decoded_event d;
-static uint8_t rec[sizeof(struct rt_header) + sizeof(struct rt_exec_body) + RT_PATH_MAX + RT_ARGV_MAX + 64];
+/* room for the largest record: mount's fstype and two paths */
+static uint8_t rec[sizeof(struct rt_header) + 64 + 2 * RT_PATH_MAX + RT_ARGV_MAX + 64];
 static uint8_t packed[2 * (RT_PATH_MAX * 3 + RT_ARGV_MAX * 4) + 4096];
 static uint8_t repacked[sizeof(packed)];
 
@@ -66,6 +67,30 @@ static void check_strings(const Ringtap__V1__Event *ev)
 		check_text(ev->accept->family, "accept family is not UTF-8");
 		check_endpoint(ev->accept->local);
 		check_endpoint(ev->accept->peer);
+		break;
+	case RINGTAP__V1__EVENT__BODY_MEMFD:
+		check_text(ev->memfd->name, "memfd name is not UTF-8");
+		break;
+	case RINGTAP__V1__EVENT__BODY_MODULE:
+		check_text(ev->module->name, "module name is not UTF-8");
+		check_text(ev->module->params, "module params are not UTF-8");
+		break;
+	case RINGTAP__V1__EVENT__BODY_MOUNT:
+		check_text(ev->mount->fstype, "mount fstype is not UTF-8");
+		check_text(ev->mount->source, "mount source is not UTF-8");
+		check_text(ev->mount->target, "mount target is not UTF-8");
+		break;
+	case RINGTAP__V1__EVENT__BODY_DUP:
+		check_text(ev->dup->family, "dup family is not UTF-8");
+		check_endpoint(ev->dup->local);
+		check_endpoint(ev->dup->peer);
+		break;
+	case RINGTAP__V1__EVENT__BODY_BPF:
+		check_text(ev->bpf->name, "bpf name is not UTF-8");
+		break;
+	case RINGTAP__V1__EVENT__BODY_IO_URING:
+		check_text(ev->io_uring->path, "io_uring path is not UTF-8");
+		check_endpoint(ev->io_uring->addr);
 		break;
 	default:
 		break;

@@ -5,4 +5,5 @@ set -euo pipefail
 # shellcheck source=tests/fuzz/fuzz_lib.sh
 source "$(dirname "$0")/fuzz_lib.sh"
 fuzz_main fuzz_record_decode tests/fuzz/corpus/record_decode "" "ldns libcrypto" \
-	tests/fuzz/fuzz_record_decode.c src/pipeline/decode.c src/codec/utf8.c src/codec/dns_parse.c src/codec/community_id.c
+	tests/fuzz/fuzz_record_decode.c src/pipeline/decode.c src/pipeline/decode_proc.c src/codec/utf8.c \
+	src/codec/dns_parse.c src/codec/community_id.c

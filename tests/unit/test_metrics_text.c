@@ -284,6 +284,10 @@ static void test_fill_from_pipeline(void **state)
 	assert_line("ringtap_sink_test_seen_total{sink=\"counting\",index=\"0\"} 3");
 	assert_line("ringtap_events_total{type=\"exec\"} 3");
 	assert_line("ringtap_kernel_events_dropped_total{type=\"connect\"} 2");
+	/* replayed events skip the process table: it exists, untouched */
+	assert_line("ringtap_process_table_lookups_total{result=\"hit\"} 0");
+	assert_line("ringtap_process_table_lookups_total{result=\"miss\"} 0");
+	assert_line("ringtap_process_table_capacity 4096");
 
 	metrics_snapshot_fill(snap, p, NULL, 0);
 	assert_int_equal(snap->have_kernel, 0);

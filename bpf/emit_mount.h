@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Escape-surface events: mounts (mount, umount2, chroot, pivot_root, the
+ * new mount API), namespaces (unshare, setns) and kernel modules
+ * (init_module, finit_module, delete_module) (ringtap_abi.h). Handlers as
+ * in emit_file.h: the family's arguments onto its body, strings as passed
+ * into the per-CPU scratch, the process policy, one record out. Included
+ * by ringtap.bpf.c only, after emit_proc.h. */
+#ifndef RINGTAP_BPF_EMIT_MOUNT_H
+#define RINGTAP_BPF_EMIT_MOUNT_H
+
+#include "dispatch.h"
+
+/* ---- mounts ---- */
+
+/* A filesystem type name (at most RT_FSTYPE_MAX bytes) to scratch offset
+ * off; its length, 0 if unreadable or absent. */
+static __always_inline __u32 mount__fstype(struct rt_scratch *s, __u32 off, __u64 uptr, __u32 *flags)
+{
+	long n;
+
+	if (!uptr)
+		return 0;
+	n = bpf_probe_read_user_str(s->buf + (off & FILE_OFF_MASK), RT_FSTYPE_MAX + 1,
+				    (const void *)uptr);
+	if (n <= 0)
+		return 0;
+	if (n > RT_FSTYPE_MAX) {
+		*flags |= RT_FLAG_TRUNCATED;
+		return RT_FSTYPE_MAX;
+	}
+	return n - 1;
+}
+
+static __always_inline __u32 mount__path(struct rt_scratch *s, __u32 off, __u64 uptr, __u32 *flags)
+{
+	return uptr ? file__path(s, off, uptr, flags) : 0;
+}
+
+SC_HANDLER(rt_sc_mount)
+{
+	struct sc_call *c = sc_call__get();
+	struct rt_mount_body *b;
+	struct rt_policy_ctx pc;
+	struct rt_scratch *s;
+	__u64 ufstype = 0, usource = 0, utarget = 0;
+	__u32 flags = 0, off;
+
+	if (!c || !(s = file__begin(RT_EVENT_MOUNT, &pc)))
+		return 0;
+	b = FILE_BODY(s, struct rt_mount_body);
+	b->ret = c->ret;
+	b->syscall = c->kind;
+	b->flags = 0;
+	b->attr = 0;
+	b->fd = b->dirfd = b->dirfd2 = -1;
+	switch (c->kind) {
+	case RT_MOUNT_MOUNT:
+		usource = c->args.a[0];
+		utarget = c->args.a[1];
+		ufstype = c->args.a[2];
+		b->flags = c->args.a[3];
+		break;
+	case RT_MOUNT_UMOUNT2:
+		utarget = c->args.a[0];
+		b->flags = c->args.a[1];
+		break;
+	case RT_MOUNT_CHROOT:
+		utarget = c->args.a[0];
+		break;
+	case RT_MOUNT_PIVOT_ROOT:
+		usource = c->args.a[0];
+		utarget = c->args.a[1];
+		break;
+	case RT_MOUNT_FSOPEN:
+		ufstype = c->args.a[0];
+		b->flags = c->args.a[1];
+		break;
+	case RT_MOUNT_FSMOUNT:
+		b->fd = c->args.a[0];
+		b->flags = c->args.a[1];
+		b->attr = c->args.a[2];
+		break;
+	case RT_MOUNT_MOVE_MOUNT:
+		b->dirfd = c->args.a[0];
+		usource = c->args.a[1];
+		b->dirfd2 = c->args.a[2];
+		utarget = c->args.a[3];
+		b->flags = c->args.a[4];
+		break;
+	case RT_MOUNT_OPEN_TREE:
+		b->dirfd = c->args.a[0];
+		usource = c->args.a[1];
+		b->flags = c->args.a[2];
+		break;
+	default: /* mount_setattr: struct mount_attr starts with attr_set */
+		b->dirfd = c->args.a[0];
+		utarget = c->args.a[1];
+		b->flags = c->args.a[2];
+		bpf_probe_read_user(&b->attr, sizeof(b->attr), (const void *)c->args.a[3]);
+		break;
+	}
+	off = FILE_DATA(*b);
+	b->fstype_len = mount__fstype(s, off, ufstype, &flags);
+	off += b->fstype_len;
+	b->source_len = mount__path(s, off, usource, &flags);
+	off += b->source_len;
+	b->target_len = mount__path(s, off, utarget, &flags);
+	off += b->target_len;
+	file__finish(s, &pc, off, flags, false, 0, 0, 0, 0);
+	return 0;
+}
+
+/* ---- namespaces ---- */
+
+struct namespace_record {
+	struct rt_header hdr;
+	struct rt_namespace_body body;
+};
+
+SC_HANDLER(rt_sc_namespace)
+{
+	struct sc_call *c = sc_call__get();
+	struct namespace_record rec = {};
+
+	if (!c || !event__enabled(RT_EVENT_NAMESPACE))
+		return 0;
+	rec.body.ret = c->ret;
+	rec.body.syscall = c->kind;
+	if (c->kind == RT_NS_SETNS) {
+		rec.body.fd = c->args.a[0];
+		rec.body.flags = (__u32)c->args.a[1];
+	} else {
+		rec.body.fd = -1;
+		rec.body.flags = c->args.a[0];
+	}
+	record__fill_header(&rec.hdr, RT_EVENT_NAMESPACE, sizeof(rec));
+	if (!policy__allows_process(&rec.hdr))
+		return 0;
+	RECORD_COMMIT(RT_EVENT_NAMESPACE, rec);
+	return 0;
+}
+
+/* ---- kernel modules ---- */
+
+/* The last component of the path of the file behind fd (its dentry's
+ * name) into scratch at off; its length, 0 if fd is not open. */
+static __always_inline __u32 module__file_name(struct rt_scratch *s, __u32 off, int fd, __u32 *flags)
+{
+	struct file *file = fd__file(fd);
+
+	if (!file)
+		return 0;
+	return string__read(s->buf + (off & FILE_OFF_MASK),
+			    BPF_CORE_READ(file, f_path.dentry, d_name.name), false, flags);
+}
+
+SC_HANDLER(rt_sc_module)
+{
+	struct sc_call *c = sc_call__get();
+	struct rt_module_body *b;
+	struct rt_policy_ctx pc;
+	struct rt_scratch *s;
+	__u32 flags = 0, name_len = 0, params_len = 0;
+	__u64 uparams = 0;
+
+	if (!c || !(s = file__begin(RT_EVENT_MODULE, &pc)))
+		return 0;
+	b = FILE_BODY(s, struct rt_module_body);
+	b->ret = c->ret;
+	b->syscall = c->kind;
+	b->len = 0;
+	b->fd = -1;
+	b->flags = 0;
+	if (c->kind == RT_MODULE_INIT) {
+		b->len = c->args.a[1];
+		uparams = c->args.a[2];
+	} else if (c->kind == RT_MODULE_FINIT) {
+		b->fd = c->args.a[0];
+		uparams = c->args.a[1];
+		b->flags = c->args.a[2];
+		name_len = module__file_name(s, FILE_DATA(*b), b->fd, &flags);
+	} else {
+		b->flags = c->args.a[1];
+		name_len = file__path(s, FILE_DATA(*b), c->args.a[0], &flags);
+	}
+	if (uparams)
+		params_len = file__path(s, FILE_DATA(*b) + name_len, uparams, &flags);
+	b->name_len = name_len;
+	b->params_len = params_len;
+	file__finish(s, &pc, FILE_DATA(*b) + name_len + params_len, flags, false, 0, 0, 0, 0);
+	return 0;
+}
+
+#endif

@@ -1,0 +1,46 @@
+/* FNV-1a over the identity triple: cheap, deterministic across ringtap
+ * restarts and nodes (the boot id differs per boot and per node), and
+ * reproducible by a consumer from the header's own fields. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "enrich/process_entity.h"
+
+#define FNV_OFFSET 0xcbf29ce484222325ull
+#define FNV_PRIME 0x100000001b3ull
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+void process_entity_id(const char *boot_id, uint32_t tgid, uint64_t start_ns, char *out)
+{
+	unsigned char le[12];
+	uint64_t h = FNV_OFFSET;
+
+	/* fixed little-endian encoding: the same id on every architecture */
+	for (int i = 0; i < 4; i++)
+		le[i] = (unsigned char)(tgid >> (8 * i));
+	for (int i = 0; i < 8; i++)
+		le[4 + i] = (unsigned char)(start_ns >> (8 * i));
+	h = fnv1a(h, boot_id ? boot_id : "", boot_id ? strlen(boot_id) : 0);
+	h = fnv1a(h, le, sizeof(le));
+	snprintf(out, PROCESS_ENTITY_ID_LEN + 1, "%016" PRIx64, h);
+}
+
+void process_entity_fill(Ringtap__V1__Header *hdr, char *id, char *parent_id)
+{
+	process_entity_id(hdr->boot_id, hdr->pid, hdr->start_time_ns, id);
+	hdr->entity_id = id;
+	parent_id[0] = '\0';
+	if (hdr->ppid)
+		process_entity_id(hdr->boot_id, hdr->ppid, hdr->parent_start_time_ns, parent_id);
+	hdr->parent_entity_id = parent_id;
+}

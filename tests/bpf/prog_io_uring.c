@@ -1,0 +1,142 @@
+/* The process test_io_uring_events watches: sets up an io_uring with raw
+ * syscalls (no liburing) and submits, one at a time, an openat, a connect
+ * to a loopback listener, a send, a nop (not reported) and an openat of a
+ * missing file, printing "NAME RES" per completion (RES the CQE's result),
+ * after "ring FD", "setup_bad RET" (a setup that fails), "sock FD" and
+ * "port N". Usage: prog_io_uring FILE (an existing file to open). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/io_uring.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_io_uring_setup
+#define SYS_io_uring_setup 425
+#define SYS_io_uring_enter 426
+#endif
+
+struct ring {
+	int fd;
+	unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+};
+
+static int ring_init(struct ring *r)
+{
+	struct io_uring_params p;
+	void *sq, *cq;
+
+	memset(&p, 0, sizeof(p));
+	r->fd = syscall(SYS_io_uring_setup, 4, &p);
+	if (r->fd < 0)
+		return -1;
+	sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQ_RING);
+	cq = mmap(NULL, p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_CQ_RING);
+	r->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || r->sqes == MAP_FAILED)
+		return -1;
+	r->sq_tail = (unsigned *)((char *)sq + p.sq_off.tail);
+	r->sq_mask = (unsigned *)((char *)sq + p.sq_off.ring_mask);
+	r->sq_array = (unsigned *)((char *)sq + p.sq_off.array);
+	r->cq_head = (unsigned *)((char *)cq + p.cq_off.head);
+	r->cq_tail = (unsigned *)((char *)cq + p.cq_off.tail);
+	r->cq_mask = (unsigned *)((char *)cq + p.cq_off.ring_mask);
+	r->cqes = (struct io_uring_cqe *)((char *)cq + p.cq_off.cqes);
+	return 0;
+}
+
+/* Submit one request and wait for its completion; its result. */
+static int ring_run(struct ring *r, const struct io_uring_sqe *sqe)
+{
+	unsigned tail = *r->sq_tail, idx = tail & *r->sq_mask, head;
+	int res;
+
+	r->sqes[idx] = *sqe;
+	r->sq_array[idx] = idx;
+	__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	if (syscall(SYS_io_uring_enter, r->fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+		return -errno;
+	head = *r->cq_head;
+	if (head == __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE))
+		return -EAGAIN;
+	res = r->cqes[head & *r->cq_mask].res;
+	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
+	return res;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	struct io_uring_sqe sqe;
+	struct io_uring_params bad;
+	struct ring r;
+	int l, s;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: prog_io_uring FILE\n");
+		return 2;
+	}
+	memset(&bad, 0, sizeof(bad));
+	bad.flags = 0x80000000u; /* an unknown setup flag: -EINVAL */
+	printf("setup_bad %d\n", syscall(SYS_io_uring_setup, 4, &bad) < 0 ? -errno : 0);
+	if (ring_init(&r)) {
+		perror("io_uring");
+		return 3;
+	}
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || s < 0 || bind(l, (void *)&a, sizeof(a)) || listen(l, 1) ||
+	    getsockname(l, (void *)&a, &alen))
+		return 4;
+	printf("ring %d\nsock %d\nport %d\n", r.fd, s, ntohs(a.sin_port));
+
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_OPENAT;
+	sqe.fd = AT_FDCWD;
+	sqe.addr = (unsigned long)argv[1];
+	sqe.open_flags = O_RDONLY | O_CLOEXEC;
+	sqe.user_data = 0x1111;
+	printf("openat %d\n", ring_run(&r, &sqe));
+
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_CONNECT;
+	sqe.fd = s;
+	sqe.addr = (unsigned long)&a;
+	sqe.off = sizeof(a);
+	sqe.user_data = 0x2222;
+	printf("connect %d\n", ring_run(&r, &sqe));
+
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_SEND;
+	sqe.fd = s;
+	sqe.addr = (unsigned long)"hello";
+	sqe.len = 5;
+	sqe.user_data = 0x3333;
+	printf("send %d\n", ring_run(&r, &sqe));
+
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_NOP;
+	sqe.user_data = 0x4444;
+	printf("nop %d\n", ring_run(&r, &sqe));
+
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_OPENAT;
+	sqe.fd = AT_FDCWD;
+	sqe.addr = (unsigned long)"/nonexistent-ringtap-uring";
+	sqe.open_flags = O_RDONLY;
+	sqe.user_data = 0x5555;
+	printf("openat_missing %d\n", ring_run(&r, &sqe));
+	fflush(stdout);
+	return 0;
+}

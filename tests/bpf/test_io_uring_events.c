@@ -1,0 +1,159 @@
+/* io_uring, live: prog_io_uring sets up a ring (and fails one setup) and
+ * submits an openat, a connect, a send, a nop and a failing openat; the
+ * setups and every watched submission are reported with the kernel's copy
+ * of the path and of the connect address, the nop is not. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "bpf_test.h"
+
+static bool child_exited(const struct rec_list *l, void *arg)
+{
+	return rec_find(l, RT_EVENT_EXIT, *(pid_t *)arg, 0) != NULL;
+}
+
+static const struct rt_io_uring_body *nth_uring(const struct rec_list *l, pid_t pid, int n)
+{
+	const struct rt_header *h = rec_find(l, RT_EVENT_IO_URING, pid, n);
+
+	if (!h)
+		fail_msg("no io_uring record #%d", n);
+	assert_int_equal(h->size, sizeof(*h) + sizeof(struct rt_io_uring_body) +
+					  ((const struct rt_io_uring_body *)rec_body(h))->path_len);
+	return rec_body(h);
+}
+
+static void assert_path(const struct rt_io_uring_body *b, const char *want)
+{
+	assert_int_equal(b->path_len, strlen(want));
+	assert_memory_equal(b + 1, want, b->path_len);
+}
+
+static void test_io_uring_events(void **state)
+{
+	unsigned char enabled[RT_EVENT_MAX];
+	struct policy_compiled *policy = bpf_test_permissive_policy(42);
+	struct source_config cfg = { .ring_bytes = 8u << 20, .policy = policy, .event_enabled = enabled };
+	char prog[4096], target[] = "/tmp/ringtap-uring-XXXXXX", line[128], name[32], ignored;
+	struct event_source *src = NULL;
+	struct rec_list recs = { 0 };
+	int go[2], out[2], status, ring = -1, sock = -1, port = -1, fd;
+	long res[8] = { 0 };
+	const char *build = getenv("RINGTAP_BUILD");
+	const struct rt_io_uring_body *b;
+	FILE *f;
+	pid_t child;
+
+	(void)state;
+	assert_non_null(policy);
+	assert_non_null(build);
+	memset(enabled, 1, sizeof(enabled));
+	snprintf(prog, sizeof(prog), "%s/tests/prog_io_uring", build);
+	fd = mkstemp(target);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(out), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		if (read(go[0], &ignored, 1) != 1)
+			_exit(90);
+		dup2(out[1], STDOUT_FILENO);
+		execl(prog, "prog_io_uring", target, (char *)NULL);
+		_exit(91);
+	}
+	close(out[1]);
+	rec_list_watch(&recs, child);
+	if (source_bpf_ops.create(&cfg, &src))
+		fail_msg("create: %s", src ? src->ops->last_error(src) : "?");
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(rec_drain_until(src, &recs, child_exited, &child, 10000), 0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	f = fdopen(out[0], "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		long v;
+
+		assert_int_equal(sscanf(line, "%31s %ld", name, &v), 2);
+		if (!strcmp(name, "ring")) ring = v;
+		else if (!strcmp(name, "sock")) sock = v;
+		else if (!strcmp(name, "port")) port = v;
+		else if (!strcmp(name, "setup_bad")) res[0] = v;
+		else if (!strcmp(name, "openat")) res[1] = v;
+		else if (!strcmp(name, "connect")) res[2] = v;
+		else if (!strcmp(name, "send")) res[3] = v;
+		else if (!strcmp(name, "openat_missing")) res[4] = v;
+	}
+	fclose(f);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) == 3) {
+		printf("SKIPPED: io_uring is not available here\n");
+		exit(77);
+	}
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* what the ring did: the records must agree with it */
+	assert_int_equal(res[0], -EINVAL);
+	assert_true(res[1] >= 0);
+	assert_int_equal(res[2], 0);
+	assert_int_equal(res[3], 5);
+	assert_int_equal(res[4], -ENOENT);
+
+	b = nth_uring(&recs, child, 0); /* the failed setup */
+	assert_int_equal(b->kind, RT_IO_URING_SETUP);
+	assert_int_equal(b->ret, -EINVAL);
+	assert_int_equal(b->entries, 4);
+	assert_int_equal(b->flags, 0x80000000u);
+	b = nth_uring(&recs, child, 1);
+	assert_int_equal(b->kind, RT_IO_URING_SETUP);
+	assert_int_equal(b->ret, ring);
+	assert_int_equal(b->flags, 0);
+	b = nth_uring(&recs, child, 2);
+	assert_int_equal(b->kind, RT_IO_URING_SUBMIT);
+	assert_int_equal(b->opcode, 18 /* IORING_OP_OPENAT */);
+	assert_int_equal(b->fd, AT_FDCWD);
+	assert_int_equal(b->user_data, 0x1111);
+	assert_int_equal(b->open_flags & (O_ACCMODE | O_CLOEXEC), O_RDONLY | O_CLOEXEC);
+	assert_int_equal(b->ret, 0);
+	assert_path(b, target);
+	b = nth_uring(&recs, child, 3);
+	assert_int_equal(b->opcode, 16 /* IORING_OP_CONNECT */);
+	assert_int_equal(b->fd, sock);
+	assert_int_equal(b->user_data, 0x2222);
+	assert_int_equal(b->addr.family, AF_INET);
+	assert_int_equal(b->addr.port, port);
+	assert_memory_equal(b->addr.addr, "\x7f\0\0\x01", 4);
+	assert_int_equal(b->path_len, 0);
+	b = nth_uring(&recs, child, 4);
+	assert_int_equal(b->opcode, 26 /* IORING_OP_SEND */);
+	assert_int_equal(b->fd, sock);
+	assert_int_equal(b->user_data, 0x3333);
+	assert_int_equal(b->addr.family, 0);
+	/* the nop is not reported: next is the failing open */
+	b = nth_uring(&recs, child, 5);
+	assert_int_equal(b->opcode, 18);
+	assert_int_equal(b->user_data, 0x5555);
+	assert_path(b, "/nonexistent-ringtap-uring");
+	assert_int_equal(rec_count(&recs, RT_EVENT_IO_URING, child), 6);
+
+	source_destroy(src);
+	rec_list_free(&recs);
+	free(policy);
+	unlink(target);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_io_uring_events),
+	};
+
+	bpf_test_require_or_skip();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
