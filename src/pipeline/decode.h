@@ -31,6 +31,10 @@ struct decoded_event {
 		Ringtap__V1__Dns dns;
 		Ringtap__V1__TcpEstablished tcp_established;
 		Ringtap__V1__TcpClose tcp_close;
+		Ringtap__V1__Bind bind;
+		Ringtap__V1__Listen listen;
+		Ringtap__V1__Socket socket;
+		Ringtap__V1__UnixSocket unix_socket;
 	} body;
 	/* dns: the parsed message and the proto views of it */
 	struct dns_parsed dns;

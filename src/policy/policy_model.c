@@ -14,6 +14,10 @@ const char *const policy_event_names[RT_EVENT_MAX] = {
 	[RT_EVENT_DNS] = "dns",
 	[RT_EVENT_TCP_ESTABLISHED] = "tcp_established",
 	[RT_EVENT_TCP_CLOSE] = "tcp_close",
+	[RT_EVENT_BIND] = "bind",
+	[RT_EVENT_LISTEN] = "listen",
+	[RT_EVENT_SOCKET] = "socket",
+	[RT_EVENT_UNIX] = "unix_socket",
 };
 
 uint32_t policy_all_events_mask(void)

@@ -117,6 +117,13 @@ const struct source_bpf_syscall source_bpf_syscalls[] = {
 	{ "symlinkat", SYS_symlinkat, RT_EVENT_LINK, "rt_sc_link", RT_LINK_SYMLINKAT },
 	{ "mknod", NR_MKNOD, RT_EVENT_MKNOD, "rt_sc_mknod", RT_MKNOD_MKNOD },
 	{ "mknodat", SYS_mknodat, RT_EVENT_MKNOD, "rt_sc_mknod", RT_MKNOD_MKNODAT },
+	/* network family (bpf/net_sock.h, net_unix.h); a number listed twice
+	 * is watched when either event type is on (same handler) */
+	{ "socket", SYS_socket, RT_EVENT_SOCKET, "rt_sc_net", RT_NET_SOCKET },
+	{ "bind", SYS_bind, RT_EVENT_BIND, "rt_sc_net", RT_NET_BIND },
+	{ "bind", SYS_bind, RT_EVENT_UNIX, "rt_sc_net", RT_NET_BIND },
+	{ "listen", SYS_listen, RT_EVENT_LISTEN, "rt_sc_net", RT_NET_LISTEN },
+	{ "connect", SYS_connect, RT_EVENT_UNIX, "rt_sc_connect", 0 },
 	{ NULL, -1, 0, NULL, 0 },
 };
 
@@ -160,6 +167,12 @@ const struct source_bpf_syscall source_bpf_syscalls_compat[] = {
 	{ "symlinkat", 304, RT_EVENT_LINK, "rt_sc_link", RT_LINK_SYMLINKAT },
 	{ "mknod", 14, RT_EVENT_MKNOD, "rt_sc_mknod", RT_MKNOD_MKNOD },
 	{ "mknodat", 297, RT_EVENT_MKNOD, "rt_sc_mknod", RT_MKNOD_MKNODAT },
+	/* network family; socketcall's bind/listen/socket are not decoded */
+	{ "socket", 359, RT_EVENT_SOCKET, "rt_sc_net", RT_NET_SOCKET },
+	{ "bind", 361, RT_EVENT_BIND, "rt_sc_net", RT_NET_BIND },
+	{ "bind", 361, RT_EVENT_UNIX, "rt_sc_net", RT_NET_BIND },
+	{ "listen", 363, RT_EVENT_LISTEN, "rt_sc_net", RT_NET_LISTEN },
+	{ "connect", 362, RT_EVENT_UNIX, "rt_sc_connect", 0 },
 #endif
 	{ NULL, -1, 0, NULL, 0 },
 };
