@@ -9,7 +9,9 @@
 #    process that asked; a fake server's malformed answers (compression
 #    pointer loop, 5-byte header) and a 4 KiB TXT answer: flagged, no crash;
 #  - TCP: 1 MiB client -> server over loopback: established on both sides
-#    (connected, accepted) and one close each with the byte counts.
+#    (connected, accepted) and one close each with the byte counts;
+#  - bind (port 0 and a failing one), listen, an AF_PACKET and a raw socket,
+#    a unix socket's bind, connect and a failed connect (sock_events.py).
 set -u
 [ "$(id -u)" = 0 ] || { echo "SKIPPED: needs root (loads BPF probes)"; exit 77; }
 [ -r /sys/kernel/btf/vmlinux ] || { echo "SKIPPED: this kernel has no BTF"; exit 77; }
@@ -64,6 +66,12 @@ sed -n 1,3p "$tmp/getent.out"
 # TCP 1 MiB
 python3 "$here/tcp_transfer.py" >"$tmp/tcp.out"
 
+# bind, listen, raw/packet sockets, unix sockets
+python3 "$here/sock_events.py" "$tmp" >"$tmp/sock.json"
+
 sleep 1 # the ring is read on a bounded interval
 kill -INT "$rec_pid"; wait "$rec_pid"; rec_pid=
-python3 "$here/check_net_events.py" "$tmp"
+rc=0
+python3 "$here/check_net_events.py" "$tmp" || rc=1
+python3 "$here/check_sock_events.py" "$tmp" || rc=1
+exit $rc
