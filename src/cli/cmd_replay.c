@@ -138,6 +138,8 @@ int cmd_replay_main(int argc, char **argv)
 	pipeline_summary(pipe, NULL, stderr);
 	exit_code = rc || flush_rc || pipeline_sink_errors(pipe) ? 1 : 0;
 cleanup:
+	if (pipe)
+		pipeline_fini(pipe);
 	free(pipe);
 	source_destroy(src);
 	policy_reload_destroy(policy);
