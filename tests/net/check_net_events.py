@@ -52,6 +52,11 @@ for name, qname, qtype, proto, want in [
           f"dns {name}: the response is joined to its query (query_ts_ns = the query's ts_ns: "
           f"{[r['query_ts_ns'] for r in rs]} vs {[q['_h']['ts_ns'] for q in qs]})")
 
+p5353 = [m for m in of("dns", pids["dig_5353"])]
+check(sorted((m["direction"], m["response"]) for m in p5353) == [("egress", False), ("ingress", True)]
+      and all(m["server"]["port"] == 5353 for m in p5353) and any(answers(m) == [("A", "10.1.2.3")] for m in p5353),
+      f"dns port 5353 (dns_ports: [53, 5353]): its query and response ({[(m['direction'], m['server']) for m in p5353]})")
+
 gq = [m for m in dns_of("getent", False) if m["direction"] == "egress"]
 gr = [m for m in dns_of("getent", True) if m["direction"] == "ingress"]
 check(sorted(q["questions"][0]["type"] for q in gq) == ["A", "AAAA"],

@@ -8,6 +8,8 @@
 #    each query and its response, with names, types, answers, rcode and the
 #    process that asked; a fake server's malformed answers (compression
 #    pointer loop, 5-byte header) and a 4 KiB TXT answer: flagged, no crash;
+#    a server on port 5353, seen because the config's dns_ports lists it;
+#    each response joined to its query (query_ts_ns);
 #  - TCP: 1 MiB client -> server over loopback: established on both sides
 #    (connected, accepted) and one close each with the byte counts;
 #  - bind (port 0 and a failing one), listen, an AF_PACKET and a raw socket,
@@ -29,7 +31,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$RINGTAP" record -o "$tmp/rec.ndjson" -d 60 >"$tmp/rec.log" 2>&1 &
+printf 'dns_ports: [53, 5353]\n' >"$tmp/ringtap.yaml" # 5353: the configured-port check
+"$RINGTAP" record -c "$tmp/ringtap.yaml" -o "$tmp/rec.ndjson" -d 60 >"$tmp/rec.log" 2>&1 &
 rec_pid=$!
 for _ in $(seq 300); do grep -q capturing "$tmp/rec.log" && break; sleep 0.1; done
 grep -q capturing "$tmp/rec.log" || { echo "FAIL: ringtap record did not start:"; cat "$tmp/rec.log"; exit 1; }
@@ -52,6 +55,13 @@ dig +tcp +tries=1 +time=2 @127.0.0.1 example.test AAAA >"$tmp/dig2.out" & echo "
 dig +tcp +tries=1 +time=2 @127.0.0.1 alias.example.test A >"$tmp/dig3.out" & echo "dig_tcp_cname \$!" >>"$tmp/pids"; wait \$!
 getent ahosts example.test >"$tmp/getent.out" & echo "getent \$!" >>"$tmp/pids"; wait \$!
 kill \$(cat "$tmp/dnsmasq.pid"); wait %1
+# a configured DNS port (dns_ports in ringtap.yaml)
+rm -f "$tmp/dnsmasq.pid"
+dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.1 \
+	--port=5353 --user=root --address=/example.test/10.1.2.3 --pid-file="$tmp/dnsmasq.pid" 2>>"$tmp/dnsmasq.log" &
+for _ in \$(seq 50); do [ -s "$tmp/dnsmasq.pid" ] && break; sleep 0.1; done
+dig -p 5353 +tries=1 +time=2 @127.0.0.1 example.test A >"$tmp/dig5353.out" & echo "dig_5353 \$!" >>"$tmp/pids"; wait \$!
+kill \$(cat "$tmp/dnsmasq.pid"); wait
 # the bad server takes port 53 over
 python3 "$here/dns_fake_server.py" 53 >"$tmp/fake.ready" & fake=\$!
 for _ in \$(seq 50); do [ -s "$tmp/fake.ready" ] && break; sleep 0.1; done
