@@ -48,6 +48,7 @@ test-valgrind: build
 
 bench: build
 	bench/hook_tax.sh
+	bench/net_tax.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

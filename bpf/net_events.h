@@ -7,5 +7,6 @@
 #include "net_udp.h"
 #include "net_dns.h"
 #include "net_tcp.h"
+#include "net_sock.h"
 
 #endif

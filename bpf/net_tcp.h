@@ -7,8 +7,8 @@
  * the state it closed from: FIN_WAIT1/2, CLOSING, LAST_ACK mean both sides
  * sent FIN; ESTABLISHED, CLOSE_WAIT or a SYN state mean a reset (sent or
  * received) or an abort. The socket's storage (net_owner.h) holds the
- * establishment time, so each connection closes once. Also bind4/bind6: they
- * claim listening sockets, whose owner accepted sockets inherit. */
+ * establishment time, so each connection closes once. (bind4/bind6, which
+ * claim listening sockets for the accepted ones, are in net_sock.h.) */
 #ifndef RINGTAP_BPF_NET_TCP_H
 #define RINGTAP_BPF_NET_TCP_H
 
@@ -37,22 +37,6 @@ struct tcp_close_record {
 	struct rt_header hdr;
 	struct rt_tcp_close_body body;
 };
-
-SEC("cgroup/bind4")
-int rt_bind4(struct bpf_sock_addr *ctx)
-{
-	if (ctx->sk)
-		sock_owner__claim(ctx->sk);
-	return RT_SOCK_ALLOW;
-}
-
-SEC("cgroup/bind6")
-int rt_bind6(struct bpf_sock_addr *ctx)
-{
-	if (ctx->sk)
-		sock_owner__claim(ctx->sk);
-	return RT_SOCK_ALLOW;
-}
 
 /* Remote policy: the far end's address; the service port is ours when we
  * accepted, theirs when we connected. */

@@ -370,8 +370,10 @@ SC_HANDLER(rt_sc_connect)
 {
 	struct sc_call *c = sc_call__get();
 
-	if (c)
+	if (c) {
+		net_unix__connect(c); /* AF_UNIX: the unix record (net_unix.h) */
 		emit__connect((__s32)c->args.a[0], (const void *)c->args.a[1], c->args.a[2], c->ret);
+	}
 	return 0;
 }
 

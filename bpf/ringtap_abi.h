@@ -616,6 +616,82 @@ struct rt_io_uring_body {
 	struct rt_sockaddr addr;
 };
 
+/* Which call the network handler (rt_sc_net) was sent: the dispatcher's
+ * kind only, not in the records. */
+#define RT_NET_SOCKET 0
+#define RT_NET_BIND   1
+#define RT_NET_LISTEN 2
+
+/* bind: from bind(2)'s exit (native and i386 bind; not socketcall). addr is
+ * the socket's local end after a successful call, read from the kernel
+ * socket (with the port the kernel chose for port 0); after a failed call,
+ * the address the cgroup bind4/bind6 hook saw inside the call (the kernel's
+ * copy), family 0 when the hook did not run (the call failed before the
+ * protocol looked at it). AF_UNIX binds are unix records instead. */
+struct rt_bind_body {
+	__s32 ret;
+	__s32 fd;
+	__u32 protocol; /* IPPROTO_TCP, IPPROTO_UDP, ... of the socket */
+	__u32 _pad;
+	struct rt_sockaddr addr;
+};
+
+/* listen: from listen(2)'s exit, IPv4/IPv6 sockets. addr is the socket's
+ * local end after the call (a listen on an unbound socket autobinds a
+ * port); backlog as requested, max_backlog as the kernel clamped it
+ * (sk_max_ack_backlog; 0 after a failure). */
+struct rt_listen_body {
+	__s32 ret;
+	__s32 fd;
+	__u32 protocol;
+	__s32 backlog;
+	__u32 max_backlog;
+	__u32 _pad;
+	struct rt_sockaddr addr;
+};
+
+#define RT_AF_UNIX_VAL   1
+#define RT_AF_PACKET_VAL 17
+#define RT_SOCK_RAW_VAL  3
+
+/* socket: from socket(2)'s exit, only the sockets that see raw traffic:
+ * AF_PACKET (any type) and SOCK_RAW of AF_INET/AF_INET6. family, type
+ * (SOCK_* without SOCK_NONBLOCK/SOCK_CLOEXEC) and protocol as passed (for
+ * AF_PACKET an ethertype in network order, e.g. 0x0300 = ETH_P_ALL);
+ * ret the new fd or -errno. */
+struct rt_socket_body {
+	__s32 ret;
+	__u32 family;
+	__u32 type;
+	__u32 protocol;
+};
+
+#define RT_UNIX_CONNECT 0
+#define RT_UNIX_BIND    1
+
+#define RT_UNIX_PATH_KERNEL 0 /* from the kernel socket (the bound address) */
+#define RT_UNIX_PATH_USER   1 /* from the caller's memory: the call failed */
+#define RT_UNIX_PATH_MAX    108 /* sizeof(sockaddr_un.sun_path) */
+
+/* unix: connect(2) or bind(2) of an AF_UNIX socket, at the syscall's exit.
+ * path[path_len]: the socket path (no NUL; an abstract name starts with a
+ * NUL byte). A successful connect reports the address the peer socket is
+ * bound to (kernel memory); a successful bind the address it bound; a
+ * failed call the path the caller passed (path_source USER). peer_pid: a
+ * connected stream socket's peer credentials (the listener's process, in
+ * the initial pid namespace), 0 when unknown. */
+struct rt_unix_body {
+	__s32 ret;
+	__s32 fd;
+	__u32 op;	   /* RT_UNIX_CONNECT / RT_UNIX_BIND */
+	__u32 type;	   /* SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_SEQPACKET 5 */
+	__u32 path_len;
+	__u32 path_source; /* RT_UNIX_PATH_* */
+	__u32 peer_pid;
+	__u32 _pad;
+	char path[128];	   /* RT_UNIX_PATH_MAX used; a power of two for the verifier */
+};
+
 /* Per-CPU counters, one slot per event type (index = type). */
 struct rt_counters {
 	__u64 emitted;   /* records submitted to the ring */

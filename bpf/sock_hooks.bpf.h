@@ -21,6 +21,7 @@
 #include "record.h"
 #include "syscall_regs.h"
 #include "net_owner.h"
+#include "net_unix.h"
 
 #define RT_SOCK_ALLOW 1
 #define RT_SYS_SOCKETCALL_CONNECT 3 /* socketcall(2) call number, linux/net.h */

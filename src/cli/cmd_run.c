@@ -293,6 +293,8 @@ static int live_main(int argc, char **argv)
 		.target_tgid = a.target_tgid,
 		.policy = policy ? policy_reload_initial(policy) : NULL,
 		.cgroup_root = podcfg.cgroup_root, /* the host's root, as pod attribution uses */
+		.dns_ports = cfg.dns_ports,
+		.n_dns_ports = cfg.n_dns_ports,
 	};
 	rc = source_bpf_ops.create(&scfg, &src);
 	if (rc) {

@@ -1,5 +1,9 @@
 /* Network Activity (4001): connect is Open (Refuse when the peer refused,
- * Fail on another error), accept is Open with the peer as source. */
+ * Fail on another error), accept is Open with the peer as source; listen is
+ * Listen, bind and unix-domain sockets are Other (99) named "Bind",
+ * "Unix Connect"/"Unix Bind" (Fail on an error), the local address or the
+ * socket path as dst_endpoint. Raw/packet socket creation has no row: 4001
+ * needs an endpoint and such a socket has none (a Base Event). */
 #include <errno.h>
 #include <string.h>
 #include "codec/ocsf_map.h"
@@ -8,7 +12,7 @@
 	{ RINGTAP__V1__EVENT__BODY_##body, OCSF_CLASS_NETWORK_ACTIVITY, "Network Activity",   \
 	  OCSF_CATEGORY_NETWORK, "Network Activity", fn_activity, fn_result, NULL, fn_fields }
 
-enum { OPEN = 1, FAIL = 4, REFUSE = 5, INBOUND = 1, OUTBOUND = 2 };
+enum { OPEN = 1, FAIL = 4, REFUSE = 5, LISTEN = 7, OTHER = 99, UNKNOWN_DIR = 0, INBOUND = 1, OUTBOUND = 2 };
 
 static struct ocsf_activity by_result(int32_t ret)
 {
@@ -61,7 +65,7 @@ static void put_connection(struct ocsf_writer *w, const char *family, const char
 
 	ow_begin(w, "connection_info");
 	ow_int(w, "direction_id", direction);
-	ow_str(w, "direction", direction == INBOUND ? "Inbound" : "Outbound");
+	ow_str(w, "direction", direction == INBOUND ? "Inbound" : direction == OUTBOUND ? "Outbound" : "Unknown");
 	if (protocol && *protocol) {
 		ow_str(w, "protocol_name", protocol);
 		if (!strcmp(protocol, "tcp"))
@@ -95,8 +99,82 @@ static void accept_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
 	put_connection(w, a->family, "tcp", INBOUND);
 }
 
+static struct ocsf_activity other_or_fail(int32_t ret, const char *name)
+{
+	return ret >= 0 ? (struct ocsf_activity){ OTHER, name } : (struct ocsf_activity){ FAIL, "Fail" };
+}
+
+static struct ocsf_activity bind_activity(const Ringtap__V1__Event *ev)
+{
+	return other_or_fail(ev->bind->ret, "Bind");
+}
+
+static struct ocsf_activity listen_activity(const Ringtap__V1__Event *ev)
+{
+	return ev->listen->ret >= 0 ? (struct ocsf_activity){ LISTEN, "Listen" } : by_result(ev->listen->ret);
+}
+
+static struct ocsf_activity unix_activity(const Ringtap__V1__Event *ev)
+{
+	const Ringtap__V1__UnixSocket *u = ev->unix_socket;
+
+	if (!strcmp(u->op, "connect"))
+		return by_result(u->ret).id == OPEN ? (struct ocsf_activity){ OTHER, "Unix Connect" } : by_result(u->ret);
+	return other_or_fail(u->ret, "Unix Bind");
+}
+
+static int bind_result(const Ringtap__V1__Event *ev, int32_t *ret)
+{
+	*ret = ev->bind->ret;
+	return 1;
+}
+
+static int listen_result(const Ringtap__V1__Event *ev, int32_t *ret)
+{
+	*ret = ev->listen->ret;
+	return 1;
+}
+
+static int unix_result(const Ringtap__V1__Event *ev, int32_t *ret)
+{
+	*ret = ev->unix_socket->ret;
+	return 1;
+}
+
+static void bind_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
+{
+	const Ringtap__V1__Bind *b = ev->bind;
+
+	put_endpoint(w, "dst_endpoint", b->addr);
+	put_connection(w, b->family, b->protocol, UNKNOWN_DIR);
+}
+
+static void listen_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
+{
+	const Ringtap__V1__Listen *l = ev->listen;
+
+	put_endpoint(w, "dst_endpoint", l->addr);
+	put_connection(w, l->family, l->protocol, INBOUND);
+}
+
+/* A unix socket's path is the endpoint's name (OCSF has no path on an
+ * endpoint); op, type, peer_pid stay under unmapped. */
+static void unix_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
+{
+	const Ringtap__V1__UnixSocket *u = ev->unix_socket;
+
+	if (u->path && *u->path) {
+		ow_begin(w, "dst_endpoint");
+		ow_str(w, "name", u->path);
+		ow_end(w);
+	}
+}
+
 const struct ocsf_class_map ocsf_network_map[] = {
 	NETWORK_ROW(CONNECT, connect_activity, connect_result, connect_fields),
 	NETWORK_ROW(ACCEPT, accept_activity, accept_result, accept_fields),
+	NETWORK_ROW(BIND, bind_activity, bind_result, bind_fields),
+	NETWORK_ROW(LISTEN, listen_activity, listen_result, listen_fields),
+	NETWORK_ROW(UNIX_SOCKET, unix_activity, unix_result, unix_fields),
 	{ 0 },
 };

@@ -224,6 +224,39 @@ static int check_range(struct loader *l, const yaml_node_t *v, const char *key,
 	return 0;
 }
 
+/* dns_ports: [53, 5353]: a non-empty list of distinct ports 1..65535. */
+static int load_dns_ports(struct loader *l, const yaml_node_t *seq, struct daemon_config *cfg)
+{
+	size_t n = 0;
+
+	if (seq->type != YAML_SEQUENCE_NODE)
+		return fail_at(l, seq, "'dns_ports' wants a list of ports, e.g. [53, 5353]", NULL);
+	if (seq->data.sequence.items.top == seq->data.sequence.items.start)
+		return fail_at(l, seq, "'dns_ports' is empty: DNS would never be seen "
+			       "(leave the key out for [53]; turn the dns event off in the policy)", NULL);
+	for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+		const yaml_node_t *v = yaml_document_get_node(l->doc, *it);
+		const char *text = scalar(v);
+		char *end;
+		long port;
+
+		if (n == DAEMON_MAX_DNS_PORTS)
+			return fail_at(l, v, "too many dns_ports (at most " DAEMON_MAX_DNS_PORTS_TEXT ")", NULL);
+		if (!text || !*text || *text == '0' || *text == '+' || *text == '-')
+			return fail_at(l, v, "dns_ports: not a port (1..65535):", text ? text : "(not a scalar)");
+		errno = 0;
+		port = strtol(text, &end, 10);
+		if (errno || *end || port < 1 || port > 65535)
+			return fail_at(l, v, "dns_ports: not a port (1..65535):", text);
+		for (size_t i = 0; i < n; i++)
+			if (cfg->dns_ports[i] == port)
+				return fail_at(l, v, "dns_ports: port listed twice:", text);
+		cfg->dns_ports[n++] = (uint16_t)port;
+	}
+	cfg->n_dns_ports = n;
+	return 0;
+}
+
 static int load_root(struct loader *l, const yaml_node_t *root, struct daemon_config *cfg)
 {
 	char why[256];
@@ -245,6 +278,11 @@ static int load_root(struct loader *l, const yaml_node_t *root, struct daemon_co
 			return fail_at(l, k, "keys must be plain strings", NULL);
 		if (!strcmp(key, "sinks")) {
 			if ((rc = load_sinks(l, v, cfg)))
+				return rc;
+			continue;
+		}
+		if (!strcmp(key, "dns_ports")) {
+			if ((rc = load_dns_ports(l, v, cfg)))
 				return rc;
 			continue;
 		}
@@ -286,6 +324,8 @@ int daemon_config_defaults(struct daemon_config *cfg)
 	if (!cfg->sinks[0].spec)
 		return -ENOMEM;
 	cfg->n_sinks = 1;
+	cfg->dns_ports[0] = 53;
+	cfg->n_dns_ports = 1;
 	return 0;
 }
 

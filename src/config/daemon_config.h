@@ -7,6 +7,8 @@
 #include "config/options.h"
 
 #define DAEMON_MAX_SINKS 8
+#define DAEMON_MAX_DNS_PORTS 32
+#define DAEMON_MAX_DNS_PORTS_TEXT "32"
 /* ring_buffer_size bounds (and a power of two, at least the page size). */
 #define DAEMON_RING_MIN (16u << 10)
 #define DAEMON_RING_MAX (1u << 30)
@@ -30,6 +32,8 @@ struct daemon_config {
 	struct sink_options kubernetes;
 	/* The "metrics:" section, applied by metrics_config_load(). */
 	struct sink_options metrics;
+	uint16_t dns_ports[DAEMON_MAX_DNS_PORTS]; /* dns_ports: [53] unless configured */
+	size_t n_dns_ports;
 };
 
 /* The top-level keys, with defaults and help (also printed by --help). */

@@ -25,6 +25,10 @@ static const char *const type_names[RT_EVENT_MAX] = {
 	[RT_EVENT_MOUNT] = "mount",     [RT_EVENT_NAMESPACE] = "namespace",
 	[RT_EVENT_DUP] = "dup",         [RT_EVENT_SIGNAL] = "signal",
 	[RT_EVENT_BPF] = "bpf",         [RT_EVENT_IO_URING] = "io_uring",
+	[RT_EVENT_BIND] = "bind",
+	[RT_EVENT_LISTEN] = "listen",
+	[RT_EVENT_SOCKET] = "socket",
+	[RT_EVENT_UNIX] = "unix_socket",
 };
 
 static const size_t body_sizes[RT_EVENT_MAX] = {
@@ -53,6 +57,10 @@ static const size_t body_sizes[RT_EVENT_MAX] = {
 	[RT_EVENT_SIGNAL] = sizeof(struct rt_signal_body),
 	[RT_EVENT_BPF] = sizeof(struct rt_bpf_body),
 	[RT_EVENT_IO_URING] = sizeof(struct rt_io_uring_body),
+	[RT_EVENT_BIND] = sizeof(struct rt_bind_body),
+	[RT_EVENT_LISTEN] = sizeof(struct rt_listen_body),
+	[RT_EVENT_SOCKET] = sizeof(struct rt_socket_body),
+	[RT_EVENT_UNIX] = sizeof(struct rt_unix_body),
 };
 
 const char *event_type_name(unsigned type)
@@ -437,6 +445,104 @@ static void decode_tcp_close(const struct rt_tcp_close_body *b, struct decoded_e
 	d->ev.tcp_close = m;
 }
 
+static void decode_bind(const struct rt_bind_body *b, struct decoded_event *d)
+{
+	Ringtap__V1__Bind *m = &d->body.bind;
+
+	ringtap__v1__bind__init(m);
+	m->family = (char *)family_name(b->addr.family);
+	m->protocol = (char *)proto_name(b->protocol);
+	decode_endpoint(&b->addr, &d->ep[0], d->addr[0]);
+	m->addr = &d->ep[0];
+	m->fd = b->fd;
+	m->ret = b->ret;
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_BIND;
+	d->ev.bind = m;
+}
+
+static void decode_listen(const struct rt_listen_body *b, struct decoded_event *d)
+{
+	Ringtap__V1__Listen *m = &d->body.listen;
+
+	ringtap__v1__listen__init(m);
+	m->family = (char *)family_name(b->addr.family);
+	m->protocol = (char *)proto_name(b->protocol);
+	decode_endpoint(&b->addr, &d->ep[0], d->addr[0]);
+	m->addr = &d->ep[0];
+	m->fd = b->fd;
+	m->backlog = b->backlog;
+	m->max_backlog = b->max_backlog;
+	m->ret = b->ret;
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_LISTEN;
+	d->ev.listen = m;
+}
+
+static const char *sock_type_name(unsigned type)
+{
+	switch (type) {
+	case SOCK_STREAM: return "stream";
+	case SOCK_DGRAM: return "dgram";
+	case SOCK_RAW: return "raw";
+	case SOCK_RDM: return "rdm";
+	case SOCK_SEQPACKET: return "seqpacket";
+	case SOCK_PACKET: return "packet";
+	default: return "";
+	}
+}
+
+static int decode_socket(const struct rt_socket_body *b, struct decoded_event *d)
+{
+	Ringtap__V1__Socket *m = &d->body.socket;
+
+	if (b->family != AF_PACKET && b->family != AF_INET && b->family != AF_INET6)
+		return -EBADMSG;
+	ringtap__v1__socket__init(m);
+	m->family = b->family == AF_PACKET ? "packet" : (char *)family_name(b->family);
+	m->type = (char *)sock_type_name(b->type);
+	/* AF_PACKET's protocol is an ethertype in network order */
+	m->protocol = b->family == AF_PACKET ? ntohs((uint16_t)b->protocol) : b->protocol;
+	m->ret = b->ret;
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_SOCKET;
+	d->ev.socket = m;
+	return 0;
+}
+
+/* A sun_path of len bytes: a pathname ends at its first NUL; an abstract
+ * name (first byte NUL) is all len bytes, shown with "@" for the NUL and
+ * for NULs inside it, as ss(8) and /proc/net/unix do. */
+static int decode_unix(const struct rt_unix_body *b, struct decoded_event *d)
+{
+	Ringtap__V1__UnixSocket *m = &d->body.unix_socket;
+	char raw[RT_UNIX_PATH_MAX];
+	size_t len = b->path_len;
+	bool abstract;
+
+	if (len > RT_UNIX_PATH_MAX || b->op > RT_UNIX_BIND || b->path_source > RT_UNIX_PATH_USER)
+		return -EBADMSG;
+	memcpy(raw, b->path, len);
+	abstract = len > 0 && raw[0] == '\0';
+	if (abstract) {
+		for (size_t i = 0; i < len; i++)
+			if (raw[i] == '\0')
+				raw[i] = '@';
+	} else {
+		len = strnlen(raw, len);
+	}
+	copy_text(d->path, raw, len);
+	ringtap__v1__unix_socket__init(m);
+	m->op = b->op == RT_UNIX_BIND ? "bind" : "connect";
+	m->type = (char *)sock_type_name(b->type);
+	m->path = d->path;
+	m->abstract = abstract;
+	m->path_source = b->path_source == RT_UNIX_PATH_USER ? "user" : "kernel";
+	m->peer_pid = b->peer_pid;
+	m->fd = b->fd;
+	m->ret = b->ret;
+	d->ev.body_case = RINGTAP__V1__EVENT__BODY_UNIX_SOCKET;
+	d->ev.unix_socket = m;
+	return 0;
+}
+
 static void decode_header(const struct rt_header *h, struct decoded_event *d)
 {
 	Ringtap__V1__Header *hdr = &d->hdr;
@@ -562,6 +668,16 @@ int decode_record(const void *raw, size_t len, struct decoded_event *d)
 		return 0;
 	default:
 		return decode_proc_record(h->type, body, data, avail, d);
+	case RT_EVENT_BIND:
+		decode_bind((const void *)body, d);
+		return 0;
+	case RT_EVENT_LISTEN:
+		decode_listen((const void *)body, d);
+		return 0;
+	case RT_EVENT_SOCKET:
+		return decode_socket((const void *)body, d);
+	case RT_EVENT_UNIX:
+		return decode_unix((const void *)body, d);
 	}
 	return -EBADMSG;
 }

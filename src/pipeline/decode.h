@@ -41,6 +41,10 @@ struct decoded_event {
 		Ringtap__V1__Signal signal;
 		Ringtap__V1__Bpf bpf;
 		Ringtap__V1__IoUring io_uring;
+		Ringtap__V1__Bind bind;
+		Ringtap__V1__Listen listen;
+		Ringtap__V1__Socket socket;
+		Ringtap__V1__UnixSocket unix_socket;
 	} body;
 	/* dns: the parsed message and the proto views of it */
 	struct dns_parsed dns;

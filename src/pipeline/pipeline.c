@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +16,8 @@ int pipeline_init(struct pipeline *p, struct event_sink **sinks, size_t n, const
 		return -E2BIG;
 	memcpy(p->sinks, sinks, n * sizeof(*sinks));
 	p->n_sinks = n;
+	if (dns_join_init(&p->dns_join, DNS_JOIN_TIMEOUT_NS))
+		return -ENOMEM;
 	rc = enrich_host_init(&p->host, node);
 	return rc ? rc : process_lineage_init(&p->lineage, 0);
 }
@@ -23,6 +26,24 @@ void pipeline_fini(struct pipeline *p)
 {
 	p->n_sinks = 0;
 	process_lineage_fini(&p->lineage);
+	dns_join_fini(&p->dns_join);
+}
+
+/* A live DNS message: a query is remembered, a response gets its query's
+ * time. Keyed by the socket, the message id and the far end's port (a
+ * server's socket sees many clients). A malformed message's id is not
+ * trusted. Replayed events keep the query_ts_ns they were recorded with. */
+static void join_dns(struct dns_join *j, Ringtap__V1__Dns *m, uint64_t ts_ns)
+{
+	bool egress = !strcmp(m->direction, "egress");
+	const Ringtap__V1__Endpoint *far = egress != m->response ? m->server : m->client;
+
+	if (m->malformed || !far)
+		return;
+	if (m->response)
+		m->query_ts_ns = dns_join_response(j, m->socket_cookie, m->id, far->port, ts_ns);
+	else
+		dns_join_query(j, m->socket_cookie, m->id, far->port, ts_ns);
 }
 
 static void emit_all(struct pipeline *p, const Ringtap__V1__Event *ev)
@@ -49,6 +70,8 @@ int pipeline_on_item(void *ctx, const struct source_item *item)
 		p->decode_errors++;
 		return 0; /* one bad record must not stop the sensor; it is counted */
 	}
+	if (p->scratch.ev.body_case == RINGTAP__V1__EVENT__BODY_DNS)
+		join_dns(&p->dns_join, p->scratch.ev.dns, p->scratch.hdr.ts_ns);
 	enrich_header(&p->host, &p->scratch.hdr);
 	process_entity_fill(&p->scratch.hdr, p->scratch.entity_id, p->scratch.parent_entity_id);
 	process_lineage_apply(&p->lineage, &p->scratch.ev);

@@ -5,6 +5,7 @@
 #ifndef RINGTAP_PIPELINE_H
 #define RINGTAP_PIPELINE_H
 
+#include "pipeline/dns_join.h"
 #include <stdint.h>
 #include <stdio.h>
 #include "ringtap_abi.h"
@@ -36,6 +37,7 @@ struct pipeline {
 	struct process_lineage lineage; /* parent exe/argv on live execs */
 	uint64_t sink_errors[PIPELINE_MAX_SINKS];
 	struct source_type_stats reported[RT_EVENT_MAX]; /* kernel counters at the last Drop */
+	struct dns_join dns_join; /* live DNS responses -> their query's ts_ns */
 };
 
 /* Sinks are borrowed; the caller destroys them after pipeline_fini(). */

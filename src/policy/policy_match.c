@@ -47,6 +47,10 @@ unsigned policy_event_type(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_SIGNAL: return RT_EVENT_SIGNAL;
 	case RINGTAP__V1__EVENT__BODY_BPF: return RT_EVENT_BPF;
 	case RINGTAP__V1__EVENT__BODY_IO_URING: return RT_EVENT_IO_URING;
+	case RINGTAP__V1__EVENT__BODY_BIND: return RT_EVENT_BIND;
+	case RINGTAP__V1__EVENT__BODY_LISTEN: return RT_EVENT_LISTEN;
+	case RINGTAP__V1__EVENT__BODY_SOCKET: return RT_EVENT_SOCKET;
+	case RINGTAP__V1__EVENT__BODY_UNIX_SOCKET: return RT_EVENT_UNIX;
 	default: return 0;
 	}
 }
@@ -238,6 +242,11 @@ unsigned policy_match(const struct policy_compiled *c, const Ringtap__V1__Event 
 		return net_rule(c, ev->tcp_close->family, ev->tcp_close->remote,
 				!strcmp(ev->tcp_close->direction, "accepted") ?
 					ev->tcp_close->local : ev->tcp_close->remote);
+	/* bind/listen: the local address is both (bpf/net_sock.h) */
+	case RT_EVENT_BIND:
+		return ev->bind ? net_rule(c, ev->bind->family, ev->bind->addr, ev->bind->addr) : POLICY_KEEP;
+	case RT_EVENT_LISTEN:
+		return ev->listen ? net_rule(c, ev->listen->family, ev->listen->addr, ev->listen->addr) : POLICY_KEEP;
 	default:
 		return POLICY_KEEP;
 	}

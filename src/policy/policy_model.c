@@ -18,6 +18,10 @@ const char *const policy_event_names[RT_EVENT_MAX] = {
 	[RT_EVENT_MODULE] = "module", [RT_EVENT_MOUNT] = "mount",   [RT_EVENT_NAMESPACE] = "namespace",
 	[RT_EVENT_DUP] = "dup",       [RT_EVENT_SIGNAL] = "signal", [RT_EVENT_BPF] = "bpf",
 	[RT_EVENT_IO_URING] = "io_uring",
+	[RT_EVENT_BIND] = "bind",
+	[RT_EVENT_LISTEN] = "listen",
+	[RT_EVENT_SOCKET] = "socket",
+	[RT_EVENT_UNIX] = "unix_socket",
 };
 
 uint32_t policy_all_events_mask(void)

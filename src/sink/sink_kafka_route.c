@@ -41,6 +41,10 @@ enum sink_kafka_class sink_kafka_route_class(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_DNS:
 	case RINGTAP__V1__EVENT__BODY_TCP_ESTABLISHED:
 	case RINGTAP__V1__EVENT__BODY_TCP_CLOSE:
+	case RINGTAP__V1__EVENT__BODY_BIND:
+	case RINGTAP__V1__EVENT__BODY_LISTEN:
+	case RINGTAP__V1__EVENT__BODY_SOCKET:
+	case RINGTAP__V1__EVENT__BODY_UNIX_SOCKET:
 		return SINK_KAFKA_NETWORK;
 	default:
 		/* drop records, and anything newer than this sink */
@@ -77,6 +81,10 @@ const char *sink_kafka_route_ce_type(const Ringtap__V1__Event *ev)
 	case RINGTAP__V1__EVENT__BODY_DNS: return "ringtap.v1.dns";
 	case RINGTAP__V1__EVENT__BODY_TCP_ESTABLISHED: return "ringtap.v1.tcp_established";
 	case RINGTAP__V1__EVENT__BODY_TCP_CLOSE: return "ringtap.v1.tcp_close";
+	case RINGTAP__V1__EVENT__BODY_BIND: return "ringtap.v1.bind";
+	case RINGTAP__V1__EVENT__BODY_LISTEN: return "ringtap.v1.listen";
+	case RINGTAP__V1__EVENT__BODY_SOCKET: return "ringtap.v1.socket";
+	case RINGTAP__V1__EVENT__BODY_UNIX_SOCKET: return "ringtap.v1.unix_socket";
 	default: return "ringtap.v1.event";
 	}
 }

@@ -47,6 +47,8 @@ struct source_config {
 	const char *path;	  /* replay: the NDJSON file ("-" = stdin) */
 	const unsigned char *event_enabled; /* [RT_EVENT_MAX] or NULL = all on */
 	const char *cgroup_root;  /* bpf: cgroup v2 root for the socket hooks; NULL/"" = detect */
+	const uint16_t *dns_ports; /* bpf: ports whose packets are DNS; n_dns_ports 0 = [53] */
+	size_t n_dns_ports;
 };
 
 struct event_source;

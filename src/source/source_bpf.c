@@ -294,6 +294,8 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 		return -EPERM;
 	}
 	source_bpf_hooks_set_loaded(s->skel, connect_on);
+	if (cfg->n_dns_ports)
+		source_bpf_hooks_set_dns_ports(s->skel, cfg->dns_ports, cfg->n_dns_ports);
 	source_bpf_dispatch_prepare(s->skel);
 
 	err = ringtap__load(s->skel);

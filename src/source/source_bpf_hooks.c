@@ -28,7 +28,7 @@ bool source_bpf_hooks_capable(void)
 
 /* The event types whose records come from (or depend on) the socket hooks. */
 static const unsigned hook_types[] = {
-	RT_EVENT_CONNECT, RT_EVENT_DNS, RT_EVENT_TCP_ESTABLISHED, RT_EVENT_TCP_CLOSE,
+	RT_EVENT_CONNECT, RT_EVENT_DNS, RT_EVENT_TCP_ESTABLISHED, RT_EVENT_TCP_CLOSE, RT_EVENT_BIND,
 };
 
 bool source_bpf_hooks_wanted(const unsigned char *enabled)

@@ -182,6 +182,13 @@ const struct source_bpf_syscall source_bpf_syscalls[] = {
 	{ "pidfd_send_signal", SYS_pidfd_send_signal, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_PIDFD_SEND_SIGNAL },
 	{ "bpf", SYS_bpf, RT_EVENT_BPF, "rt_sc_bpf", 0 },
 	{ "io_uring_setup", SYS_io_uring_setup, RT_EVENT_IO_URING, "rt_sc_io_uring", 0 },
+	/* network family (bpf/net_sock.h, net_unix.h); a number listed twice
+	 * is watched when either event type is on (same handler) */
+	{ "socket", SYS_socket, RT_EVENT_SOCKET, "rt_sc_net", RT_NET_SOCKET },
+	{ "bind", SYS_bind, RT_EVENT_BIND, "rt_sc_net", RT_NET_BIND },
+	{ "bind", SYS_bind, RT_EVENT_UNIX, "rt_sc_net", RT_NET_BIND },
+	{ "listen", SYS_listen, RT_EVENT_LISTEN, "rt_sc_net", RT_NET_LISTEN },
+	{ "connect", SYS_connect, RT_EVENT_UNIX, "rt_sc_connect", 0 },
 	{ NULL, -1, 0, NULL, 0 },
 };
 
@@ -271,6 +278,12 @@ const struct source_bpf_syscall source_bpf_syscalls_compat[] = {
 	{ "pidfd_send_signal", 424, RT_EVENT_SIGNAL, "rt_sc_signal", RT_SIGNAL_PIDFD_SEND_SIGNAL },
 	{ "bpf", 357, RT_EVENT_BPF, "rt_sc_bpf", 0 },
 	{ "io_uring_setup", 425, RT_EVENT_IO_URING, "rt_sc_io_uring", 0 },
+	/* network family; socketcall's bind/listen/socket are not decoded */
+	{ "socket", 359, RT_EVENT_SOCKET, "rt_sc_net", RT_NET_SOCKET },
+	{ "bind", 361, RT_EVENT_BIND, "rt_sc_net", RT_NET_BIND },
+	{ "bind", 361, RT_EVENT_UNIX, "rt_sc_net", RT_NET_BIND },
+	{ "listen", 363, RT_EVENT_LISTEN, "rt_sc_net", RT_NET_LISTEN },
+	{ "connect", 362, RT_EVENT_UNIX, "rt_sc_connect", 0 },
 #endif
 	{ NULL, -1, 0, NULL, 0 },
 };

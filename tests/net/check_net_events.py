@@ -48,6 +48,14 @@ for name, qname, qtype, proto, want in [
           f"dns {name}: its response to dig's pid, NOERROR, answers {want}, same id and socket "
           f"(got {[(answers(r), r['rcode']) for r in rs]})")
     check(all(a["ttl"] >= 0 for r in rs for a in r["answers"]), f"dns {name}: answers have TTLs")
+    check(len(rs) == 1 and qs and rs[0]["query_ts_ns"] == qs[0]["_h"]["ts_ns"] < rs[0]["_h"]["ts_ns"],
+          f"dns {name}: the response is joined to its query (query_ts_ns = the query's ts_ns: "
+          f"{[r['query_ts_ns'] for r in rs]} vs {[q['_h']['ts_ns'] for q in qs]})")
+
+p5353 = [m for m in of("dns", pids["dig_5353"])]
+check(sorted((m["direction"], m["response"]) for m in p5353) == [("egress", False), ("ingress", True)]
+      and all(m["server"]["port"] == 5353 for m in p5353) and any(answers(m) == [("A", "10.1.2.3")] for m in p5353),
+      f"dns port 5353 (dns_ports: [53, 5353]): its query and response ({[(m['direction'], m['server']) for m in p5353]})")
 
 gq = [m for m in dns_of("getent", False) if m["direction"] == "egress"]
 gr = [m for m in dns_of("getent", True) if m["direction"] == "ingress"]
@@ -55,6 +63,9 @@ check(sorted(q["questions"][0]["type"] for q in gq) == ["A", "AAAA"],
       f"dns getent (glibc, sendmmsg): A and AAAA queries ({[q['questions'] for q in gq]})")
 check(sorted(a for r in gr for a in answers(r)) == [("A", "10.1.2.3"), ("AAAA", "fd00::1")],
       f"dns getent: both answers ({[answers(r) for r in gr]})")
+gq_ts = {q["id"]: q["_h"]["ts_ns"] for q in gq}
+check(len(gr) == 2 and all(r["query_ts_ns"] and r["query_ts_ns"] == gq_ts.get(r["id"]) for r in gr),
+      f"dns getent: each response joined to its own query ({[(r['id'], r['query_ts_ns']) for r in gr]} vs {gq_ts})")
 
 loop = [m for m in of("dns", pids["dig_loop"]) if m["direction"] == "ingress"]
 check(len(loop) == 1 and loop[0]["malformed"] and loop[0]["error"],

@@ -213,6 +213,37 @@ static void test_check_every_part(void **state)
 	daemon_config_free(&cfg);
 }
 
+/* dns_ports: a list of distinct ports, [53] by default; each mistake named
+ * at its FILE:LINE:COL. */
+static void test_dns_ports(void **state)
+{
+	(void)state;
+	struct daemon_config cfg;
+	char err[512];
+
+	assert_int_equal(load_text("poll_interval_ms: 100\n", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.n_dns_ports, 1);
+	assert_int_equal(cfg.dns_ports[0], 53);
+	daemon_config_free(&cfg);
+	if (load_text("dns_ports: [53, 5353]\n", &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(cfg.n_dns_ports, 2);
+	assert_int_equal(cfg.dns_ports[0], 53);
+	assert_int_equal(cfg.dns_ports[1], 5353);
+	daemon_config_free(&cfg);
+	expect("dns_ports: 53\n", ":1:12: 'dns_ports' wants a list");
+	expect("dns_ports: []\n", ":1:12: 'dns_ports' is empty");
+	expect("dns_ports: [53, 0]\n", ":1:17: dns_ports: not a port (1..65535): '0'");
+	expect("dns_ports:\n  - 53\n  - 65536\n", ":3:5: dns_ports: not a port (1..65535): '65536'");
+	expect("dns_ports: [53, dns]\n", ":1:17: dns_ports: not a port (1..65535): 'dns'");
+	expect("dns_ports: [053]\n", ":1:13: dns_ports: not a port (1..65535): '053'");
+	expect("dns_ports: [-53]\n", ":1:13: dns_ports: not a port");
+	expect("dns_ports: [53, 53]\n", ":1:17: dns_ports: port listed twice: '53'");
+	expect("dns_ports: [[53]]\n", ":1:13: dns_ports: not a port (1..65535): '(not a scalar)'");
+	expect("dns_ports: [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33]\n",
+	       "too many dns_ports (at most 32)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_decimal_only),
 		cmocka_unit_test(test_strict_yaml),
 		cmocka_unit_test(test_check_every_part),
+		cmocka_unit_test(test_dns_ports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
