@@ -144,13 +144,23 @@ void pod_workload_stats(const struct pod_workload *w, struct pod_workload_stats 
 static int dns_name(const char *s)
 {
 	size_t n = strlen(s);
+	char prev = '.';
 
 	if (!n || n > POD_META_MAX_NAME)
 		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
+	/* RFC 1123 subdomain: dot-separated labels of [a-z0-9-], each starting
+	 * and ending with [a-z0-9]; so never "..", a leading or trailing dot. */
+	for (; *s; prev = *s++) {
+		int alnum = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9');
+
+		if (!alnum && *s != '-' && *s != '.')
 			return 0;
-	return 1;
+		if ((*s == '.' || *s == '-') && prev == '.')
+			return 0;
+		if (*s == '.' && prev == '-')
+			return 0;
+	}
+	return prev != '.' && prev != '-';
 }
 
 /* The controller ownerReference of an object: kind and name, or -ENOENT. */
