@@ -18,7 +18,8 @@ BUILD_PKGS="build-essential cmake ninja-build make pkg-config clang-19 llvm-19 l
   libbpf-dev bpftool librdkafka-dev libprotobuf-c-dev protobuf-c-compiler
   libyaml-dev libjson-c-dev libcurl4-openssl-dev libmicrohttpd-dev"
 RUNTIME_PKGS="libbpf1 librdkafka1 libprotobuf-c1 libyaml-0-2 libjson-c5 libelf1 zlib1g libcurl4 libmicrohttpd12 ca-certificates"
-TEST_PKGS="libcmocka-dev valgrind protobuf-compiler kcat iproute2 procps maven default-jre-headless python3 python3-yaml openssl libcap2-bin libclang-rt-19-dev"
+TEST_PKGS="libcmocka-dev valgrind protobuf-compiler kcat iproute2 procps maven default-jre-headless python3 python3-yaml openssl libcap2-bin libclang-rt-19-dev
+  etcd-server containerd runc containernetworking-plugins iptables mmdebstrap umoci skopeo"
 BACKPORTS_PKGS="libbpf-dev libbpf1 bpftool"
 
 case "$what" in

@@ -53,7 +53,7 @@ key=$(cat "$src/scripts/install-deps.sh" "$0" | sha256sum | cut -c1-16)
 rootfs=$CACHE/images/rootfs-bookworm-$arch-$key.tar
 if [ ! -f "$rootfs" ]; then
   rm -f "$CACHE"/images/rootfs-bookworm-"$arch"-*.tar
-  mmdebstrap --quiet --variant=minbase --architectures="$arch" \
+  mmdebstrap --quiet --format=tar --variant=minbase --architectures="$arch" \
     --dpkgopt='path-exclude=/usr/share/{doc,man,locale,info}/*' \
     --customize-hook="copy-in $src/scripts/install-deps.sh /tmp" \
     --customize-hook='chroot "$1" /tmp/install-deps.sh runtime' \
