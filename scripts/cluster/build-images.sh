@@ -56,7 +56,7 @@ if [ ! -f "$rootfs" ]; then
   mmdebstrap --quiet --format=tar --variant=minbase --architectures="$arch" \
     --dpkgopt='path-exclude=/usr/share/{doc,man,locale,info}/*' \
     --customize-hook="copy-in $src/scripts/install-deps.sh /tmp" \
-    --customize-hook='chroot "$1" /tmp/install-deps.sh runtime' \
+    --customize-hook='chroot "$1" /tmp/install-deps.sh runtime >/dev/null' \
     --customize-hook='rm -rf "$1"/tmp/install-deps.sh "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/*' \
     bookworm "$rootfs.tmp" "deb http://deb.debian.org/debian bookworm main"
   mv "$rootfs.tmp" "$rootfs"
@@ -65,7 +65,8 @@ fi
 # --- the binary: the Dockerfile's `make build` line ---
 bdir=${RINGTAP_IMAGE_BUILD:-$src/build-image}
 make -C "$src" build BUILD="$bdir" JOBS="$(nproc)" \
-  CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Release -DRINGTAP_TESTS=OFF ${CMAKE_FLAGS:-}" >/dev/null
+  CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Release -DRINGTAP_TESTS=OFF ${CMAKE_FLAGS:-}" >"$work/make.log" 2>&1 ||
+  { tail -n 30 "$work/make.log" >&2; echo "build-images: the Dockerfile's make build failed" >&2; exit 1; }
 "$bdir/ringtap" version >/dev/null
 mkdir -p "$work/add/usr/local/bin" "$work/add/etc/ringtap"
 install -m 0755 "$bdir/ringtap" "$work/add/usr/local/bin/ringtap"
