@@ -210,7 +210,7 @@ grep -q "reloaded: generation $gen1 in force" "$WORK/sensor-$POD.log" &&
   ok "the sensor logged the reload" || bad "no 'reloaded: generation $gen1' in the sensor log"
 
 # --- rollout restart under load: the old pod accounts for every event ----------------------
-uid_load=$(run_pod load 'while :; do /bin/true; cat /etc/hostname >/dev/null; done')
+uid_load=$(run_pod load 'while :; do /bin/true; cat /etc/hostname >/dev/null; sleep 0.005; done')
 kubectl -n team-a wait --for=condition=Ready pod/load --timeout=60s >/dev/null || die "load pod not Ready"
 sleep 3
 kubectl -n $NS rollout restart ds/$DS >/dev/null
