@@ -48,7 +48,7 @@ launch() {
 for b in etcd containerd runc iptables; do command -v $b >/dev/null || die "$b not installed"; done
 [ -x /usr/lib/cni/bridge ] || die "CNI plugins missing (containernetworking-plugins)"
 mkdir -p "$L" "$P" "$S/cni/net.d" "$S/containerd" "$S/kubelet"
-for d in /run/containerd/s /run/containerd /run/netns; do [ -e "$d" ] || echo "$d" >>"$S/created-dirs"; done
+for d in /run/containerd/s /run/containerd /run/netns /var/log/containers; do [ -e "$d" ] || echo "$d" >>"$S/created-dirs"; done
 
 # Host changes, each recorded for stop.sh.
 if ! ip -4 addr show dev lo | grep -q " $NODE_IP/"; then
@@ -155,6 +155,7 @@ tlsCertFile: $PKI/kubelet-serving.crt
 tlsPrivateKeyFile: $PKI/kubelet-serving.key
 clusterDomain: cluster.local
 resolvConf: $S/resolv.conf
+podLogsDir: $S/pod-logs
 syncFrequency: 10s
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99

@@ -87,6 +87,10 @@ done
 for h in /sys/fs/cgroup/*/; do
   [ -d "$h/kubepods" ] && find "$h/kubepods" -depth -type d -exec rmdir {} \; 2>/dev/null
 done
+# the kubelet's /var/log/containers links into our pod logs
+for l in /var/log/containers/*.log; do
+  [ -L "$l" ] && case $(readlink "$l") in "$S"/*) rm -f "$l" ;; esac
+done
 # dirs that did not exist before start.sh, if empty now (others may use /run/netns since)
 [ -f "$S/created-dirs" ] && while read -r d; do rmdir "$d" 2>/dev/null; done <"$S/created-dirs"
 rm -rf "$S"

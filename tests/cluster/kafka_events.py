@@ -1,17 +1,23 @@
 #!/usr/bin/env python3
 """Read ringtap's Kafka topics back for the cluster tests.
 
-  kafka_events.py BROKERS keys             one line per topic message: TOPIC KEY
-  kafka_events.py BROKERS events KEY...    the messages with one of these keys, decoded
-                                           (protoc --decode against event.proto), one JSON
-                                           object per line: {"topic", "key", "event"}
+  kafka_events.py BROKERS offsets             end offsets, JSON {topic: {partition: offset}}
+  kafka_events.py BROKERS total               messages in all topics (sum of end offsets)
+  kafka_events.py BROKERS count KEY...        messages with each key, one line per key: KEY N
+  kafka_events.py BROKERS events [--since OFFSETS_FILE] KEY...
+                                              the messages with these keys, decoded (protoc
+                                              --decode against event.proto), one JSON object
+                                              per line: {"topic", "key", "event"}
 
-Decoded events are the protobuf text form turned into nested dicts; map fields (labels)
-become dicts, repeated message fields lists.
+The node's own processes make most of the traffic (all under one key); a key's messages
+are all in the partition the Java partitioner picks (the sink uses murmur2_random), so only
+that partition is read, from --since on. Decoded events are the protobuf text form as nested
+dicts; map fields (labels) become dicts.
 """
 import codecs
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -19,15 +25,73 @@ SRC = os.environ.get("RINGTAP_SRC", os.path.join(os.path.dirname(__file__), ".."
 TOPICS = ["ringtap.process", "ringtap.file", "ringtap.network", "ringtap.sensor"]
 
 
-def consume(brokers, topic):
-    """Every message of a topic as (key, value); a topic not created yet is empty."""
-    res = subprocess.run(["kcat", "-C", "-b", brokers, "-t", topic, "-o", "beginning", "-e", "-q",
-                          "-f", "%k\t%S\n%s\n"], capture_output=True)
+def kcat(args):
+    res = subprocess.run(["kcat"] + args, capture_output=True)
     if res.returncode:
-        if b"Unknown topic" in res.stderr or b"UNKNOWN_TOPIC" in res.stderr:
-            return []
-        sys.exit("kcat %s: %s" % (topic, res.stderr.decode()[:300]))
-    out, msgs, pos = res.stdout, [], 0
+        sys.exit("kcat %s: %s" % (" ".join(args), res.stderr.decode()[:300]))
+    return res.stdout
+
+
+def partitions(brokers):
+    """{topic: partition count} of the ringtap topics that exist."""
+    out = kcat(["-L", "-b", brokers]).decode()
+    found = dict(re.findall(r'topic "([^"]+)" with (\d+) partitions', out))
+    return {t: int(found[t]) for t in TOPICS if t in found}
+
+
+def offsets(brokers):
+    ends = {}
+    for t, n in partitions(brokers).items():
+        args = ["-Q", "-b", brokers]
+        for p in range(n):
+            args += ["-t", "%s:%d:-1" % (t, p)]
+        ends[t] = {int(p): int(o) for p, o in re.findall(r"\[(\d+)\] offset (\d+)", kcat(args).decode())}
+    return ends
+
+
+def consume(brokers, topic, partition, start, end, fmt):
+    """Messages [start, end) of one partition."""
+    if end <= start:
+        return b""
+    return kcat(["-C", "-b", brokers, "-t", topic, "-p", str(partition), "-o", str(start),
+                 "-c", str(end - start), "-e", "-q", "-f", fmt])
+
+
+def java_partition(key, partitions):
+    """The partition Kafka's Java producer picks for a key (Utils.murmur2)."""
+    data, m, mask = key.encode(), 0x5BD1E995, 0xFFFFFFFF
+    h = (0x9747B28C ^ len(data)) & mask
+    for i in range(len(data) // 4):
+        k = int.from_bytes(data[4 * i:4 * i + 4], "little")
+        k = (k * m) & mask
+        k ^= k >> 24
+        k = (k * m) & mask
+        h = ((h * m) & mask) ^ k
+    tail = len(data) & ~3
+    rest = len(data) % 4
+    if rest == 3:
+        h ^= data[tail + 2] << 16
+    if rest >= 2:
+        h ^= data[tail + 1] << 8
+    if rest >= 1:
+        h ^= data[tail]
+        h = (h * m) & mask
+    h ^= h >> 13
+    h = (h * m) & mask
+    h ^= h >> 15
+    return (h & 0x7FFFFFFF) % partitions
+
+
+def keyed(brokers, keys, since, fmt):
+    """(topic, raw kcat output) for the partitions holding these keys."""
+    ends = offsets(brokers)
+    for t, parts in ends.items():
+        for p in sorted({java_partition(k, len(parts)) for k in keys}):
+            yield t, consume(brokers, t, p, since.get(t, {}).get(p, 0), parts.get(p, 0), fmt)
+
+
+def split_values(out):
+    msgs, pos = [], 0
     while pos < len(out):
         nl = out.index(b"\n", pos)
         key, size = out[pos:nl].decode().split("\t")
@@ -120,15 +184,27 @@ def decode(values):
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
-    brokers, mode = sys.argv[1], sys.argv[2]
-    if mode == "keys":
-        for t in TOPICS:
-            for key, _ in consume(brokers, t):
-                print(t, key)
+    brokers, mode, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    if mode == "offsets":
+        print(json.dumps(offsets(brokers)))
+    elif mode == "total":
+        print(sum(sum(parts.values()) for parts in offsets(brokers).values()))
+    elif mode == "count":
+        n = dict.fromkeys(args, 0)
+        for _, out in keyed(brokers, args, {}, "%k\n"):
+            for k in out.decode().splitlines():
+                if k in n:
+                    n[k] += 1
+        for k in args:
+            print(k, n[k])
     elif mode == "events":
-        want = set(sys.argv[3:])
-        for t in TOPICS:
-            msgs = [(k, v) for k, v in consume(brokers, t) if k in want]
+        since = {}
+        if args[:1] == ["--since"]:
+            since = {t: {int(p): o for p, o in parts.items()} for t, parts in json.load(open(args[1])).items()}
+            args = args[2:]
+        want = set(args)
+        for t, out in keyed(brokers, args, since, "%k\t%S\n%s\n"):
+            msgs = [(k, v) for k, v in split_values(out) if k in want]
             if not msgs:
                 continue
             events = decode([v for _, v in msgs])

@@ -64,6 +64,7 @@ cluster_teardown() {
   fi
   [ -n "$KAFKA_DIR" ] && "$RINGTAP_SRC/scripts/kafka/kafka.sh" stop "$KAFKA_DIR"
   if [ -n "$WORK" ]; then
+    rm -rf "$WORK/images"
     if [ "$rc" = 0 ]; then rm -rf "$WORK"; else echo "logs kept in $WORK"; fi
   fi
   exit "$rc"

@@ -58,8 +58,10 @@ YAML
   kubectl -n team-a get pod "$1" -o jsonpath='{.metadata.uid}'
 }
 pod_done() { kubectl -n team-a wait --for=jsonpath='{.status.phase}'=Succeeded "pod/$1" --timeout="${2:-120}s" >/dev/null; }
-# events_of UID FILE: the decoded Kafka events keyed by UID into FILE
-events_of() { $EVENTS "$BROKERS" events "$1" >"$2"; }
+# mark NAME: remember the topics' end offsets (events_of reads only what came later)
+mark() { $EVENTS "$BROKERS" offsets >"$WORK/$1.offsets"; }
+# events_of UID FILE MARK: the decoded Kafka events keyed by UID since MARK into FILE
+events_of() { $EVENTS "$BROKERS" events --since "$WORK/$3.offsets" "$1" >"$2"; }
 # has_event FILE PYTHON_EXPR: some event e (the decoded Event) satisfies the expression
 has_event() {
   python3 - "$1" "$2" <<'PY'
@@ -128,10 +130,11 @@ kubectl label namespace team-a ringtap-test=1 >/dev/null
 wait_until 60 kubectl -n team-a get serviceaccount default || die "no default ServiceAccount in team-a"
 # 10.96.0.1:443 is the `kubernetes` Service (kube-proxy DNATs it to the API server)
 PROBE='sleep 1; cat /etc/hostname; read -r l < /etc/os-release; exec 3<>/dev/tcp/10.96.0.1/443; exec 3>&-; sleep 1'
+mark probe
 uid=$(run_pod probe "$PROBE")
 pod_done probe || die "pod team-a/probe did not succeed: $(kubectl -n team-a get pod probe -o wide)"
 check_probe() {
-  events_of "$uid" "$WORK/probe.jsonl" &&
+  events_of "$uid" "$WORK/probe.jsonl" probe &&
     has_event "$WORK/probe.jsonl" "e.get('exec', {}).get('filename', '').endswith('/cat')" &&
     has_event "$WORK/probe.jsonl" "e.get('open', {}).get('path') == '/etc/os-release'" &&
     has_event "$WORK/probe.jsonl" "e.get('connect', {}).get('dst', {}) == {'addr': '10.96.0.1', 'port': 443}"
@@ -156,10 +159,11 @@ PY
 # header.pod container name == "worker" and image == "$IMAGE" here.
 
 # --- a short-lived pod (exits at once) is still attributed ----------------------------------
+mark blink
 uid_blink=$(run_pod blink 'cat /etc/hostname')
 pod_done blink || die "pod team-a/blink did not succeed"
 check_blink() {
-  events_of "$uid_blink" "$WORK/blink.jsonl" &&
+  events_of "$uid_blink" "$WORK/blink.jsonl" blink &&
     has_event "$WORK/blink.jsonl" "e.get('open', {}).get('path') == '/etc/hostname' and e['header']['pod'].get('name') == 'blink'"
 }
 wait_until 60 check_blink && ok "short-lived pod blink: its open of /etc/hostname is keyed $uid_blink with its name" ||
@@ -190,10 +194,11 @@ fi
 [ "$(sensor_pod)" = "$POD" ] &&
   [ "$(kubectl -n $NS get pod "$POD" -o jsonpath='{.status.containerStatuses[0].restartCount}')" = "$restarts0" ] &&
   ok "no sensor restart for the policy change" || bad "the sensor pod restarted or was replaced"
+mark after
 uid2=$(run_pod probe-after-edit "$PROBE")
 pod_done probe-after-edit || die "pod team-a/probe-after-edit did not succeed"
 check_after() {
-  events_of "$uid2" "$WORK/after.jsonl" &&
+  events_of "$uid2" "$WORK/after.jsonl" after &&
     has_event "$WORK/after.jsonl" "e.get('exec', {}).get('filename', '').endswith('/cat')" &&
     has_event "$WORK/after.jsonl" "e.get('connect', {}).get('dst', {}).get('port') == 443"
 }
@@ -242,21 +247,20 @@ fi
 grep -q 'not_delivered=0' "$old_log" && ok "old sensor delivered everything it held before exiting" ||
   bad "old sensor left events undelivered"
 kubectl -n team-a delete pod load --wait=false >/dev/null
-n_before=$($EVENTS "$BROKERS" keys | grep -c " $uid_load\$" || true)
+n_load=$($EVENTS "$BROKERS" count "$uid_load" | awk '{print $2}')
+mark blink2
 uid_blink2=$(run_pod blink-after-restart 'cat /etc/hostname')
 pod_done blink-after-restart || die "pod blink-after-restart did not succeed"
 check_blink2() {
-  events_of "$uid_blink2" "$WORK/blink2.jsonl" &&
+  events_of "$uid_blink2" "$WORK/blink2.jsonl" blink2 &&
     has_event "$WORK/blink2.jsonl" "e.get('open', {}).get('path') == '/etc/hostname'"
 }
-wait_until 60 check_blink2 && ok "the new sensor $POD picks up: blink-after-restart attributed; load pod had $n_before events" ||
+wait_until 60 check_blink2 && ok "the new sensor $POD picks up: blink-after-restart attributed; load pod had $n_load events" ||
   bad "no events from blink-after-restart after the rollout"
 
 # --- nothing about ringtap's own pods -----------------------------------------------------
-$EVENTS "$BROKERS" keys >"$WORK/keys.txt"
-self=0
-for u in "${SENSOR_UIDS[@]}"; do self=$((self + $(grep -c " $u\$" "$WORK/keys.txt" || true))); done
-[ "$self" = 0 ] && ok "no event keyed by a sensor pod (${#SENSOR_UIDS[@]} pods, $(wc -l <"$WORK/keys.txt") messages)" ||
+self=$($EVENTS "$BROKERS" count "${SENSOR_UIDS[@]}" | awk '{s += $2} END {print s + 0}')
+[ "$self" = 0 ] && ok "no event keyed by a sensor pod (${#SENSOR_UIDS[@]} pods: ${SENSOR_UIDS[*]})" ||
   bad "$self events keyed by ringtap's own pods"
 
 # --- uninstall: every sensor's delivered count adds up to what Kafka holds ------------------
@@ -264,10 +268,9 @@ for u in "${SENSOR_UIDS[@]}"; do self=$((self + $(grep -c " $u\$" "$WORK/keys.tx
 wait_until 60 sh -c "! kill -0 ${LOG_PIDS[1]}" || bad "the new sensor's log stream did not end"
 summary_ok "$WORK/sensor-$POD.log" >"$WORK/new-summary" && ok "new sensor's summary adds up: $(cat "$WORK/new-summary")" ||
   bad "new sensor's summary: $(cat "$WORK/new-summary")"
-$EVENTS "$BROKERS" keys >"$WORK/keys.txt"
 delivered=$(cat "$WORK"/sensor-*.log | sed -n 's/.*kafka: events=[0-9]* produced=[0-9]* delivered=\([0-9]*\).*/\1/p' |
   awk '{s += $1} END {print s + 0}')
-held=$(wc -l <"$WORK/keys.txt")
+held=$($EVENTS "$BROKERS" total)
 [ "$delivered" = "$held" ] && ok "Kafka holds exactly the $held messages the two sensors report delivered" ||
   bad "Kafka holds $held messages, the sensors report $delivered delivered"
 
