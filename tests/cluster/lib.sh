@@ -56,9 +56,11 @@ ensure_helm() {
 WORK=
 KAFKA_DIR=
 BROKERS=
+# A test may define before_teardown (stop its own background jobs); it runs first.
 cluster_teardown() {
   local rc=$?
   set +e
+  declare -F before_teardown >/dev/null && before_teardown
   if [ -n "$WORK" ] && [ "${KEEP_CLUSTER:-0}" != 1 ]; then
     KEEP_LOGS="$WORK/cluster-logs" "$SCRIPTS/stop.sh"
   fi
