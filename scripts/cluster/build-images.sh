@@ -49,7 +49,9 @@ fi
 cp "$CACHE/images/pause-$K8S_VERSION-$arch.tar" "$out/pause.tar"
 
 # --- runtime rootfs: FROM debian:bookworm-slim + RUN install-deps.sh runtime ---
-key=$(cat "$src/scripts/install-deps.sh" "$0" | sha256sum | cut -c1-16)
+# keyed by the install script and this recipe's version (bump it when the mmdebstrap line changes)
+ROOTFS_RECIPE=1
+key=$( (cat "$src/scripts/install-deps.sh"; echo "recipe $ROOTFS_RECIPE") | sha256sum | cut -c1-16)
 rootfs=$CACHE/images/rootfs-bookworm-$arch-$key.tar
 if [ ! -f "$rootfs" ]; then
   rm -f "$CACHE"/images/rootfs-bookworm-"$arch"-*.tar
@@ -73,7 +75,21 @@ install -m 0755 "$bdir/ringtap" "$work/add/usr/local/bin/ringtap"
 cp -r "$src/config/." "$work/add/etc/ringtap/"
 cp "$rootfs" "$work/layer.tar"
 tar -C "$work/add" --owner=0 --group=0 --numeric-owner -rf "$work/layer.tar" ./usr/local/bin/ringtap ./etc/ringtap
-oci_pack "ringtap/ringtap:$tag" "$work/layer.tar" "$out/ringtap.tar" \
-  --config.user 0 --config.entrypoint /usr/local/bin/ringtap \
-  --config.cmd run --config.cmd --config --config.cmd /etc/ringtap/ringtap.yaml
+# USER, ENTRYPOINT and CMD as the Dockerfile's runtime stage says (exec-form JSON arrays)
+image_config=()
+while IFS= read -r arg; do image_config+=("$arg"); done < <(python3 - "$src/Dockerfile" <<'PY'
+import json, sys
+stage = open(sys.argv[1]).read().split("\nFROM ")[-1]
+for line in stage.splitlines():
+    word, _, rest = line.partition(" ")
+    if word == "USER":
+        print("--config.user"); print(rest.strip())
+    elif word in ("ENTRYPOINT", "CMD"):
+        opt = "--config.entrypoint" if word == "ENTRYPOINT" else "--config.cmd"
+        for a in json.loads(rest):
+            print(opt); print(a)
+PY
+)
+[ "${#image_config[@]}" -ge 4 ] || { echo "build-images: no USER/ENTRYPOINT/CMD in the Dockerfile's runtime stage" >&2; exit 1; }
+oci_pack "ringtap/ringtap:$tag" "$work/layer.tar" "$out/ringtap.tar" "${image_config[@]}"
 echo "build-images: ringtap/ringtap:$tag and pause in $out"

@@ -232,16 +232,24 @@ POD=$(sensor_pod)
 follow "$POD"
 POD_IP=$(kubectl -n $NS get pod "$POD" -o jsonpath='{.status.podIP}')
 note "new sensor pod $POD"
-summary_ok() { # LOG: the kafka summary adds up: events = delivered + failed + drops + not delivered
+# summary_ok LOG: the exit summary accounts for every event: the pipeline handed N events
+# to the sink (plus emit errors, counted), and the sink's N = delivered + failed +
+# queue-full drops + not delivered; kernel ring drops are reported next to it
+summary_ok() {
   python3 - "$1" <<'PY'
 import re, sys
 txt = open(sys.argv[1]).read()
-m = re.findall(r"kafka: events=(\d+) produced=(\d+) delivered=(\d+) failed=(\d+).*?queue_full_drops=(\d+).*?not_delivered=(\d+)", txt)
+m = re.findall(r"ringtap: (\d+) events \(.*?\); kernel: (\d+) dropped.*?"
+               r"kafka: events=(\d+) produced=\d+ delivered=(\d+) failed=(\d+).*?"
+               r"queue_full_drops=(\d+).*?not_delivered=(\d+)(?: \((\d+) emit errors\))?", txt)
 if not m:
-    print("no kafka summary line"); sys.exit(1)
-ev, prod, dlv, fail, qfd, nd = map(int, m[-1])
-print("events=%d delivered=%d failed=%d queue_full_drops=%d not_delivered=%d" % (ev, dlv, fail, qfd, nd))
-sys.exit(0 if ev > 0 and ev == dlv + fail + qfd + nd else 1)
+    print("no summary line"); sys.exit(1)
+n, kdrop, ev, dlv, fail, qfd, nd, emit_err = m[-1]
+n, kdrop, ev, dlv, fail, qfd, nd = map(int, (n, kdrop, ev, dlv, fail, qfd, nd))
+emit_err = int(emit_err or 0)
+print("pipeline %d events (kernel ring drops %d), kafka events=%d delivered=%d failed=%d "
+      "queue_full_drops=%d not_delivered=%d emit_errors=%d" % (n, kdrop, ev, dlv, fail, qfd, nd, emit_err))
+sys.exit(0 if n > 0 and n == ev + emit_err and ev == dlv + fail + qfd + nd else 1)
 PY
 }
 if summary_ok "$old_log" >"$WORK/old-summary"; then
