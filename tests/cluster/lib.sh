@@ -56,11 +56,20 @@ ensure_helm() {
 WORK=
 KAFKA_DIR=
 BROKERS=
+BG_PGIDS=()
+# bg LOG COMMAND...: run in its own process group (killed whole at teardown); sets BG_PGID
+bg() {
+  local log=$1; shift
+  setsid "$@" >"$log" 2>&1 </dev/null &
+  BG_PGID=$!
+  BG_PGIDS+=("$BG_PGID")
+}
 # A test may define before_teardown (stop its own background jobs); it runs first.
 cluster_teardown() {
-  local rc=$?
+  local rc=$? p
   set +e
   declare -F before_teardown >/dev/null && before_teardown
+  for p in "${BG_PGIDS[@]}"; do kill -- "-$p" 2>/dev/null; done
   if [ -n "$WORK" ] && [ "${KEEP_CLUSTER:-0}" != 1 ]; then
     KEEP_LOGS="$WORK/cluster-logs" "$SCRIPTS/stop.sh"
   fi
@@ -72,31 +81,31 @@ cluster_teardown() {
   exit "$rc"
 }
 
-# Builds what is missing (k8s binaries by version, images), starts the cluster.
+# Builds what is missing (k8s binaries by version, images: in parallel), starts Kafka for
+# the pods (in the background, see kafka_wait) and the cluster.
 cluster_up() {
+  local images_pgid kafka_pgid
   WORK=$(mktemp -d /tmp/ringtap-cluster-test.XXXXXX)
   trap cluster_teardown EXIT
   note "building (cached in $RINGTAP_CLUSTER_CACHE)"
+  bg "$WORK/build-images.log" "$SCRIPTS/build-images.sh" "$WORK/images"
+  images_pgid=$BG_PGID
   "$SCRIPTS/build-k8s.sh" || die "building Kubernetes $K8S_VERSION failed"
   note "k8s binaries ready"
-  "$SCRIPTS/build-images.sh" "$WORK/images" || die "building the images failed"
+  wait "$images_pgid" || { tail -n 30 "$WORK/build-images.log"; die "building the images failed"; }
   note "images ready"
   ensure_helm
+  KAFKA_DIR=$WORK/kafka
+  bg "$WORK/kafka-up.log" "$SCRIPTS/kafka-for-pods.sh" "$KAFKA_DIR" "$NODE_IP"
+  KAFKA_PGID=$BG_PGID
   [ ! -e "$RINGTAP_CLUSTER_STATE" ] || "$SCRIPTS/stop.sh"   # a run killed before its teardown
   "$SCRIPTS/start.sh" "$WORK/images" || die "the cluster did not start"
   note "cluster up"
 }
 
-# A broker the pods reach: kafka.sh's broker (127.0.0.1), restarted listening on every
-# address and advertising the node IP, which is on lo and routed from the pod bridge.
-kafka_up_for_pods() {
-  local kafka=$RINGTAP_SRC/scripts/kafka/kafka.sh port
-  KAFKA_DIR=$WORK/kafka
-  port=$("$kafka" start "$KAFKA_DIR" | tail -n 1) || die "Kafka did not start"
-  "$kafka" stop "$KAFKA_DIR"
-  sed -i -e "s|^listeners=PLAINTEXT://127.0.0.1:$port,|listeners=PLAINTEXT://0.0.0.0:$port,|" \
-    -e "s|^advertised.listeners=.*|advertised.listeners=PLAINTEXT://$NODE_IP:$port|" "$KAFKA_DIR/server.properties"
-  "$kafka" start "$KAFKA_DIR" >/dev/null || die "Kafka did not restart on $NODE_IP:$port"
-  BROKERS=$NODE_IP:$port
+# Waits for the broker cluster_up started; sets BROKERS.
+kafka_wait() {
+  wait "$KAFKA_PGID" || { cat "$WORK/kafka-up.log"; die "Kafka for the pods did not start"; }
+  BROKERS=$NODE_IP:$(tail -n 1 "$WORK/kafka-up.log")
   note "Kafka at $BROKERS"
 }

@@ -8,7 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 require_cluster_host
 cluster_up
-kafka_up_for_pods
+kafka_wait
 
 NS=security
 DS=ringtap
