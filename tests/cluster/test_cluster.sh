@@ -94,6 +94,24 @@ follow "$POD"
 POD_IP=$(kubectl -n $NS get pod "$POD" -o jsonpath='{.status.podIP}')
 note "sensor pod $POD at $POD_IP"
 
+kubectl -n $NS get pod "$POD" -o json >"$WORK/sensor-pod.json"
+python3 - "$WORK/sensor-pod.json" <<'PY' && ok "the running pod has the chart's default securityContext" || bad "the running pod's securityContext"
+import json, sys
+p = json.load(open(sys.argv[1]))["spec"]
+c = p["containers"][0]["securityContext"]
+got = {"hostPID": p.get("hostPID", False), "hostNetwork": p.get("hostNetwork", False),
+       "seccomp": p.get("securityContext", {}).get("seccompProfile", {}).get("type"),
+       "privileged": c.get("privileged"), "allowPrivilegeEscalation": c.get("allowPrivilegeEscalation"),
+       "readOnlyRootFilesystem": c.get("readOnlyRootFilesystem"), "runAsUser": c.get("runAsUser"),
+       "drop": c["capabilities"].get("drop"), "add": sorted(c["capabilities"].get("add", []))}
+want = {"hostPID": False, "hostNetwork": False, "seccomp": "RuntimeDefault", "privileged": False,
+        "allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "runAsUser": 0,
+        "drop": ["ALL"], "add": ["BPF", "NET_ADMIN", "PERFMON"]}
+for k in want:
+    if got[k] != want[k]: print("FAIL: %s is %r, the chart's default is %r" % (k, got[k], want[k]))
+sys.exit(0 if got == want else 1)
+PY
+
 # --- /readyz and /metrics through the pod IP -------------------------------------------------
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://$POD_IP:9464/readyz")
 [ "$code" = 200 ] && ok "/readyz answers 200 on $POD_IP:9464" || bad "/readyz on $POD_IP:9464 answered $code"
