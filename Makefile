@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 CONFIG ?= config/ringtap.yaml
 CMAKE_FLAGS ?=
 
-.PHONY: all build run test test-asan test-valgrind deps deps-build bench clean
+.PHONY: all build run test test-asan test-valgrind cluster-test deps deps-build bench clean
 
 all: build
 
@@ -45,6 +45,13 @@ test-valgrind: build
 	  --overwrite MemoryCheckCommand=/usr/bin/valgrind \
 	  --overwrite MemoryCheckCommandOptions="--error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --track-fds=no" \
 	  -T memcheck
+
+# The real-Kubernetes tests alone (also part of `make test`): builds the cluster's
+# binaries and images on first use (cached in /var/cache/ringtap/cluster), starts a
+# single-node cluster, helm-installs the chart, tears it all down.
+cluster-test: deps
+	$(MAKE) build
+	cd $(BUILD) && ctest --output-on-failure -L cluster
 
 bench: build
 	bench/hook_tax.sh

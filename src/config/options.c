@@ -166,7 +166,7 @@ const char *options_value_problem(const struct option_def *def, const char *valu
 		int64_t i;
 		uint64_t u;
 		int b;
-	} scratch;
+	} scratch = { 0 }; /* -O3 sees set_field free() a (never taken) string field */
 	struct option_def d = *def;
 	const char *why = "";
 
