@@ -7,9 +7,17 @@
 
 const char *ocsf_entity_id(const Ringtap__V1__Header *h, char *buf, size_t len)
 {
-	/* (boot_id, pid, start_time_ns) names a process across PID reuse and
-	 * node reboots; written out rather than hashed so it cannot collide and
-	 * a reader can take it apart. */
+	/* The sensor's entity id (16 hex digits) is what every other ringtap
+	 * record and the parent_entity_id of the children carry: use it so
+	 * OCSF and ringtap JSON join on one id. */
+	if (h->entity_id && *h->entity_id) {
+		snprintf(buf, len, "%s", h->entity_id);
+		return buf;
+	}
+	/* A record without one (before ABI 4): (boot_id, pid, start_time_ns)
+	 * names a process across PID reuse and node reboots; written out
+	 * rather than hashed so it cannot collide and a reader can take it
+	 * apart. */
 	snprintf(buf, len, "%s:%" PRIu32 ":%" PRIu64, h->boot_id ? h->boot_id : "", h->pid,
 		 h->start_time_ns);
 	return buf;
@@ -125,6 +133,9 @@ void ocsf_put_process_members(struct ocsf_writer *w, const Ringtap__V1__Header *
 	if (with_parent && h->ppid) {
 		ow_begin(w, "parent_process");
 		ow_uint(w, "pid", h->ppid);
+		ow_str_nonempty(w, "uid", h->parent_entity_id);
+		if (h->parent_start_time_ns)
+			ow_int(w, "created_time", ocsf_wall_ms(h, h->parent_start_time_ns));
 		ow_end(w);
 	}
 	put_container(w, h);

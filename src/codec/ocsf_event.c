@@ -10,7 +10,9 @@
 #include "codec/ocsf_map.h"
 
 static const struct ocsf_class_map *const families[] = {
-	ocsf_process_map, ocsf_file_map, ocsf_network_map, ocsf_sensor_map,
+	ocsf_process_map, ocsf_process_self_map, ocsf_process_target_map, ocsf_file_map,
+	ocsf_kernel_map,  ocsf_network_map,      ocsf_dns_map,            ocsf_io_uring_map,
+	ocsf_sensor_map,
 };
 
 static struct ocsf_activity unknown_activity(const Ringtap__V1__Event *ev)

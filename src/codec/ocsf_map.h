@@ -16,8 +16,11 @@ enum {
 	OCSF_CATEGORY_NETWORK = 4,
 	OCSF_CLASS_BASE_EVENT = 0,
 	OCSF_CLASS_FILE_ACTIVITY = 1001,
+	OCSF_CLASS_KERNEL_EXTENSION_ACTIVITY = 1002,
+	OCSF_CLASS_KERNEL_ACTIVITY = 1003,
 	OCSF_CLASS_PROCESS_ACTIVITY = 1007,
 	OCSF_CLASS_NETWORK_ACTIVITY = 4001,
+	OCSF_CLASS_DNS_ACTIVITY = 4003,
 	OCSF_ACTIVITY_OTHER = 99,
 	OCSF_SEVERITY_INFORMATIONAL = 1,
 	OCSF_SEVERITY_LOW = 2,
@@ -46,26 +49,55 @@ struct ocsf_class_map {
 	void (*fields)(struct ocsf_writer *w, const Ringtap__V1__Event *ev);
 };
 
+/* A row's activity function that does not depend on the event. */
+#define OCSF_ACTIVITY_FN(fn, id, name)                                \
+	static struct ocsf_activity fn(const Ringtap__V1__Event *ev) \
+	{                                                             \
+		(void)ev;                                             \
+		return (struct ocsf_activity){ id, name };            \
+	}
+/* A row's result function for a body whose int32 `ret` is 0/fd or -errno. */
+#define OCSF_RESULT_FN(fn, body)                                  \
+	static int fn(const Ringtap__V1__Event *ev, int32_t *ret) \
+	{                                                         \
+		*ret = ev->body->ret;                             \
+		return 1;                                         \
+	}
+
 /* The rows of each family, each terminated by a row with class_name NULL. */
 extern const struct ocsf_class_map ocsf_process_map[];
+extern const struct ocsf_class_map ocsf_process_self_map[];
+extern const struct ocsf_class_map ocsf_process_target_map[];
 extern const struct ocsf_class_map ocsf_file_map[];
+extern const struct ocsf_class_map ocsf_kernel_map[];
 extern const struct ocsf_class_map ocsf_network_map[];
+extern const struct ocsf_class_map ocsf_dns_map[];
+extern const struct ocsf_class_map ocsf_io_uring_map[];
 extern const struct ocsf_class_map ocsf_sensor_map[];
 
 /* Shared objects. */
 
 /* The process of the event's header, as an OCSF process object under key:
  * pid, tid, name (comm), uid (entity id), created_time, user,
- * parent_process (pid), container. */
+ * parent_process (pid, uid = parent_entity_id, created_time), container. */
 void ocsf_put_header_process(struct ocsf_writer *w, const char *key,
 			     const Ringtap__V1__Header *h, int with_parent);
 /* The members of that object, for a caller that adds its own. */
 void ocsf_put_process_members(struct ocsf_writer *w, const Ringtap__V1__Header *h, int with_parent);
 /* actor: {process: header process, user}. */
 void ocsf_put_actor(struct ocsf_writer *w, const Ringtap__V1__Header *h);
-/* The entity id of the header's process into buf: deterministic from
- * (boot_id, pid, start_time_ns). */
+/* The entity id of the header's process into buf: header.entity_id when
+ * set, else deterministic from (boot_id, pid, start_time_ns). */
 const char *ocsf_entity_id(const Ringtap__V1__Header *h, char *buf, size_t len);
+/* An endpoint {ip, port} under key; nothing when ep has no address (OCSF
+ * wants at least an ip). */
+void ocsf_put_endpoint(struct ocsf_writer *w, const char *key, const Ringtap__V1__Endpoint *ep);
+/* Network directions (connection_info.direction_id). */
+enum { OCSF_DIRECTION_UNKNOWN = 0, OCSF_DIRECTION_INBOUND = 1, OCSF_DIRECTION_OUTBOUND = 2 };
+/* connection_info: direction, protocol name/number (tcp, udp), IP version
+ * from family (inet, inet6), community_uid from the header's community_id. */
+void ocsf_put_connection(struct ocsf_writer *w, const Ringtap__V1__Header *h, const char *family,
+			 const char *protocol, int direction);
 /* Time in OCSF's timestamp_t (ms since the epoch) of a boot-time ns value. */
 int64_t ocsf_wall_ms(const Ringtap__V1__Header *h, uint64_t boot_ns);
 /* The last component of a path ("" stays ""). */

@@ -2,8 +2,10 @@
  * Fail on another error), accept is Open with the peer as source; listen is
  * Listen, bind and unix-domain sockets are Other (99) named "Bind",
  * "Unix Connect"/"Unix Bind" (Fail on an error), the local address or the
- * socket path as dst_endpoint. Raw/packet socket creation has no row: 4001
- * needs an endpoint and such a socket has none (a Base Event). */
+ * socket path as dst_endpoint. tcp_established is Open, tcp_close Close
+ * (Reset when it ended by RST) with the byte counters as traffic. Raw/packet
+ * socket creation has no row: 4001 needs an endpoint and such a socket has
+ * none (a Base Event). */
 #include <errno.h>
 #include <string.h>
 #include "codec/ocsf_map.h"
@@ -12,7 +14,9 @@
 	{ RINGTAP__V1__EVENT__BODY_##body, OCSF_CLASS_NETWORK_ACTIVITY, "Network Activity",   \
 	  OCSF_CATEGORY_NETWORK, "Network Activity", fn_activity, fn_result, NULL, fn_fields }
 
-enum { OPEN = 1, FAIL = 4, REFUSE = 5, LISTEN = 7, OTHER = 99, UNKNOWN_DIR = 0, INBOUND = 1, OUTBOUND = 2 };
+enum { OPEN = 1, CLOSE = 2, RESET = 3, FAIL = 4, REFUSE = 5, LISTEN = 7, OTHER = 99,
+       UNKNOWN_DIR = OCSF_DIRECTION_UNKNOWN, INBOUND = OCSF_DIRECTION_INBOUND,
+       OUTBOUND = OCSF_DIRECTION_OUTBOUND };
 
 static struct ocsf_activity by_result(int32_t ret)
 {
@@ -45,9 +49,8 @@ static int accept_result(const Ringtap__V1__Event *ev, int32_t *ret)
 	return 1;
 }
 
-/* An endpoint with an address; an unbound source (no address yet) is left
- * out, OCSF wants at least an ip. */
-static void put_endpoint(struct ocsf_writer *w, const char *key, const Ringtap__V1__Endpoint *ep)
+/* An unbound source (no address yet) is left out. */
+void ocsf_put_endpoint(struct ocsf_writer *w, const char *key, const Ringtap__V1__Endpoint *ep)
 {
 	if (!ep || !ep->addr || !*ep->addr)
 		return;
@@ -58,8 +61,8 @@ static void put_endpoint(struct ocsf_writer *w, const char *key, const Ringtap__
 	ow_end(w);
 }
 
-static void put_connection(struct ocsf_writer *w, const char *family, const char *protocol,
-			   int direction)
+void ocsf_put_connection(struct ocsf_writer *w, const Ringtap__V1__Header *h, const char *family,
+			 const char *protocol, int direction)
 {
 	int v6 = family && !strcmp(family, "inet6");
 
@@ -78,6 +81,7 @@ static void put_connection(struct ocsf_writer *w, const char *family, const char
 		ow_str(w, "protocol_ver", v6 ? "Internet Protocol version 6 (IPv6)"
 					     : "Internet Protocol version 4 (IPv4)");
 	}
+	ow_str_nonempty(w, "community_uid", h->community_id);
 	ow_end(w);
 }
 
@@ -85,18 +89,18 @@ static void connect_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
 {
 	const Ringtap__V1__Connect *c = ev->connect;
 
-	put_endpoint(w, "src_endpoint", c->src);
-	put_endpoint(w, "dst_endpoint", c->dst);
-	put_connection(w, c->family, c->protocol, OUTBOUND);
+	ocsf_put_endpoint(w, "src_endpoint", c->src);
+	ocsf_put_endpoint(w, "dst_endpoint", c->dst);
+	ocsf_put_connection(w, ev->header, c->family, c->protocol, OUTBOUND);
 }
 
 static void accept_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
 {
 	const Ringtap__V1__Accept *a = ev->accept;
 
-	put_endpoint(w, "src_endpoint", a->peer);
-	put_endpoint(w, "dst_endpoint", a->local);
-	put_connection(w, a->family, "tcp", INBOUND);
+	ocsf_put_endpoint(w, "src_endpoint", a->peer);
+	ocsf_put_endpoint(w, "dst_endpoint", a->local);
+	ocsf_put_connection(w, ev->header, a->family, "tcp", INBOUND);
 }
 
 static struct ocsf_activity other_or_fail(int32_t ret, const char *name)
@@ -145,16 +149,16 @@ static void bind_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
 {
 	const Ringtap__V1__Bind *b = ev->bind;
 
-	put_endpoint(w, "dst_endpoint", b->addr);
-	put_connection(w, b->family, b->protocol, UNKNOWN_DIR);
+	ocsf_put_endpoint(w, "dst_endpoint", b->addr);
+	ocsf_put_connection(w, ev->header, b->family, b->protocol, UNKNOWN_DIR);
 }
 
 static void listen_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
 {
 	const Ringtap__V1__Listen *l = ev->listen;
 
-	put_endpoint(w, "dst_endpoint", l->addr);
-	put_connection(w, l->family, l->protocol, INBOUND);
+	ocsf_put_endpoint(w, "dst_endpoint", l->addr);
+	ocsf_put_connection(w, ev->header, l->family, l->protocol, INBOUND);
 }
 
 /* A unix socket's path is the endpoint's name (OCSF has no path on an
@@ -170,11 +174,67 @@ static void unix_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
 	}
 }
 
+/* A TCP connection seen from its socket: src is who sent the SYN. */
+static void put_tcp_ends(struct ocsf_writer *w, const Ringtap__V1__Event *ev, const char *direction,
+			 const char *family, const Ringtap__V1__Endpoint *local,
+			 const Ringtap__V1__Endpoint *remote)
+{
+	int accepted = direction && !strcmp(direction, "accepted");
+
+	ocsf_put_endpoint(w, "src_endpoint", accepted ? remote : local);
+	ocsf_put_endpoint(w, "dst_endpoint", accepted ? local : remote);
+	ocsf_put_connection(w, ev->header, family, "tcp", accepted ? INBOUND : OUTBOUND);
+}
+
+static struct ocsf_activity tcp_established_activity(const Ringtap__V1__Event *ev)
+{
+	(void)ev;
+	return (struct ocsf_activity){ OPEN, "Open" };
+}
+
+static void tcp_established_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
+{
+	const Ringtap__V1__TcpEstablished *t = ev->tcp_established;
+
+	put_tcp_ends(w, ev, t->direction, t->family, t->local, t->remote);
+}
+
+static struct ocsf_activity tcp_close_activity(const Ringtap__V1__Event *ev)
+{
+	const char *reason = ev->tcp_close->reason;
+
+	if (reason && !strcmp(reason, "rst"))
+		return (struct ocsf_activity){ RESET, "Reset" };
+	return (struct ocsf_activity){ CLOSE, "Close" };
+}
+
+/* traffic: in/out as this socket saw them (bytes_sent is what the peer
+ * acknowledged); the connection's lifetime as start_time/duration. */
+static void tcp_close_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
+{
+	const Ringtap__V1__TcpClose *t = ev->tcp_close;
+	const Ringtap__V1__Header *h = ev->header;
+
+	put_tcp_ends(w, ev, t->direction, t->family, t->local, t->remote);
+	ow_begin(w, "traffic");
+	ow_uint(w, "bytes_in", t->bytes_received);
+	ow_uint(w, "bytes_out", t->bytes_sent);
+	ow_uint(w, "bytes", t->bytes_received + t->bytes_sent);
+	ow_end(w);
+	if (t->duration_ns && t->duration_ns <= h->ts_ns) {
+		ow_int(w, "start_time", ocsf_wall_ms(h, h->ts_ns - t->duration_ns));
+		ow_int(w, "end_time", ocsf_wall_ms(h, h->ts_ns));
+		ow_uint(w, "duration", t->duration_ns / 1000000);
+	}
+}
+
 const struct ocsf_class_map ocsf_network_map[] = {
 	NETWORK_ROW(CONNECT, connect_activity, connect_result, connect_fields),
 	NETWORK_ROW(ACCEPT, accept_activity, accept_result, accept_fields),
 	NETWORK_ROW(BIND, bind_activity, bind_result, bind_fields),
 	NETWORK_ROW(LISTEN, listen_activity, listen_result, listen_fields),
 	NETWORK_ROW(UNIX_SOCKET, unix_activity, unix_result, unix_fields),
+	NETWORK_ROW(TCP_ESTABLISHED, tcp_established_activity, NULL, tcp_established_fields),
+	NETWORK_ROW(TCP_CLOSE, tcp_close_activity, NULL, tcp_close_fields),
 	{ 0 },
 };
