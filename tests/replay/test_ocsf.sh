@@ -36,6 +36,31 @@ for input in *.input.ndjson; do
     { echo "FAIL $name: the golden file is not valid OCSF"; fail=1; }
 done
 
+# What a SIEM keys on, independent of the golden: each ringtap body's class
+# (docs/ocsf.md), and process.uid = the header's entity id (its parent's
+# likewise) so OCSF and ringtap JSON records of one process join.
+python3 - new_types.input.ndjson "$tmp/new_types.ocsf" <<'PY' || fail=1
+import json, sys
+classes = {"cred": 1007, "ptrace": 1007, "signal": 1007, "namespace": 1007, "dup": 1007,
+           "memfd": 1001, "mount": 1001, "module": 1002, "bpf": 1003, "io_uring": 0,
+           "dns": 4003, "tcp_established": 4001, "tcp_close": 4001}
+seen, bad = set(), 0
+for n, (i, o) in enumerate(zip(open(sys.argv[1]), open(sys.argv[2])), 1):
+    ev, oc = json.loads(i), json.loads(o)
+    body = next(k for k in ev if k != "header")
+    seen.add(body)
+    h, p = ev["header"], oc["actor"]["process"]
+    if oc["class_uid"] != classes[body]:
+        print(f"FAIL line {n}: {body} is class {oc['class_uid']}, want {classes[body]}"); bad = 1
+    if h.get("entity_id") and p["uid"] != h["entity_id"]:
+        print(f"FAIL line {n}: actor.process.uid {p['uid']}, want entity_id {h['entity_id']}"); bad = 1
+    if h.get("parent_entity_id") and p.get("parent_process", {}).get("uid") != h["parent_entity_id"]:
+        print(f"FAIL line {n}: parent_process.uid is not parent_entity_id"); bad = 1
+if seen != set(classes):
+    print("FAIL: new_types.input.ndjson lacks", set(classes) - seen); bad = 1
+sys.exit(bad)
+PY
+
 # The validator refuses what is not OCSF (so a pass above means something).
 sed 's/"activity_id":1,/"activity_id":42,/' every_type.expected.ocsf.ndjson | head -1 >"$tmp/bad.ocsf"
 python3 "$validate" --repo "$schema" --cache "$cache" "$tmp/bad.ocsf" >"$tmp/bad.out" &&
