@@ -2,6 +2,7 @@
  * Fork), exit is Terminate. */
 #include <string.h>
 #include "codec/ocsf_map.h"
+#include "enrich/process_entity.h"
 
 #define PROCESS_ROW(body, fn_activity, fn_result, fn_fields)                                  \
 	{ RINGTAP__V1__EVENT__BODY_##body, OCSF_CLASS_PROCESS_ACTIVITY, "Process Activity",  \
@@ -65,15 +66,27 @@ static void exec_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
 	ow_end(w);
 }
 
-/* The child is known by its pid only (its own start time comes with its
- * first event); the forking process is its parent and the actor. */
+/* The child: its pid, and, when the sensor names processes by entity id
+ * (the header has one) and the record has the child's start time, the
+ * entity id the child's own events will carry. The forking process is its
+ * parent and the actor. */
 static void fork_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
 {
+	const Ringtap__V1__Fork *f = ev->fork;
+	const Ringtap__V1__Header *h = ev->header;
+	char child_id[PROCESS_ENTITY_ID_LEN + 1];
+
 	ow_int(w, "launch_type_id", LAUNCH_TYPE_FORK);
 	ow_str(w, "launch_type", "Fork");
 	ow_begin(w, "process");
-	ow_uint(w, "pid", ev->fork->child_pid);
-	ow_str_nonempty(w, "name", ev->header->comm);
+	ow_uint(w, "pid", f->child_pid);
+	ow_str_nonempty(w, "name", h->comm);
+	if (h->entity_id && *h->entity_id && f->child_start_time_ns) {
+		process_entity_id(h->boot_id ? h->boot_id : "", f->child_pid, f->child_start_time_ns,
+				  child_id);
+		ow_str(w, "uid", child_id);
+		ow_int(w, "created_time", ocsf_wall_ms(h, f->child_start_time_ns));
+	}
 	ocsf_put_header_process(w, "parent_process", ev->header, 1);
 	ow_end(w);
 }

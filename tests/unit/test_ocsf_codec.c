@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 #include "codec/ocsf.h"
+#include "enrich/process_entity.h"
 
 static json_object *encode(const Ringtap__V1__Event *ev)
 {
@@ -148,6 +149,31 @@ static void test_process_uid_is_entity_id(void **state)
 	json_object_put(o);
 }
 
+/* A fork names its child by the entity id the child's own events carry. */
+static void test_fork_child_uid(void **state)
+{
+	Ringtap__V1__Header h = RINGTAP__V1__HEADER__INIT;
+	Ringtap__V1__Fork body = RINGTAP__V1__FORK__INIT;
+	Ringtap__V1__Event ev = RINGTAP__V1__EVENT__INIT;
+	char want[PROCESS_ENTITY_ID_LEN + 1];
+	json_object *o;
+
+	(void)state;
+	h.pid = 50;
+	h.boot_id = "b";
+	h.entity_id = "0123456789abcdef";
+	body.child_pid = 51;
+	body.child_start_time_ns = 900;
+	ev.header = &h;
+	ev.body_case = RINGTAP__V1__EVENT__BODY_FORK;
+	ev.fork = &body;
+	process_entity_id("b", 51, 900, want);
+	o = encode(&ev);
+	assert_string_equal(get_str(o, "process.uid"), want);
+	assert_string_equal(get_str(o, "process.parent_process.uid"), "0123456789abcdef");
+	json_object_put(o);
+}
+
 /* process_vm_writev's ret is a byte count (int64): a large write is a
  * success, not a truncated negative errno. */
 static void test_ptrace_large_write_is_success(void **state)
@@ -202,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_body_is_base_event),
 		cmocka_unit_test(test_no_header),
 		cmocka_unit_test(test_process_uid_is_entity_id),
+		cmocka_unit_test(test_fork_child_uid),
 		cmocka_unit_test(test_ptrace_large_write_is_success),
 		cmocka_unit_test(test_dns_unknown_rcode),
 	};
