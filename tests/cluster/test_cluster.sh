@@ -179,19 +179,26 @@ if wait_until 60 check_probe; then
 else
   bad "team-a/probe's exec/open/connect not all in Kafka keyed $uid ($(wc -l <"$WORK/probe.jsonl") events)"
 fi
-python3 - "$WORK/probe.jsonl" "$uid" <<'PY' && ok "every team-a/probe event carries pod name, namespace, labels and a container id" || bad "pod identity in team-a/probe events"
+# The workload identity (docs/kubernetes.md): also the container's name and image, which a
+# single-container pod has from its spec even before its status lists the container. The
+# sandbox's pause process is in no container the API lists: metadata_pending, no name.
+python3 - "$WORK/probe.jsonl" "$uid" "$IMAGE" <<'PY' && ok "every team-a/probe event carries pod name, namespace, labels, container name, image and a container id" || bad "pod identity in team-a/probe events"
 import json, re, sys
 evs = [json.loads(l) for l in open(sys.argv[1])]
 want = {"uid": sys.argv[2], "name": "probe", "namespace": "team-a",
-        "labels": {"app": "probe-target", "tier": "test", "run": "probe"}}
-bad = [e for e in evs if e["event"]["header"].get("pod") != want
-       or not re.fullmatch(r"[0-9a-f]{64}", e["event"]["header"].get("container_id", ""))]
+        "labels": {"app": "probe-target", "tier": "test", "run": "probe"}, "container_name": "worker"}
+def identity_ok(h):
+    pod = dict(h.get("pod") or {})
+    if h.get("comm") == "pause" and pod.get("metadata_pending") and "container_name" not in pod:
+        pod.update(container_name="worker", image=sys.argv[3])
+    return ({k: pod.get(k) for k in want} == want and pod.get("owner_kind", "") == ""
+            and re.fullmatch(r"(.*/)?" + re.escape(sys.argv[3]), pod.get("image", "")) is not None
+            and re.fullmatch(r"[0-9a-f]{64}", h.get("container_id", "")) is not None)
+bad = [e for e in evs if not identity_ok(e["event"]["header"])]
 for e in bad[:3]: print("FAIL: ", e["event"]["header"])
 print("%d events, %d without the full identity" % (len(evs), len(bad)))
 sys.exit(1 if bad or not evs else 0)
 PY
-# TODO(ocsf, issue 12): the pod identity gains container name and image; then also assert
-# header.pod container name == "worker" and image == "$IMAGE" here.
 
 # --- a short-lived pod (exits at once) is still attributed ----------------------------------
 mark blink
