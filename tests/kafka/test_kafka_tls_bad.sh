@@ -3,9 +3,12 @@
 #   at start (exit 1, nothing sent): an unreadable CA file, a key that is
 #   not a key, a key that does not match its certificate, an encrypted key
 #   with a wrong ssl_key_password;
-#   from the broker (the summary's "last broker error", every event counted
-#   as lost, exit 1): an unknown CA, an expired broker certificate, a host
-#   name mismatch, a wrong SCRAM password, an expired client certificate.
+#   from the broker (the summary's "last broker error", exit 1, nothing
+#   delivered): an unknown CA, an expired broker certificate, a host name
+#   mismatch, a wrong SCRAM password, an expired client certificate. With the
+#   spool (on, as the chart renders it) every event is kept on disk
+#   (pending=, not lost); one case runs with spool.enabled: false, the
+#   in-memory path, where every event is counted as lost.
 source "$(dirname "$0")/lib.sh"
 source "$KAFKA_TESTS/tls_lib.sh"
 N=50
@@ -62,15 +65,23 @@ tls_broker_up SASL_SSL MTLS EXPIRED BADHOST OTHERCA
 secret_dir "$WORK/secret" ca.crt="$PKI/ca.crt" sasl-password="$PKI/sasl-password"
 secret_dir "$WORK/wrong" ca.crt="$PKI/ca.crt" sasl-password="$PKI/wrong-password"
 
-# expect_broker_error NAME MODE PORT SECRETS SENTENCE
+# expect_broker_error NAME MODE PORT SECRETS SENTENCE [nospool]
 expect_broker_error() {
-	local name=$1 mode=$2 port=$3 secrets=$4 want=$5
+	local name=$1 mode=$2 port=$3 secrets=$4 want=$5 spool=${6:-spool}
 	tls_config "$mode" "127.0.0.1:$port" "$secrets" "$name" 'flush_timeout_ms: 4000' >"$WORK/$name.yaml"
+	[[ $spool == spool ]] || sed -i 's/^      enabled: true$/      enabled: false/' "$WORK/$name.yaml"
 	"$RINGTAP" replay "$WORK/events.ndjson" --config "$WORK/$name.yaml" >"$WORK/$name.out" 2>&1 &&
 		die "$name: replay exited 0 although nothing was delivered"
 	local summary
 	summary=$(grep "kafka: events=" "$WORK/$name.out") || die "$name: no summary: $(tail -n 3 "$WORK/$name.out")"
-	[[ $summary == *"delivered=0 "*"lost=$N "* ]] || die "$name: not every event counted as lost: $summary"
+	if [[ $spool == spool ]]; then
+		[[ $summary == *" delivered=0 "*" lost=0 "*" pending=$N "* ]] ||
+			die "$name: not every event kept in the spool: $summary"
+	else
+		[[ $summary == *" delivered=0 "*" lost=$N "* && $summary != *" pending="* ]] ||
+			die "$name: without the spool, not every event counted as lost: $summary"
+		[[ ! -e $WORK/spool/kafka-127.0.0.1_$port ]] || die "$name: spool.enabled: false, yet a spool was made"
+	fi
 	[[ $summary == *"last broker error: $want"* ]] || die "$name: want '$want' in the summary: $summary"
 	no_secret_in "$WORK/$name.out"
 	echo "ok: $name: ${summary##*last broker error: }"
@@ -81,7 +92,7 @@ expect_broker_error expired ssl "$PORT_EXPIRED" "$WORK/secret" "the broker's cer
 expect_broker_error hostname ssl "$PORT_BADHOST" "$WORK/secret" \
 	"the broker's certificate is not issued for the address ringtap connects to (hostname mismatch)"
 expect_broker_error wrong-password sasl_ssl "$PORT_SASL_SSL" "$WORK/wrong" \
-	"the broker refused the SASL credentials: wrong sasl.username or sasl_password"
+	"the broker refused the SASL credentials: wrong sasl.username or sasl_password" nospool
 secret_dir "$WORK/expired-client" ca.crt="$PKI/ca.crt" tls.crt="$PKI/expired_client.crt" \
 	tls.key="$PKI/expired_client.key"
 expect_broker_error expired-client mtls "$PORT_MTLS" "$WORK/expired-client" \

@@ -88,12 +88,16 @@ secret_dir() {
 }
 
 # The sink entries a chart with these kafka values renders (see
-# test_kafka_tls_chart.sh, which checks it): the configs the tests run.
+# test_kafka_tls_chart.sh, which checks it): the configs the tests run. The
+# chart's spool (hostPath /var/lib/ringtap/spool) becomes $WORK/spool: no
+# test writes to the host's spool.
 # tls_config MODE BROKERS SECRET_DIR TOPIC_PREFIX [EXTRA_YAML_LINES]
 tls_config() {
-	local mode=$1 brokers=$2 secrets=$3 prefix=$4 extra=${5:-}
-	sed -e "s|@BROKERS@|$brokers|" -e "s|/var/run/secrets/ringtap/kafka|$secrets|" \
-		-e "s|@PREFIX@|$prefix|" "$KAFKA_TESTS/tls/$mode.yaml"
+	local mode=$1 brokers=$2 secrets=$3 prefix=$4 extra=${5:-} cfg
+	cfg=$(sed -e "s|@BROKERS@|$brokers|" -e "s|/var/run/secrets/ringtap/kafka|$secrets|" \
+		-e "s|@PREFIX@|$prefix|" -e "s|/var/lib/ringtap/spool|$WORK/spool|" "$KAFKA_TESTS/tls/$mode.yaml")
+	[[ $cfg == *"dir: $WORK/spool"* ]] || die "tls/$mode.yaml: no spool dir to move under $WORK"
+	printf '%s\n' "$cfg"
 	[[ -z $extra ]] || printf '%s\n' "$extra"
 }
 
