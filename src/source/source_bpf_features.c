@@ -85,7 +85,7 @@ static bool has_member(const struct btf *btf, const struct btf_type *t, const ch
 }
 
 /* Whether tracepoint `tp`'s first argument is a struct io_kiocb * and that
- * struct has the `cmd` the probe reads an opcode's data from (Linux 6.0+). */
+ * struct has the `cmd` the probe reads an opcode's data from. */
 static bool tracepoint_gets_io_kiocb(const struct btf *btf, const char *tp)
 {
 	const struct btf_type *proto = tracepoint_proto(btf, tp), *t;
@@ -115,15 +115,15 @@ void source_bpf_features_from_btf(const struct btf *btf, struct source_bpf_featu
 		add_disabled(f, "exit-group-dead",
 			     "(sched_process_exit's group_dead, newer than Linux 6.12): a process is judged ended "
 			     "by signal->live, so threads exiting together may report its exit twice");
-	/* The tracepoint was io_uring_submit_sqe until Linux 6.4 renamed it;
-	 * from 6.0 both pass the prepared request. */
+	/* The tracepoint was io_uring_submit_sqe before its rename (6.1 has
+	 * that name), passing the same prepared request. */
 	if (tracepoint_gets_io_kiocb(btf, "io_uring_submit_req"))
 		f->io_uring_submit_tp = "io_uring_submit_req";
 	else if (tracepoint_gets_io_kiocb(btf, "io_uring_submit_sqe"))
 		f->io_uring_submit_tp = "io_uring_submit_sqe";
 	else
 		add_disabled(f, "io-uring-submit",
-			     "(the io_uring submit tracepoint with the request, Linux 6.0+ built with io_uring): "
+			     "(an io_uring submit tracepoint passing the request, as Linux 6.1+ built with io_uring has): "
 			     "requests submitted through a ring are not reported, io_uring_setup still is");
 }
 

@@ -38,8 +38,8 @@ static struct btf *btf_with_exit_tracepoint(int nargs)
 }
 
 /* Adds typedef btf_trace_TP (void *, struct io_kiocb *, bool) where io_kiocb
- * has a `cmd` member (in an anonymous union, as in 6.x) or not, or, old_args, the pre-6.0 prototype
- * (void *, void *ctx, void *req, u64 user_data, ...). */
+ * has a `cmd` member (in an anonymous union, as in 6.x) or not, or, with
+ * old_args, the older prototype (void *, void *ctx, void *req, u64, ...). */
 static void add_io_uring_tracepoint(struct btf *btf, const char *tp, bool with_cmd, bool old_args)
 {
 	int req, req_ptr, void_ptr, boolean, proto, ptr, u64;
@@ -92,8 +92,8 @@ static void linux_6_1_lacks_group_dead(void **state)
 	btf__free(btf);
 }
 
-/* 6.0 to 6.3 name the io_uring submit tracepoint io_uring_submit_sqe: the
- * probe attaches there instead of going silent. */
+/* 6.1 names the io_uring submit tracepoint io_uring_submit_sqe: the probe
+ * attaches there instead of going silent. */
 static void linux_6_1_io_uring_submit_sqe_is_used(void **state)
 {
 	struct source_bpf_features f = { 0 };
@@ -107,8 +107,8 @@ static void linux_6_1_io_uring_submit_sqe_is_used(void **state)
 	btf__free(btf);
 }
 
-/* Before 6.0 the tracepoint passed the request's fields, and io_kiocb had no
- * `cmd`: the probe cannot run there, and ringtap says so. */
+/* Older kernels' tracepoint passed the request's fields, and their io_kiocb
+ * had no `cmd`: the probe cannot run there, and ringtap says so. */
 static void io_uring_before_6_0_is_disabled(void **state)
 {
 	struct source_bpf_features f = { 0 };
