@@ -7,7 +7,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 PKGS="gcc-aarch64-linux-gnu libelf-dev:arm64 zlib1g-dev:arm64 librdkafka-dev:arm64
   libprotobuf-c-dev:arm64 libyaml-dev:arm64 libjson-c-dev:arm64 libcurl4-openssl-dev:arm64
-  libmicrohttpd-dev:arm64"
+  libmicrohttpd-dev:arm64 libssl-dev:arm64 libldns-dev:arm64"
 BACKPORTS_PKGS="libbpf-dev:arm64 libbpf1:arm64"
 
 installed() {
@@ -24,5 +24,8 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends -t bookworm-backports $BACKPORTS_PKGS
+# --force-overwrite: bookworm's libldns-dev:amd64 and :arm64 ship different copies
+# of one doc file (README-Travis_8md.html), which blocks co-installing them.
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends $PKGS
+$SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 -o DPkg::Options::=--force-overwrite \
+  --no-install-recommends $PKGS

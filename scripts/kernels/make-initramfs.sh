@@ -5,7 +5,7 @@
 # as well as for the host's).
 #
 # Usage: scripts/kernels/make-initramfs.sh ARCH BINDIR OUT.cpio.gz
-#   ARCH   amd64 | arm64; BINDIR holds ringtap, prog_actor, prog_file_events
+#   ARCH   amd64 | arm64; BINDIR holds ringtap and the workload programs (prog_*)
 set -euo pipefail
 
 arch=${1:?usage: make-initramfs.sh amd64|arm64 BINDIR OUT}
@@ -73,8 +73,8 @@ copy_with_libs() { # copy_with_libs FILE DEST: FILE and, recursively, its NEEDED
   done
 }
 
-for prog in ringtap prog_actor prog_file_events; do
-  copy_with_libs "$bindir/$prog" "/opt/ringtap/$prog"
+for prog in "$bindir"/ringtap "$bindir"/prog_*; do
+  copy_with_libs "$prog" "/opt/ringtap/$(basename "$prog")"
 done
 # Each lib dir the loader searches by default on both arches.
 ln -s lib "$root/lib64" 2>/dev/null || true

@@ -297,6 +297,15 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 	if (cfg->n_dns_ports)
 		source_bpf_hooks_set_dns_ports(s->skel, cfg->dns_ports, cfg->n_dns_ports);
 	source_bpf_dispatch_prepare(s->skel);
+	/* io_uring submissions: from the tracepoint this kernel has, else none
+	 * (a kernel without io_uring still reports io_uring_setup's -ENOSYS). */
+	if (!s->features.io_uring_submit_tp)
+		bpf_program__set_autoload(s->skel->progs.rt_io_uring_submit, false);
+	else if ((err = bpf_program__set_attach_target(s->skel->progs.rt_io_uring_submit, 0,
+							s->features.io_uring_submit_tp))) {
+		set_error(s, "attaching to tracepoint %s failed: %s", s->features.io_uring_submit_tp, strerror(-err));
+		return err;
+	}
 
 	err = ringtap__load(s->skel);
 	if (err) {

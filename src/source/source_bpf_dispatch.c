@@ -17,10 +17,6 @@ void source_bpf_dispatch_prepare(struct ringtap *skel)
 	bpf_object__for_each_program(prog, skel->obj)
 		if (!strncmp(bpf_program__name(prog), HANDLER_PREFIX, strlen(HANDLER_PREFIX)))
 			bpf_program__set_autoattach(prog, false);
-	/* Kernels without io_uring (or before its submit_req tracepoint, 5.5)
-	 * load everything else: io_uring_setup still reports -ENOSYS. */
-	if (libbpf_find_vmlinux_btf_id("io_uring_submit_req", BPF_TRACE_RAW_TP) < 0)
-		bpf_program__set_autoload(skel->progs.rt_io_uring_submit, false);
 }
 
 static int fill_table(struct ringtap *skel, const struct source_bpf_syscall *table,
@@ -55,7 +51,7 @@ int source_bpf_dispatch_fill(struct ringtap *skel, const char **what)
 	size_t n = sizeof(skel->bss->sc_kind[0]);
 	int err;
 
-	/* The lookup above freed a parsed kernel BTF (several MB) from mmap,
+	/* The feature probe freed a parsed kernel BTF (several MB) from mmap,
 	 * which makes glibc raise its mmap threshold: libbpf's own parse at
 	 * load then came from the heap and stays there once freed. Give it
 	 * back (about 10 MB of RSS for the sensor's life). */

@@ -2,6 +2,7 @@
  * probes load a tiny program or map) and its BTF is read for tracepoint
  * prototypes, the same facts the verifier and CO-RE will use. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/btf.h>
@@ -42,8 +43,8 @@ static const char *const required_tracepoints[] = {
 	"sys_exit", "sched_process_exec", "sched_process_exit", "sched_process_fork",
 };
 
-/* The number of arguments of tracepoint `tp`'s prototype, or -ENOENT. */
-static int tracepoint_nargs(const struct btf *btf, const char *tp)
+/* Tracepoint `tp`'s prototype (void *ctx, args...), or NULL. */
+static const struct btf_type *tracepoint_proto(const struct btf *btf, const char *tp)
 {
 	char name[128];
 	const struct btf_type *t;
@@ -52,13 +53,49 @@ static int tracepoint_nargs(const struct btf *btf, const char *tp)
 	snprintf(name, sizeof(name), "btf_trace_%s", tp);
 	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
 	if (id < 0)
-		return -ENOENT;
+		return NULL;
 	t = btf__type_by_id(btf, id);
 	t = t ? btf__type_by_id(btf, t->type) : NULL; /* typedef -> pointer */
 	t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
-	if (!t || !btf_is_func_proto(t))
-		return -ENOENT;
-	return btf_vlen(t);
+	return t && btf_is_func_proto(t) ? t : NULL;
+}
+
+/* The number of arguments of tracepoint `tp`'s prototype, or -ENOENT. */
+static int tracepoint_nargs(const struct btf *btf, const char *tp)
+{
+	const struct btf_type *t = tracepoint_proto(btf, tp);
+
+	return t ? btf_vlen(t) : -ENOENT;
+}
+
+/* Whether struct/union `t` has member `name`, also inside anonymous members. */
+static bool has_member(const struct btf *btf, const struct btf_type *t, const char *name, int depth)
+{
+	const struct btf_member *m = btf_members(t);
+
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const struct btf_type *mt = btf__type_by_id(btf, m[i].type);
+
+		if (!strcmp(btf__name_by_offset(btf, m[i].name_off), name))
+			return true;
+		if (!m[i].name_off && mt && btf_is_composite(mt) && depth < 3 && has_member(btf, mt, name, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+/* Whether tracepoint `tp`'s first argument is a struct io_kiocb * and that
+ * struct has the `cmd` the probe reads an opcode's data from. */
+static bool tracepoint_gets_io_kiocb(const struct btf *btf, const char *tp)
+{
+	const struct btf_type *proto = tracepoint_proto(btf, tp), *t;
+
+	if (!proto || btf_vlen(proto) < 2)
+		return false;
+	t = btf__type_by_id(btf, btf_params(proto)[1].type);
+	t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
+	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), "io_kiocb") &&
+	       has_member(btf, t, "cmd", 0);
 }
 
 static void add_disabled(struct source_bpf_features *f, const char *name, const char *detail)
@@ -78,6 +115,16 @@ void source_bpf_features_from_btf(const struct btf *btf, struct source_bpf_featu
 		add_disabled(f, "exit-group-dead",
 			     "(sched_process_exit's group_dead, newer than Linux 6.12): a process is judged ended "
 			     "by signal->live, so threads exiting together may report its exit twice");
+	/* The tracepoint was io_uring_submit_sqe before its rename (6.1 has
+	 * that name), passing the same prepared request. */
+	if (tracepoint_gets_io_kiocb(btf, "io_uring_submit_req"))
+		f->io_uring_submit_tp = "io_uring_submit_req";
+	else if (tracepoint_gets_io_kiocb(btf, "io_uring_submit_sqe"))
+		f->io_uring_submit_tp = "io_uring_submit_sqe";
+	else
+		add_disabled(f, "io-uring-submit",
+			     "(an io_uring submit tracepoint passing the request, as Linux 6.1+ built with io_uring has): "
+			     "requests submitted through a ring are not reported, io_uring_setup still is");
 }
 
 int source_bpf_features_probe(struct source_bpf_features *f, char *why, size_t whylen)

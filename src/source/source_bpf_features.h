@@ -21,6 +21,8 @@ struct source_bpf_features {
 	char disabled[SOURCE_BPF_FEATURES_MAX];
 	/* Just the names, comma-separated ("" = none): for metrics and the summary. */
 	char disabled_names[SOURCE_BPF_FEATURES_MAX];
+	/* The tracepoint the io_uring submit probe attaches to; NULL = none here. */
+	const char *io_uring_submit_tp;
 };
 
 /* Probe the running kernel. 0, or -ENOTSUP with `why` naming the missing

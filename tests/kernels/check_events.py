@@ -21,6 +21,17 @@ def under(path, steps):
     return path.startswith(steps["work"]) or not path.startswith("/")
 
 
+def said(s, step, key):
+    """What step NAME printed as "KEY VALUE" (step-NAME.out), an int if it is one."""
+    v = s["said"][step][key]
+    try:
+        return int(v)
+    except ValueError:
+        return v
+
+
+CLONE_NEWNS, PTRACE_ATTACH, SIGCONT = 0x20000, 16, 18  # the same on x86_64 and arm64
+
 EXPECT = {
     # prog_actor: exec, open, connect, fork, child exit 7, exit 3
     "exec": lambda b, h, s: h["pid"] == s["actor"] and b["filename"].endswith("/prog_actor")
@@ -39,6 +50,48 @@ EXPECT = {
     "chown": lambda b, h, s: h["pid"] == s["files"],
     "link": lambda b, h, s: h["pid"] == s["files"],
     "mknod": lambda b, h, s: h["pid"] == s["files"],
+    # prog_proc_events: one of each call; results as the program saw them
+    "cred": lambda b, h, s: h["pid"] == s["proc"] and b["syscall"] == "setgid" and b["requested"] == [4242]
+    and b["ret"] == 0 and b["gid"] == 4242 and b["uid"] == 0,
+    "ptrace": lambda b, h, s: h["pid"] == s["proc"] and b["syscall"] == "ptrace"
+    and b["request"] == PTRACE_ATTACH and b["target_pid"] == said(s, "proc", "child") and b["ret"] == 0,
+    "memfd": lambda b, h, s: h["pid"] == s["proc"] and b["name"] == "ringtap-memfd"
+    and b["ret"] == said(s, "proc", "memfd_create") >= 0,
+    # init_module of a junk image fails (-ENOSYS without CONFIG_MODULES, else
+    # -ENOEXEC/-EPERM...): the record carries the same -errno the caller got
+    "module": lambda b, h, s: h["pid"] == s["proc"] and b["syscall"] == "init_module"
+    and b["params"] == "debug=1" and b["ret"] == said(s, "proc", "init_module") < 0,
+    "mount": lambda b, h, s: h["pid"] == s["proc"] and b["syscall"] == "mount" and b["fstype"] == "tmpfs"
+    and b["source"] == "ringtap-tmp" and b["target"] == s["work"] + "/proc/mnt" and b["ret"] == 0,
+    "namespace": lambda b, h, s: h["pid"] == s["proc"] and b["syscall"] == "unshare"
+    and b["flags"] == CLONE_NEWNS and b["ret"] == 0,
+    # dup2 (dup3 on arm64, which has no dup2) of a TCP socket onto stdin
+    "dup": lambda b, h, s: h["pid"] == s["proc"] and b["syscall"] in ("dup2", "dup3") and b["flags"] == 0
+    and b["newfd"] == 0 and b["protocol"] == "tcp" and b["ret"] == 0,
+    "signal": lambda b, h, s: h["pid"] == s["proc"] and b["syscall"] == "kill" and b["signal"] == SIGCONT
+    and b["target_pid"] == said(s, "proc", "child") and b["ret"] == 0,
+    "bpf": lambda b, h, s: h["pid"] == s["proc"] and b["cmd"] == "map_create" and b["name"] == "rt_test_map"
+    and b["ret"] == said(s, "proc", "bpf_map_create") >= 0,
+    # prog_io_uring: an openat submitted through the ring (io_uring tracepoint)
+    "io_uring": lambda b, h, s: h["pid"] == s["uring"] and b["kind"] == "submit" and b["op"] == "openat"
+    and b["path"] == s["work"] + "/uring.txt",
+    # prog_net_events: the answer from its own responder on 127.0.0.1:53
+    "dns": lambda b, h, s: h["pid"] == s["net"] and b["direction"] == "ingress" and b["response"]
+    and b["id"] == said(s, "net", "dns_id") and b["server"] == {"addr": "127.0.0.1", "port": 53}
+    and b["questions"] == [{"name": "kernels.test.", "type": "A", "class": "IN"}]
+    and [(a["type"], a["data"]) for a in b["answers"]] == [("A", said(s, "net", "dns_answer"))],
+    "tcp_established": lambda b, h, s: h["pid"] == s["net"] and b["direction"] == "connected"
+    and b["remote"] == {"addr": "127.0.0.1", "port": said(s, "net", "tcp_port")},
+    "tcp_close": lambda b, h, s: h["pid"] == s["net"] and b["direction"] == "connected"
+    and b["remote"]["port"] == said(s, "net", "tcp_port") and b["bytes_sent"] == 1000 and b["reason"] == "fin",
+    "bind": lambda b, h, s: h["pid"] == s["net"] and b["protocol"] == "udp"
+    and b["addr"] == {"addr": "127.0.0.1", "port": 53} and b["ret"] == 0,
+    "listen": lambda b, h, s: h["pid"] == s["net"] and b["backlog"] == 7
+    and b["addr"] == {"addr": "127.0.0.1", "port": said(s, "net", "tcp_port")} and b["ret"] == 0,
+    "socket": lambda b, h, s: h["pid"] == s["net"] and (b["family"], b["type"], b["protocol"]) == ("inet", "raw", 1)
+    and b["ret"] == said(s, "net", "raw_fd"),
+    "unix_socket": lambda b, h, s: h["pid"] == s["net"] and b["op"] == "connect"
+    and b["path"] == said(s, "net", "unix_path") and b["peer_pid"] == s["net"] and b["ret"] == 0,
 }
 
 
@@ -46,6 +99,8 @@ EXPECT = {
 # kernel of the leg's version: the feature probes are checked both ways.
 EXPECT_DISABLED = {
     "exit-group-dead": lambda version: version <= (6, 12),  # present on 6.18
+    # io_uring_submit_req, or io_uring_submit_sqe on 6.1: every leg has one
+    "io-uring-submit": lambda version: False,
 }
 
 
@@ -85,6 +140,8 @@ def main():
         res["load_ms"] = int(facts["load_cs"][0]) * 10
         steps = {k: int(v[0]) for k, v in read_kv(os.path.join(out, "steps.txt")).items()}
         steps["work"] = os.path.join(facts.get("outdir", [out])[0], "w")
+        steps["said"] = {k: {kk: v[0] for kk, v in read_kv(os.path.join(out, "step-%s.out" % k)).items()}
+                         for k in steps if k != "work"}
         found = set()
         for line in open(os.path.join(out, "events.ndjson")):
             ev = json.loads(line)
@@ -94,12 +151,18 @@ def main():
                     try:
                         if EXPECT[kind](body, h, steps):
                             found.add(kind)
-                    except (KeyError, TypeError):
+                    except (KeyError, TypeError, ValueError):
                         pass
         res["matched"] = [k for k in EXPECT if k in found]
         res["missing"] = [k for k in EXPECT if k not in found]
         m = re.search(r"kernel: (\d+) dropped", log)
         res["dropped"] = int(m.group(1)) if m else None
+        # Every type ringtap counts must be in EXPECT: a new type cannot slip past the matrix.
+        m = re.search(r"^ringtap: \d+ events \(([^)]*)\)", log, re.M)
+        counted = [c.rsplit(" ", 1)[0] for c in m.group(1).split(", ")] if m else []
+        unexpected = [t for t in counted if t not in EXPECT and t != "drop-records"]
+        if not counted or unexpected:
+            res["error"] = "event types not in the scenario's EXPECT: %s" % (unexpected or "(no summary line)")
         version = kernel_version(leg)
         want = sorted(f for f, lacks in EXPECT_DISABLED.items() if version and lacks(version))
         if sorted(disabled) != want:
@@ -108,7 +171,7 @@ def main():
         if "ringtap_exit" in facts and facts["ringtap_exit"][0] != "0":
             res["error"] = "ringtap exited %s: %s" % (facts["ringtap_exit"][0], log.strip().splitlines()[-1:])
     for k in EXPECT:
-        print("  %-8s %s" % (k, "ok" if k in res["matched"] else "MISSING"))
+        print("  %-15s %s" % (k, "ok" if k in res["matched"] else "MISSING"))
     print("%s: loaded %s, load %s ms, events %d/%d matched, dropped %s, disabled: %s%s" % (
         leg, "yes" if res["loaded"] else "no", res["load_ms"], len(res["matched"]), len(EXPECT),
         res["dropped"], ", ".join(disabled) or "none", "; " + res["error"] if res["error"] else ""))

@@ -7,8 +7,11 @@ kernels_require_root() {
   if [ "$(id -u)" != 0 ]; then echo "SKIPPED: needs root (BPF on the host leg, the kernel cache)"; exit 77; fi
 }
 
-# kernels_bindir ARCH: prints a directory holding ringtap, prog_actor and
-# prog_file_events for ARCH (amd64 from this build; arm64 cross-built).
+# The scenario's workload programs (tests/*/prog_NAME.c, libc only).
+KERNELS_PROGS="prog_actor prog_file_events prog_proc_events prog_io_uring prog_net_events"
+
+# kernels_bindir ARCH: prints a directory holding ringtap and the workload
+# programs for ARCH (amd64 from this build; arm64 cross-built).
 kernels_bindir() {
   local arch=$1 dir
   dir=$RINGTAP_BUILD/kernels/bin-$arch
@@ -20,8 +23,7 @@ kernels_bindir() {
     return 1
   else
     ln -sf "$RINGTAP" "$dir/ringtap"
-    ln -sf "$RINGTAP_BUILD/tests/prog_actor" "$dir/prog_actor"
-    ln -sf "$RINGTAP_BUILD/tests/prog_file_events" "$dir/prog_file_events"
+    for prog in $KERNELS_PROGS; do ln -sf "$RINGTAP_BUILD/tests/$prog" "$dir/$prog"; done
   fi
   echo "$dir"
 }

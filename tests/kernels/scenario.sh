@@ -4,8 +4,9 @@
 # the qemu VM (busybox sh, /init) and, for the host leg, on the host itself.
 #
 # Usage: scenario.sh BINDIR OUTDIR
-#   BINDIR holds ringtap and the workload programs (prog_actor, prog_file_events)
-#   OUTDIR receives events.ndjson, ringtap.log, steps.txt and facts.txt
+#   BINDIR holds ringtap and the workload programs (prog_*: tests/kernels/lib.sh)
+#   OUTDIR receives events.ndjson, ringtap.log, steps.txt, facts.txt and each
+#   step's output (step-NAME.out: "KEY VALUE" lines the checker reads)
 #
 # To cover a new event type: add a step below (a line `step NAME CMD...`; the
 # pid of each step goes to steps.txt) and its expectation to
@@ -57,6 +58,18 @@ echo "listener $listener" >>"$out/steps.txt"
 # unlink, rename, chmod, chown, link, mknod (every variant the arch has)
 mkdir -p "$work/files"
 step files "$bin/prog_file_events" "$work/files"
+# cred, ptrace, memfd, module, mount, namespace, dup, signal, bpf: each call
+# once, some failing on purpose (init_module fails: -ENOSYS without
+# CONFIG_MODULES, else a bad image); it unshares its own mount namespace.
+mkdir -p "$work/proc"
+step proc "$bin/prog_proc_events" "$work/proc"
+# io_uring: setup, then openat, connect and send submitted through the ring
+echo ringtap >"$work/uring.txt"
+step uring "$bin/prog_io_uring" "$work/uring.txt"
+# dns (its own responder on 127.0.0.1:53), bind, listen, tcp_established,
+# tcp_close, a raw socket, unix_socket: in a private network namespace
+mkdir -p "$work/net"
+step net "$bin/prog_net_events" "$work/net"
 
 # Let the consumer's bounded poll pick up the tail, then stop ringtap.
 sleep 1

@@ -5,6 +5,8 @@
  * (tests/kernels), which expects exactly these on each kernel. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -35,10 +37,53 @@ static struct btf *btf_with_exit_tracepoint(int nargs)
 	return btf;
 }
 
+/* Adds typedef btf_trace_TP (void *, struct io_kiocb *, bool) where io_kiocb
+ * has a `cmd` member (in an anonymous union, as in 6.x) or not, or, with
+ * old_args, the older prototype (void *, void *ctx, void *req, u64, ...). */
+static void add_io_uring_tracepoint(struct btf *btf, const char *tp, bool with_cmd, bool old_args)
+{
+	int req, req_ptr, void_ptr, boolean, proto, ptr, u64;
+	char name[64];
+
+	req = btf__find_by_name_kind(btf, "io_kiocb", BTF_KIND_STRUCT);
+	if (req < 0) {
+		int file_ptr = btf__add_ptr(btf, 0), u8 = btf__add_int(btf, "u8", 1, 0);
+		int cmd = btf__add_struct(btf, "io_cmd_data", 8), file_or_cmd;
+
+		assert_int_equal(btf__add_field(btf, "file", file_ptr, 0, 0), 0);
+		file_or_cmd = btf__add_union(btf, NULL, 8);
+		assert_int_equal(btf__add_field(btf, "file", file_ptr, 0, 0), 0);
+		if (with_cmd)
+			assert_int_equal(btf__add_field(btf, "cmd", cmd, 0, 0), 0);
+		req = btf__add_struct(btf, "io_kiocb", 16);
+		assert_int_equal(btf__add_field(btf, NULL, file_or_cmd, 0, 0), 0);
+		assert_int_equal(btf__add_field(btf, "opcode", u8, 64, 0), 0);
+	}
+	req_ptr = btf__add_ptr(btf, req);
+	void_ptr = btf__add_ptr(btf, 0);
+	boolean = btf__add_int(btf, "_Bool", 1, BTF_INT_BOOL);
+	u64 = btf__add_int(btf, "u64", 8, 0);
+	proto = btf__add_func_proto(btf, 0);
+	assert_int_equal(btf__add_func_param(btf, "__data", void_ptr), 0);
+	if (old_args) {
+		assert_int_equal(btf__add_func_param(btf, "ctx", void_ptr), 0);
+		assert_int_equal(btf__add_func_param(btf, "req", void_ptr), 0);
+		assert_int_equal(btf__add_func_param(btf, "user_data", u64), 0);
+	} else {
+		assert_int_equal(btf__add_func_param(btf, "req", req_ptr), 0);
+		assert_int_equal(btf__add_func_param(btf, "force_nonblock", boolean), 0);
+	}
+	ptr = btf__add_ptr(btf, proto);
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	assert_true(btf__add_typedef(btf, name, ptr) > 0);
+}
+
 static void linux_6_1_lacks_group_dead(void **state)
 {
 	struct source_bpf_features f = { 0 };
 	struct btf *btf = btf_with_exit_tracepoint(2);
+
+	add_io_uring_tracepoint(btf, "io_uring_submit_sqe", true, false);
 
 	(void)state;
 	source_bpf_features_from_btf(btf, &f);
@@ -47,13 +92,52 @@ static void linux_6_1_lacks_group_dead(void **state)
 	btf__free(btf);
 }
 
+/* 6.1 names the io_uring submit tracepoint io_uring_submit_sqe: the probe
+ * attaches there instead of going silent. */
+static void linux_6_1_io_uring_submit_sqe_is_used(void **state)
+{
+	struct source_bpf_features f = { 0 };
+	struct btf *btf = btf_with_exit_tracepoint(3);
+
+	(void)state;
+	add_io_uring_tracepoint(btf, "io_uring_submit_sqe", true, false);
+	source_bpf_features_from_btf(btf, &f);
+	assert_string_equal(f.io_uring_submit_tp, "io_uring_submit_sqe");
+	assert_string_equal(f.disabled_names, "");
+	btf__free(btf);
+}
+
+/* Older kernels' tracepoint passed the request's fields, and their io_kiocb
+ * had no `cmd`: the probe cannot run there, and ringtap says so. */
+static void io_uring_before_6_0_is_disabled(void **state)
+{
+	struct source_bpf_features f = { 0 };
+	struct btf *old_args = btf_with_exit_tracepoint(3), *no_cmd = btf_with_exit_tracepoint(3);
+
+	(void)state;
+	add_io_uring_tracepoint(old_args, "io_uring_submit_sqe", true, true);
+	source_bpf_features_from_btf(old_args, &f);
+	assert_null(f.io_uring_submit_tp);
+	assert_string_equal(f.disabled_names, "io-uring-submit");
+	assert_non_null(strstr(f.disabled, "requests submitted through a ring are not reported"));
+	memset(&f, 0, sizeof(f));
+	add_io_uring_tracepoint(no_cmd, "io_uring_submit_sqe", false, false);
+	source_bpf_features_from_btf(no_cmd, &f);
+	assert_null(f.io_uring_submit_tp);
+	assert_string_equal(f.disabled_names, "io-uring-submit");
+	btf__free(old_args);
+	btf__free(no_cmd);
+}
+
 static void linux_6_18_has_everything(void **state)
 {
 	struct source_bpf_features f = { 0 };
 	struct btf *btf = btf_with_exit_tracepoint(3);
 
 	(void)state;
+	add_io_uring_tracepoint(btf, "io_uring_submit_req", true, false);
 	source_bpf_features_from_btf(btf, &f);
+	assert_string_equal(f.io_uring_submit_tp, "io_uring_submit_req");
 	assert_string_equal(f.disabled_names, "");
 	assert_string_equal(f.disabled, "");
 	btf__free(btf);
@@ -68,7 +152,7 @@ static void missing_tracepoint_counts_as_lacking(void **state)
 
 	(void)state;
 	source_bpf_features_from_btf(btf, &f);
-	assert_string_equal(f.disabled_names, "exit-group-dead");
+	assert_string_equal(f.disabled_names, "exit-group-dead,io-uring-submit");
 	btf__free(btf);
 }
 
@@ -77,6 +161,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(linux_6_1_lacks_group_dead),
 		cmocka_unit_test(linux_6_18_has_everything),
+		cmocka_unit_test(linux_6_1_io_uring_submit_sqe_is_used),
+		cmocka_unit_test(io_uring_before_6_0_is_disabled),
 		cmocka_unit_test(missing_tracepoint_counts_as_lacking),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
