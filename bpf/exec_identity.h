@@ -228,6 +228,8 @@ static __always_inline void exec__cwd_walk(struct task_struct *task, struct rt_e
 	bpf_loop(RT_CWD_STEPS_MAX, cwd__step, &w, 0);
 	if (!w.done) /* out of steps: too many mount crossings */
 		w.cut = RT_CWD_TRUNCATED;
+	if (w.cut && w.pos < RT_PATH_MAX) /* a cut path is relative: no leading '/' */
+		w.pos++;
 	if (w.pos == RT_PATH_MAX && !w.cut) { /* the root itself */
 		b = bpf_map_lookup_elem(&cwd_bufs, &zero);
 		if (!b)
