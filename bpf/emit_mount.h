@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Escape-surface events: mounts (mount, umount2, chroot, pivot_root, the
  * new mount API), namespaces (unshare, setns) and kernel modules
- * (init_module, finit_module, delete_module) (ringtap_abi.h). Handlers as
+ * (init_module, finit_module, delete_module); fsconfig is a mount record (ringtap_abi.h). Handlers as
  * in emit_file.h: the family's arguments onto its body, strings as passed
  * into the per-CPU scratch, the process policy, one record out. Included
  * by ringtap.bpf.c only, after emit_proc.h. */
@@ -11,6 +11,10 @@
 #include "dispatch.h"
 
 /* ---- mounts ---- */
+
+#define RT_FSCONFIG_SET_STRING     1 /* linux/mount.h */
+#define RT_FSCONFIG_SET_PATH       3
+#define RT_FSCONFIG_SET_PATH_EMPTY 4
 
 /* A filesystem type name (at most RT_FSTYPE_MAX bytes) to scratch offset
  * off; its length, 0 if unreadable or absent. */
@@ -42,7 +46,7 @@ SC_HANDLER(rt_sc_mount)
 	struct rt_mount_body *b;
 	struct rt_policy_ctx pc;
 	struct rt_scratch *s;
-	__u64 ufstype = 0, usource = 0, utarget = 0;
+	__u64 ufstype = 0, usource = 0, utarget = 0, ukey = 0, uvalue = 0;
 	__u32 flags = 0, off;
 
 	if (!c || !(s = file__begin(RT_EVENT_MOUNT, &pc)))
@@ -53,6 +57,8 @@ SC_HANDLER(rt_sc_mount)
 	b->flags = 0;
 	b->attr = 0;
 	b->fd = b->dirfd = b->dirfd2 = -1;
+	b->cmd = 0;
+	b->aux = 0;
 	switch (c->kind) {
 	case RT_MOUNT_MOUNT:
 		usource = c->args.a[0];
@@ -92,6 +98,16 @@ SC_HANDLER(rt_sc_mount)
 		usource = c->args.a[1];
 		b->flags = c->args.a[2];
 		break;
+	case RT_MOUNT_FSCONFIG:
+		b->fd = c->args.a[0];
+		b->cmd = c->args.a[1];
+		ukey = c->args.a[2];
+		/* value is a string for these; a blob or unused otherwise */
+		if (b->cmd == RT_FSCONFIG_SET_STRING || b->cmd == RT_FSCONFIG_SET_PATH ||
+		    b->cmd == RT_FSCONFIG_SET_PATH_EMPTY)
+			uvalue = c->args.a[3];
+		b->aux = c->args.a[4];
+		break;
 	default: /* mount_setattr: struct mount_attr starts with attr_set */
 		b->dirfd = c->args.a[0];
 		utarget = c->args.a[1];
@@ -106,6 +122,10 @@ SC_HANDLER(rt_sc_mount)
 	off += b->source_len;
 	b->target_len = mount__path(s, off, utarget, &flags);
 	off += b->target_len;
+	b->key_len = mount__path(s, off, ukey, &flags);
+	off += b->key_len;
+	b->value_len = mount__path(s, off, uvalue, &flags);
+	off += b->value_len;
 	file__finish(s, &pc, off, flags, false, 0, 0, 0, 0);
 	return 0;
 }

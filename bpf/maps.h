@@ -78,8 +78,11 @@ struct {
 /* Per-CPU scratch where variable-size records (open, exec) are built
  * before bpf_ringbuf_output() copies out exactly the bytes used.
  * Layout: header, body, then data; argv gets twice its bound so each
- * argument can be read with a constant size at any offset below the bound. */
-#define RT_SCRATCH_NEEDED (sizeof(struct rt_header) + sizeof(struct rt_exec_body) + RT_PATH_MAX + 2 + 2 * RT_ARGV_MAX)
+ * argument can be read with a constant size at any offset below the bound,
+ * and an exec's cwd follows argv. */
+#define RT_MAX_(a, b) ((a) > (b) ? (a) : (b))
+#define RT_SCRATCH_NEEDED (sizeof(struct rt_header) + sizeof(struct rt_exec_body) + RT_PATH_MAX + \
+			   RT_MAX_(2 * RT_ARGV_MAX + 2, RT_ARGV_MAX + RT_PATH_MAX))
 #define RT_SCRATCH_SIZE 16384 /* a power of two: sizes are bounded by masking */
 _Static_assert(RT_SCRATCH_SIZE >= RT_SCRATCH_NEEDED, "scratch too small");
 struct rt_scratch {

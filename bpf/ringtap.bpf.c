@@ -127,6 +127,8 @@ static __always_inline void emit__open(__u32 kind, const struct sc_args *args, l
 }
 
 #define EXEC_DATA (HDR_SIZE + sizeof(struct rt_exec_body))
+#define EXEC_CWD_OFF_MASK (RT_PATH_MAX + RT_ARGV_MAX - 1) /* cwd offset after the filename */
+_Static_assert(EXEC_DATA + EXEC_CWD_OFF_MASK + RT_PATH_MAX <= RT_SCRATCH_SIZE, "cwd copy bound");
 
 /* The identity part of the exec body in scratch (exe: the executed file,
  * NULL for a failed exec). Called before any argv loop: code after the
@@ -138,19 +140,33 @@ static __always_inline void exec__identity(struct rt_scratch *s, struct file *ex
 
 	__builtin_memset((void *)body + 16, 0, sizeof(*body) - 16);
 	exec__task_identity(task, body);
+	exec__cwd_walk(task, body);
 	if (exe)
 		exec__file_identity(task, exe, body);
 }
 
 /* Finish an exec record whose identity (exec__identity), filename
- * (fname_len bytes) and argv (argv_len) are already in scratch. */
+ * (fname_len bytes) and argv (argv_len) are already in scratch: the cwd
+ * goes after them. */
 static __always_inline void emit__exec(struct rt_scratch *s, long ret, __u32 fname_len,
 				       __u32 argv_len, __u32 argc, __u32 flags)
 {
 	struct rt_header *hdr = (void *)s->buf;
 	struct rt_exec_body *body = (void *)(s->buf + HDR_SIZE);
-	__u32 size = EXEC_DATA + fname_len + argv_len;
+	__u32 size, off = fname_len + argv_len;
 
+	/* The mask is the bound the verifier keeps; a filename and argv both
+	 * at their maximum (off 8192) leave no room: the cwd is then cut. */
+	if (off <= EXEC_CWD_OFF_MASK) {
+		barrier_var(off); /* or the compiler drops the mask as redundant */
+		body->cwd_len = exec__cwd_copy(s->buf + EXEC_DATA + (off & EXEC_CWD_OFF_MASK), body);
+	} else {
+		body->cwd_len = 0;
+		body->cwd_flags |= RT_CWD_TRUNCATED;
+	}
+	if (body->cwd_flags & RT_CWD_TRUNCATED)
+		flags |= RT_FLAG_TRUNCATED;
+	size = EXEC_DATA + off + body->cwd_len;
 	body->ret = ret;
 	body->filename_len = fname_len;
 	body->argv_len = argv_len;

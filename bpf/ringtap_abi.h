@@ -43,9 +43,10 @@
 #include <linux/types.h>
 #endif
 
-#define RT_ABI_VERSION 5 /* 2: euid, egid in the header; 3: file events;
+#define RT_ABI_VERSION 6 /* 2: euid, egid in the header; 3: file events;
 			  * 4: parent_start_ns in the header, cred..bpf events;
-			  * 5: network events (dns, tcp), connect.via */
+			  * 5: network events (dns, tcp), connect.via;
+			  * 6: exec cwd, fsconfig in the mount body */
 
 /* Event types (values of rt_header.type). 0 is never a valid type. */
 #define RT_EVENT_EXEC    1
@@ -114,7 +115,7 @@ struct rt_header {
 };
 
 /* exec: data = filename[filename_len] then argv[argv_len] (NUL-separated,
- * each argument NUL-terminated). ret is 0 or -errno of execve/execveat.
+ * each argument NUL-terminated) then cwd[cwd_len] (no NUL). ret is 0 or -errno of execve/execveat.
  * argc: for a successful exec the new image's argument count, even when
  * argv was cut (RT_FLAG_TRUNCATED; the last argument may then lack its NUL);
  * for a failed exec the arguments present in argv (at most RT_ARGC_MAX). */
@@ -138,8 +139,17 @@ struct rt_exec_body {
 	__u32 exe_nlink;
 	__u32 exe_flags; /* RT_EXE_* */
 	__u32 tty;       /* controlling terminal's dev_t (kernel encoding), 0: none */
+	/* ABI 6: the current directory (task->fs->pwd) as the process sees it
+	 * (up to its root, like getcwd(2)), found by a dentry walk of at most
+	 * RT_CWD_DEPTH_MAX components; RT_CWD_TRUNCATED: the walk was cut and
+	 * cwd holds the deepest components only. cwd_len 0: unknown. */
+	__u32 cwd_len;
+	__u32 cwd_flags; /* RT_CWD_* */
 	__u32 _pad;
 };
+
+#define RT_CWD_DEPTH_MAX 32        /* path components walked for cwd */
+#define RT_CWD_TRUNCATED (1u << 0) /* leading components are missing */
 
 #define RT_EXE_MEMFD    (1u << 0) /* a memfd (fileless execution) */
 #define RT_EXE_DELETED  (1u << 1) /* no links left: deleted after open */
@@ -491,16 +501,23 @@ struct rt_module_body {
 #define RT_MOUNT_MOVE_MOUNT    6
 #define RT_MOUNT_OPEN_TREE     7
 #define RT_MOUNT_MOUNT_SETATTR 8
+#define RT_MOUNT_FSCONFIG      9
 #define RT_FSTYPE_MAX 64 /* a filesystem type name (fstype, fsopen's fsname) */
 
 /* mount: data = fstype[fstype_len] then source[source_len] then
- * target[target_len], each as passed. Per call:
+ * target[target_len] then key[key_len] then value[value_len], each as
+ * passed. Per call:
  *   mount(source, target, fstype, flags)   umount2(target, flags)
  *   chroot(target)                        pivot_root(source = new_root, target = put_old)
  *   fsopen(fstype, flags)                 fsmount(fd, flags, attr = attr_flags)
  *   move_mount(dirfd, source, dirfd2, target, flags)
  *   open_tree(dirfd, source, flags)       mount_setattr(dirfd, target, flags)
- * Unused descriptors are -1. */
+ *   fsconfig(fd, cmd, key, value, aux)
+ * fsconfig: value is the string of FSCONFIG_SET_STRING, SET_PATH and
+ * SET_PATH_EMPTY (empty for the others: SET_BINARY's blob is not read);
+ * aux as passed (SET_PATH*'s dirfd, SET_FD's fd, SET_BINARY's length).
+ * Unused descriptors are -1; cmd, aux, key and value are 0/empty but
+ * for fsconfig. */
 struct rt_mount_body {
 	__s32 ret;
 	__u32 syscall;
@@ -512,6 +529,10 @@ struct rt_mount_body {
 	__u32 fstype_len;
 	__u32 source_len;
 	__u32 target_len;
+	__u32 cmd;	 /* fsconfig's FSCONFIG_* command */
+	__s32 aux;
+	__u32 key_len;
+	__u32 value_len;
 };
 
 #define RT_NS_UNSHARE 0

@@ -54,6 +54,8 @@ static void exec_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
 	ow_begin(w, "process");
 	ocsf_put_process_members(w, ev->header, 1);
 	put_cmd_line(w, x);
+	if (!x->cwd_truncated) /* a cut cwd is not a directory: unmapped only */
+		ow_str_nonempty(w, "working_directory", x->cwd);
 	if (x->filename && *x->filename) {
 		ow_str(w, "path", x->filename);
 		ow_begin(w, "file");

@@ -117,8 +117,8 @@ static int decode_exec(const struct rt_exec_body *b, const char *data, size_t av
 {
 	Ringtap__V1__Exec *x = &d->body.exec;
 
-	if (b->filename_len > RT_PATH_MAX || b->argv_len > RT_ARGV_MAX ||
-	    (size_t)b->filename_len + b->argv_len > avail)
+	if (b->filename_len > RT_PATH_MAX || b->argv_len > RT_ARGV_MAX || b->cwd_len > RT_PATH_MAX ||
+	    (size_t)b->filename_len + b->argv_len + b->cwd_len > avail)
 		return -EBADMSG;
 	ringtap__v1__exec__init(x);
 	x->ret = b->ret;
@@ -153,6 +153,9 @@ static int decode_exec(const struct rt_exec_body *b, const char *data, size_t av
 	}
 	x->argv = d->argv;
 	x->n_argv = n;
+	copy_text(d->path2, raw + b->argv_len, b->cwd_len);
+	x->cwd = d->path2;
+	x->cwd_truncated = !!(b->cwd_flags & RT_CWD_TRUNCATED);
 	d->ev.body_case = RINGTAP__V1__EVENT__BODY_EXEC;
 	d->ev.exec = x;
 	return 0;

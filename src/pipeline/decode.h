@@ -61,7 +61,9 @@ struct decoded_event {
 	/* Text is stored as UTF-8: an invalid byte becomes U+FFFD (3 bytes). */
 	char comm[3 * RT_COMM_LEN + 1];
 	char path[3 * RT_PATH_MAX + 1];
-	char path2[3 * RT_PATH_MAX + 1]; /* a second path (rename, link) */
+	char path2[3 * RT_PATH_MAX + 1]; /* a second path (rename, link, exec's cwd) */
+	char path4[3 * RT_PATH_MAX + 1]; /* mount's fsconfig key */
+	char path5[3 * RT_PATH_MAX + 1]; /* mount's fsconfig value */
 	char argv_buf[3 * RT_ARGV_MAX + RT_ARGV_MAX + 1];
 	char *argv[RT_ARGV_MAX + 1]; /* an empty argument takes one byte */
 	char addr[2][INET6_ADDRSTRLEN];

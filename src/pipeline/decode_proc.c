@@ -20,7 +20,8 @@ static const char *const ptrace_calls[] = { "ptrace", "process_vm_writev" };
 static const char *const module_calls[] = { "init_module", "finit_module", "delete_module" };
 static const char *const mount_calls[] = { "mount",	 "umount2",    "chroot",
 					   "pivot_root", "fsopen",     "fsmount",
-					   "move_mount", "open_tree", "mount_setattr" };
+					   "move_mount", "open_tree", "mount_setattr",
+					   "fsconfig" };
 static const char *const ns_calls[] = { "unshare", "setns" };
 static const char *const dup_calls[] = { "dup", "dup2", "dup3", "fcntl" };
 static const char *const signal_calls[] = { "kill", "tkill", "tgkill", "pidfd_send_signal" };
@@ -146,10 +147,10 @@ static int decode_mount(const struct rt_mount_body *b, const char *data, size_t 
 			struct decoded_event *d)
 {
 	Ringtap__V1__Mount *m = &d->body.mount;
-	uint32_t lens[] = { b->fstype_len, b->source_len, b->target_len };
-	char *outs[] = { d->path3, d->path, d->path2 };
+	uint32_t lens[] = { b->fstype_len, b->source_len, b->target_len, b->key_len, b->value_len };
+	char *outs[] = { d->path3, d->path, d->path2, d->path4, d->path5 };
 
-	if (b->fstype_len > RT_FSTYPE_MAX || decode_strings(data, avail, lens, outs, 3))
+	if (b->fstype_len > RT_FSTYPE_MAX || decode_strings(data, avail, lens, outs, 5))
 		return -EBADMSG;
 	ringtap__v1__mount__init(m);
 	m->fstype = d->path3;
@@ -162,6 +163,10 @@ static int decode_mount(const struct rt_mount_body *b, const char *data, size_t 
 	m->dirfd2 = b->dirfd2;
 	m->ret = b->ret;
 	m->syscall = CALL(mount_calls, b->syscall);
+	m->cmd = b->cmd;
+	m->aux = b->aux;
+	m->key = d->path4;
+	m->value = d->path5;
 	d->ev.body_case = RINGTAP__V1__EVENT__BODY_MOUNT;
 	d->ev.mount = m;
 	return 0;

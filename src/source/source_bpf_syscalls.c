@@ -103,6 +103,9 @@
 #ifndef SYS_move_mount
 #define SYS_move_mount 429
 #endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
 #ifndef SYS_fsopen
 #define SYS_fsopen 430
 #endif
@@ -166,6 +169,7 @@ const struct source_bpf_syscall source_bpf_syscalls[] = {
 	{ "chroot", SYS_chroot, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_CHROOT },
 	{ "pivot_root", SYS_pivot_root, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_PIVOT_ROOT },
 	{ "fsopen", SYS_fsopen, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_FSOPEN },
+	{ "fsconfig", SYS_fsconfig, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_FSCONFIG },
 	{ "fsmount", SYS_fsmount, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_FSMOUNT },
 	{ "move_mount", SYS_move_mount, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_MOVE_MOUNT },
 	{ "open_tree", SYS_open_tree, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_OPEN_TREE },
@@ -261,6 +265,7 @@ const struct source_bpf_syscall source_bpf_syscalls_compat[] = {
 	{ "chroot", 61, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_CHROOT },
 	{ "pivot_root", 217, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_PIVOT_ROOT },
 	{ "fsopen", 430, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_FSOPEN },
+	{ "fsconfig", 431, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_FSCONFIG },
 	{ "fsmount", 432, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_FSMOUNT },
 	{ "move_mount", 429, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_MOVE_MOUNT },
 	{ "open_tree", 428, RT_EVENT_MOUNT, "rt_sc_mount", RT_MOUNT_OPEN_TREE },

@@ -32,6 +32,9 @@
 #ifndef SYS_pidfd_send_signal
 #define SYS_pidfd_send_signal 424
 #endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
 #ifndef SYS_fsopen
 #define SYS_fsopen 430
 #endif
@@ -64,6 +67,7 @@ int main(int argc, char **argv)
 	const char *dir = argc > 1 ? argv[1] : NULL;
 	char target[4096], buf[16] = "ringtap", dst[16] = "";
 	int go[2], server = -1, sock, modfd, pidfd, stdin_copy;
+	long fsfd;
 	pid_t child;
 
 	if (!dir) {
@@ -100,7 +104,12 @@ int main(int argc, char **argv)
 	CALL("umount2", SYS_umount2, target, MNT_DETACH);
 	CALL("pivot_root_bad", SYS_pivot_root, dir, target);
 	CALL("chroot_bad", SYS_chroot, "/nonexistent-ringtap");
-	CALL("fsopen", SYS_fsopen, "tmpfs", 1 /* FSOPEN_CLOEXEC */);
+	fsfd = syscall(SYS_fsopen, "tmpfs", 1 /* FSOPEN_CLOEXEC */);
+	report("fsopen", fsfd);
+	CALL("fsconfig_string", SYS_fsconfig, fsfd, 1 /* FSCONFIG_SET_STRING */, "size", "1m", 0);
+	CALL("fsconfig_flag_bad", SYS_fsconfig, fsfd, 0 /* FSCONFIG_SET_FLAG */, "ringtap_nosuch", NULL, 0);
+	CALL("fsconfig_fd_bad", SYS_fsconfig, fsfd, 5 /* FSCONFIG_SET_FD */, "source", NULL, 9999);
+	CALL("fsconfig_create", SYS_fsconfig, fsfd, 6 /* FSCONFIG_CMD_CREATE */, NULL, NULL, 0);
 
 	/* fileless execution */
 	CALL("memfd_create", SYS_memfd_create, "ringtap-memfd", 1 /* MFD_CLOEXEC */);

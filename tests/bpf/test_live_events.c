@@ -89,7 +89,7 @@ static void test_live_events(void **state)
 	unsigned char enabled[RT_EVENT_MAX];
 	struct policy_compiled *policy = bpf_test_permissive_policy(42);
 	struct source_config cfg = { .ring_bytes = 8u << 20, .policy = policy, .event_enabled = enabled };
-	char actor[4096], path[64], port_s[16], self_comm[RT_COMM_LEN] = "", ignored;
+	char actor[4096], cwd[4096], path[64], port_s[16], self_comm[RT_COMM_LEN] = "", ignored;
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	socklen_t alen = sizeof(addr);
 	struct event_source *src = NULL;
@@ -178,6 +178,7 @@ static void test_live_events(void **state)
 	assert_int_equal(rec_drain_until(src, &recs, all_exited, &w, 10000), 0);
 
 	/* The failed exec, reported at sys_exit from the caller's memory. */
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	h = rec_find(&recs, RT_EVENT_EXEC, w.actor, 0);
 	assert_header(h, RT_EVENT_EXEC, w.actor, self, self_comm);
 	{
@@ -190,7 +191,12 @@ static void test_live_events(void **state)
 		assert_int_equal(b->argc, 2);
 		assert_int_equal(b->argv_len, sizeof("nope\0x1"));
 		assert_memory_equal(data + b->filename_len, "nope\0x1", b->argv_len);
-		assert_int_equal(h->size, sizeof(*h) + sizeof(*b) + b->filename_len + b->argv_len);
+		/* the cwd follows argv: the actor's, which is ours */
+		assert_int_equal(b->cwd_len, strlen(cwd));
+		assert_memory_equal(data + b->filename_len + b->argv_len, cwd, b->cwd_len);
+		assert_int_equal(b->cwd_flags, 0);
+		assert_int_equal(h->size, sizeof(*h) + sizeof(*b) + b->filename_len + b->argv_len +
+					  b->cwd_len);
 	}
 
 	/* The successful exec, from sched_process_exec: new comm, new argv. */
@@ -209,6 +215,10 @@ static void test_live_events(void **state)
 		assert_int_equal(b->argc, 5);
 		assert_int_equal(b->argv_len, n);
 		assert_memory_equal(data + b->filename_len, want, n);
+		assert_int_equal(b->cwd_len, strlen(cwd));
+		assert_memory_equal(data + b->filename_len + b->argv_len, cwd, b->cwd_len);
+		assert_int_equal(h->size, sizeof(*h) + sizeof(*b) + b->filename_len + b->argv_len +
+					  b->cwd_len);
 	}
 	assert_null(rec_find(&recs, RT_EVENT_EXEC, w.actor, 2));
 

@@ -29,7 +29,7 @@
 struct ctx {
 	const char *dir;
 	pid_t helper, child;
-	int sock, modfd, pidfd;
+	int sock, modfd, pidfd, fsfd;
 	uint64_t caps; /* the test's (root's) effective capabilities */
 	int nth[RT_EVENT_MAX];
 	const struct rec_list *recs;
@@ -80,8 +80,9 @@ static void check_mount(struct ctx *c, const char *name, long ret)
 	const struct rt_mount_body *b = rec_body(h);
 	const char *data = (const char *)(b + 1);
 	char target[4096];
-	const char *fstype = "", *source = "", *tgt = "";
-	uint32_t kind = 0;
+	const char *fstype = "", *source = "", *tgt = "", *key = "", *value = "";
+	uint32_t kind = 0, cmd = 0;
+	int32_t fd = -1, aux = 0;
 	uint64_t flags = 0;
 
 	snprintf(target, sizeof(target), "%s/mnt", c->dir);
@@ -100,18 +101,38 @@ static void check_mount(struct ctx *c, const char *name, long ret)
 		kind = RT_MOUNT_CHROOT, tgt = "/nonexistent-ringtap";
 	} else if (!strcmp(name, "fsopen")) {
 		kind = RT_MOUNT_FSOPEN, fstype = "tmpfs", flags = 1;
+		c->fsfd = ret;
+	} else if (!strncmp(name, "fsconfig", 8)) {
+		kind = RT_MOUNT_FSCONFIG, fd = c->fsfd;
+		if (!strcmp(name, "fsconfig_string"))
+			cmd = 1, key = "size", value = "1m";
+		else if (!strcmp(name, "fsconfig_flag_bad"))
+			cmd = 0, key = "ringtap_nosuch";
+		else if (!strcmp(name, "fsconfig_fd_bad"))
+			cmd = 5, key = "source", aux = 9999;
+		else
+			cmd = 6;
 	}
-	assert_int_equal(h->size, sizeof(*h) + sizeof(*b) + b->fstype_len + b->source_len + b->target_len);
+	assert_int_equal(h->size, sizeof(*h) + sizeof(*b) + b->fstype_len + b->source_len +
+					  b->target_len + b->key_len + b->value_len);
 	assert_int_equal(b->ret, ret);
 	assert_int_equal(b->syscall, kind);
 	assert_int_equal(b->flags, flags);
 	assert_int_equal(b->attr, 0);
-	assert_int_equal(b->fd, -1);
+	assert_int_equal(b->fd, fd);
 	assert_int_equal(b->dirfd, -1);
 	assert_int_equal(b->dirfd2, -1);
+	assert_int_equal(b->cmd, cmd);
+	assert_int_equal(b->aux, aux);
 	assert_str(data, b->fstype_len, fstype);
-	assert_str(data + b->fstype_len, b->source_len, source);
-	assert_str(data + b->fstype_len + b->source_len, b->target_len, tgt);
+	data += b->fstype_len;
+	assert_str(data, b->source_len, source);
+	data += b->source_len;
+	assert_str(data, b->target_len, tgt);
+	data += b->target_len;
+	assert_str(data, b->key_len, key);
+	data += b->key_len;
+	assert_str(data, b->value_len, value);
 }
 
 static void check_memfd(struct ctx *c, const char *name, long ret)
@@ -374,7 +395,7 @@ struct family {
 static const struct family families[] = {
 	{ "unshare", check_ns },   { "setns", check_ns },	 { "mount", check_mount },
 	{ "umount", check_mount }, { "pivot", check_mount },	 { "chroot", check_mount },
-	{ "fsopen", check_mount }, { "memfd", check_memfd },	 { "init_module", check_module },
+	{ "fsopen", check_mount }, { "fsconfig", check_mount },	 { "memfd", check_memfd },	 { "init_module", check_module },
 	{ "finit", check_module }, { "delete_module", check_module }, { "bpf", check_bpf },
 	{ "dup", check_dup },	   { "fcntl", check_dup },	 { "ptrace", check_ptrace },
 	{ "process_vm", check_ptrace }, { "kill", check_signal }, { "tgkill", check_signal },
@@ -505,7 +526,7 @@ static void test_proc_events(void **state)
 		assert_true(fb->child_start_ns > h->start_ns && fb->child_start_ns <= h->ts_ns);
 	}
 	assert_int_equal(unreported, 2);
-	assert_int_equal(checked, 35);
+	assert_int_equal(checked, 39);
 	/* nothing else of these types from the helper (the dup(0) that kept
 	 * stdin aside, the kill to itself, the file dup3: no records) */
 	for (int t = RT_EVENT_CRED; t <= RT_EVENT_BPF; t++)

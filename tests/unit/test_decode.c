@@ -68,7 +68,7 @@ static void test_header_fields(void **state)
 static void test_open(void **state)
 {
 	(void)state;
-	_Alignas(8) char buf[512];
+	_Alignas(8) char buf[512] = { 0 }; /* body fields not set below are 0 */
 	const char *path = "/etc/hostname";
 	size_t size = sizeof(struct rt_header) + sizeof(struct rt_open_body) + strlen(path);
 	size_t off = put_header(buf, RT_EVENT_OPEN, size);
@@ -96,7 +96,7 @@ static void test_open(void **state)
 static void test_exec_argv(void **state)
 {
 	(void)state;
-	_Alignas(8) char buf[512];
+	_Alignas(8) char buf[512] = { 0 }; /* body fields not set below are 0 */
 	const char fname[] = "/usr/bin/env";
 	const char argv[] = "env\0-i\0\0last"; /* empty arg, last one cut (no NUL) */
 	size_t alen = sizeof(argv) - 1;
@@ -124,7 +124,7 @@ static void test_exec_argv(void **state)
 static void test_connect_accept_addresses(void **state)
 {
 	(void)state;
-	_Alignas(8) char buf[512];
+	_Alignas(8) char buf[512] = { 0 }; /* body fields not set below are 0 */
 	size_t size = sizeof(struct rt_header) + sizeof(struct rt_connect_body);
 	size_t off = put_header(buf, RT_EVENT_CONNECT, size);
 	struct rt_connect_body *c = (void *)(buf + off);
@@ -186,7 +186,7 @@ static void test_exit(void **state)
 static void test_malformed(void **state)
 {
 	(void)state;
-	_Alignas(8) char buf[512];
+	_Alignas(8) char buf[512] = { 0 }; /* body fields not set below are 0 */
 	size_t size = sizeof(struct rt_header) + sizeof(struct rt_open_body) + 4;
 	size_t off = put_header(buf, RT_EVENT_OPEN, size);
 	struct rt_open_body *b = (void *)(buf + off);
@@ -217,7 +217,7 @@ static void test_malformed(void **state)
 static void test_invalid_utf8_replaced(void **state)
 {
 	(void)state;
-	_Alignas(8) char buf[512];
+	_Alignas(8) char buf[512] = { 0 }; /* body fields not set below are 0 */
 	const char fname[] = "/tmp/\xff\xc3\xa9x";
 	const char argv[] = "a\xfe\0\xc3";
 	size_t alen = sizeof(argv) - 1;

@@ -275,6 +275,61 @@ static void test_exec_identity(void **state)
 	assert_int_equal(d.ev.exec->tty, 0);
 }
 
+/* The cwd follows argv; its length is checked against the record like
+ * the others, and a cut cwd says so. */
+static void test_exec_cwd(void **state)
+{
+	(void)state;
+	struct rt_exec_body b = { .filename_len = 8, .argv_len = 8, .argc = 1, .cwd_len = 8 };
+	size_t n = put(RT_EVENT_EXEC, &b, sizeof(b), "/bin/catpayload\0/a b/c\xff", 24);
+
+	assert_int_equal(decode_record(buf, n, &d), 0);
+	assert_string_equal(d.ev.exec->filename, "/bin/cat");
+	assert_string_equal(d.ev.exec->argv[0], "payload");
+	assert_string_equal(d.ev.exec->cwd, "/a b/c\xef\xbf\xbd"); /* invalid UTF-8: U+FFFD */
+	assert_false(d.ev.exec->cwd_truncated);
+	b.cwd_flags = RT_CWD_TRUNCATED;
+	n = put(RT_EVENT_EXEC, &b, sizeof(b), "/bin/catpayload\0/a b/c\xff", 24);
+	assert_int_equal(decode_record(buf, n, &d), 0);
+	assert_true(d.ev.exec->cwd_truncated);
+	/* longer than the record, or than any path */
+	b.cwd_len = 9;
+	n = put(RT_EVENT_EXEC, &b, sizeof(b), "/bin/catpayload\0/a b/c\xff", 24);
+	assert_int_equal(decode_record(buf, n, &d), -EBADMSG);
+	b.cwd_len = RT_PATH_MAX + 1;
+	n = put(RT_EVENT_EXEC, &b, sizeof(b), "/bin/catpayload\0/a b/c\xff", 24);
+	assert_int_equal(decode_record(buf, n, &d), -EBADMSG);
+	b.cwd_len = 0; /* unknown: empty */
+	n = put(RT_EVENT_EXEC, &b, sizeof(b), "/bin/catpayload\0", 16);
+	assert_int_equal(decode_record(buf, n, &d), 0);
+	assert_string_equal(d.ev.exec->cwd, "");
+}
+
+/* fsconfig: key and value after the three mount strings, cmd and aux. */
+static void test_mount_fsconfig(void **state)
+{
+	(void)state;
+	struct rt_mount_body b = { .ret = -22, .syscall = RT_MOUNT_FSCONFIG, .fd = 4, .dirfd = -1,
+				   .dirfd2 = -1, .cmd = 1, .aux = 7, .key_len = 4, .value_len = 2 };
+	size_t n = put(RT_EVENT_MOUNT, &b, sizeof(b), "size1m", 6);
+
+	assert_int_equal(decode_record(buf, n, &d), 0);
+	assert_string_equal(d.ev.mount->syscall, "fsconfig");
+	assert_string_equal(d.ev.mount->key, "size");
+	assert_string_equal(d.ev.mount->value, "1m");
+	assert_string_equal(d.ev.mount->fstype, "");
+	assert_int_equal(d.ev.mount->cmd, 1);
+	assert_int_equal(d.ev.mount->aux, 7);
+	assert_int_equal(d.ev.mount->fd, 4);
+	assert_int_equal(d.ev.mount->ret, -22);
+	b.value_len = 3; /* past the record */
+	n = put(RT_EVENT_MOUNT, &b, sizeof(b), "size1m", 6);
+	assert_int_equal(decode_record(buf, n, &d), -EBADMSG);
+	b.value_len = 2, b.key_len = RT_PATH_MAX + 1;
+	n = put(RT_EVENT_MOUNT, &b, sizeof(b), "size1m", 6);
+	assert_int_equal(decode_record(buf, n, &d), -EBADMSG);
+}
+
 static void test_io_uring(void **state)
 {
 	(void)state;
@@ -323,6 +378,8 @@ int main(void)
 		cmocka_unit_test(test_namespace_signal_bpf),
 		cmocka_unit_test(test_dup),
 		cmocka_unit_test(test_exec_identity),
+		cmocka_unit_test(test_exec_cwd),
+		cmocka_unit_test(test_mount_fsconfig),
 		cmocka_unit_test(test_io_uring),
 	};
 

@@ -20,7 +20,7 @@ static const char *const canonical[] = {
 	"\"container_id\":\"abc\",\"pod\":{\"uid\":\"u-1\",\"name\":\"p\",\"namespace\":\"ns\","
 	"\"labels\":{\"app\":\"web\",\"tier\":\"fe\"},\"node\":\"\",\"container_name\":\"\",\"image\":\"\",\"image_digest\":\"\","
 	"\"owner_kind\":\"\",\"owner_name\":\"\",\"namespace_labels\":{},\"metadata_pending\":false},\"euid\":9,\"egid\":10,\"entity_id\":\"\",\"parent_entity_id\":\"\",\"parent_start_time_ns\":0,\"community_id\":\"\"},"
-	"\"exec\":{\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"\",\"echo \xc3\xa9 \\t\"],\"ret\":-2,\"argc\":5,\"auid\":0,\"sessionid\":0,\"cap_effective\":0,\"cap_permitted\":0,\"exe_dev\":0,\"exe_ino\":0,\"exe_mode\":0,\"exe_ctime\":0,\"exe_mtime\":0,\"exe_nlink\":0,\"exe_memfd\":false,\"exe_deleted\":false,\"exe_overlay\":false,\"exe_writable\":false,\"parent_exe\":\"\",\"parent_argv\":[],\"tty\":0}}",
+	"\"exec\":{\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"\",\"echo \xc3\xa9 \\t\"],\"ret\":-2,\"argc\":5,\"auid\":0,\"sessionid\":0,\"cap_effective\":0,\"cap_permitted\":0,\"exe_dev\":0,\"exe_ino\":0,\"exe_mode\":0,\"exe_ctime\":0,\"exe_mtime\":0,\"exe_nlink\":0,\"exe_memfd\":false,\"exe_deleted\":false,\"exe_overlay\":false,\"exe_writable\":false,\"parent_exe\":\"\",\"parent_argv\":[],\"tty\":0,\"cwd\":\"\",\"cwd_truncated\":false}}",
 	"{\"header\":{\"ts_ns\":1,\"wall_time_ns\":0,\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,"
 	"\"cgroup_id\":0,\"comm\":\"\",\"start_time_ns\":0,\"policy_generation\":0,\"truncated\":false,"
 	"\"abi_version\":0,\"boot_id\":\"\",\"node\":\"\",\"container_id\":\"\",\"euid\":0,\"egid\":0,\"entity_id\":\"\",\"parent_entity_id\":\"\",\"parent_start_time_ns\":0,\"community_id\":\"\"},\"exit\":{\"code\":-1,\"signal\":9}}",
