@@ -9,18 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "policy/policy_reload.h"
+#include "config/file_identity.h"
 #include "policy/policy_parse.h"
 #include "source/source_bpf.h"
-
-/* What the path resolved to when it was last read: a change to any of these
- * means new content (or a new file) to read. */
-struct file_identity {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime, ctime;
-	bool exists;
-};
 
 struct policy_reload {
 	char *path;
@@ -36,29 +27,6 @@ struct policy_reload {
 	struct policy_reload_stats st;
 };
 
-static void identity_of(const char *path, struct file_identity *id)
-{
-	struct stat sb;
-
-	memset(id, 0, sizeof(*id));
-	if (stat(path, &sb))
-		return;
-	id->exists = true;
-	id->dev = sb.st_dev;
-	id->ino = sb.st_ino;
-	id->size = sb.st_size;
-	id->mtime = sb.st_mtim;
-	id->ctime = sb.st_ctim;
-}
-
-static bool identity_equal(const struct file_identity *a, const struct file_identity *b)
-{
-	return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
-	       a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
-	       a->mtime.tv_nsec == b->mtime.tv_nsec && a->ctime.tv_sec == b->ctime.tv_sec &&
-	       a->ctime.tv_nsec == b->ctime.tv_nsec;
-}
-
 /* Parse and compile r->path as generation gen into r->compiled, reporting
  * problems. The previous compiled policy is overwritten only on success. */
 static int load_compile(struct policy_reload *r, uint32_t gen)
@@ -66,7 +34,7 @@ static int load_compile(struct policy_reload *r, uint32_t gen)
 	struct policy *p = NULL;
 	int ret;
 
-	identity_of(r->path, &r->seen);
+	file_identity_of(r->path, &r->seen);
 	ret = policy_load_file(r->path, &p, &r->diags);
 	if (ret == -EINVAL)
 		policy_diags_print(&r->diags, r->path, r->errs);
@@ -239,8 +207,8 @@ int policy_reload_on_fd(void *ctx)
 	}
 	if (!relevant)
 		return 0;
-	identity_of(r->path, &now);
-	if (identity_equal(&now, &r->seen))
+	file_identity_of(r->path, &now);
+	if (file_identity_equal(&now, &r->seen))
 		return 0;
 	reload(r);
 	return 0;

@@ -10,21 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 #include "sink/sink_kafka_instance.h"
+#include "config/file_identity.h"
 
 #define ROTATE_MAX_FILES 5
 #define CHECK_INTERVAL_MS 100
 /* Files copied in place one by one settle within this; a Kubernetes swap
  * is atomic anyway. */
 #define QUIET_MS 300
-
-/* What a path resolved to (through symlinks) when last looked at. */
-struct file_identity {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime, ctime;
-	bool exists;
-};
 
 struct sink_kafka_rotate {
 	int fd;
@@ -44,29 +36,6 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void identity_of(const char *path, struct file_identity *id)
-{
-	struct stat sb;
-
-	memset(id, 0, sizeof(*id));
-	if (stat(path, &sb))
-		return;
-	id->exists = true;
-	id->dev = sb.st_dev;
-	id->ino = sb.st_ino;
-	id->size = sb.st_size;
-	id->mtime = sb.st_mtim;
-	id->ctime = sb.st_ctim;
-}
-
-static bool identity_equal(const struct file_identity *a, const struct file_identity *b)
-{
-	return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
-	       a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
-	       a->mtime.tv_nsec == b->mtime.tv_nsec && a->ctime.tv_sec == b->ctime.tv_sec &&
-	       a->ctime.tv_nsec == b->ctime.tv_nsec;
-}
-
 static int add_path(struct sink_kafka_rotate *r, const char *path)
 {
 	struct stat sb;
@@ -83,7 +52,7 @@ static int add_path(struct sink_kafka_rotate *r, const char *path)
 		free(copy);
 		return -ENOMEM;
 	}
-	identity_of(path, &r->seen[r->n]);
+	file_identity_of(path, &r->seen[r->n]);
 	r->n++;
 	/* The directory, not the file: the kubelet replaces ..data there. */
 	wd = inotify_add_watch(r->fd, dirname(copy), IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM |
@@ -226,8 +195,8 @@ void sink_kafka_rotate_poll(struct sink_kafka *s)
 	for (int i = 0; i < r->n; i++) {
 		struct file_identity id;
 
-		identity_of(r->paths[i], &id);
-		if (!identity_equal(&id, &r->seen[i]))
+		file_identity_of(r->paths[i], &id);
+		if (!file_identity_equal(&id, &r->seen[i]))
 			changed = true;
 		r->seen[i] = id;
 	}
