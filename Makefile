@@ -57,10 +57,10 @@ cluster-test: deps
 # interleaved run, per-type BPF cost, userspace Ir per stage, network tax.
 # Reports go to $(BUILD)/bench/*.md, the plot to docs/benchmarks-peer.png.
 bench: build
-	PLOT=docs/benchmarks-peer.png bench/peer_tax.sh | tee $(BUILD)/bench/peer_tax.md
-	bench/type_cost.sh | tee $(BUILD)/bench/type_cost.md
-	bench/userspace_cost.sh | tee $(BUILD)/bench/userspace_cost.md
-	bench/net_tax.sh | tee $(BUILD)/bench/net_tax.md
+	PLOT=docs/benchmarks-peer.png bench/peer_tax.sh >$(BUILD)/bench/peer_tax.md; rc=$$?; cat $(BUILD)/bench/peer_tax.md; exit $$rc
+	bench/type_cost.sh >$(BUILD)/bench/type_cost.md; rc=$$?; cat $(BUILD)/bench/type_cost.md; exit $$rc
+	bench/userspace_cost.sh >$(BUILD)/bench/userspace_cost.md; rc=$$?; cat $(BUILD)/bench/userspace_cost.md; exit $$rc
+	bench/net_tax.sh >$(BUILD)/bench/net_tax.md; rc=$$?; cat $(BUILD)/bench/net_tax.md; exit $$rc
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
