@@ -53,9 +53,14 @@ cluster-test: deps
 	$(MAKE) build
 	cd $(BUILD) && ctest --output-on-failure -L cluster
 
+# Issue 15 table: ringtap against Falco (when shared/peers has it) in one
+# interleaved run, per-type BPF cost, userspace Ir per stage, network tax.
+# Reports go to $(BUILD)/bench/*.md, the plot to docs/benchmarks-peer.png.
 bench: build
-	bench/hook_tax.sh
-	bench/net_tax.sh
+	PLOT=docs/benchmarks-peer.png bench/peer_tax.sh >$(BUILD)/bench/peer_tax.md; rc=$$?; cat $(BUILD)/bench/peer_tax.md; exit $$rc
+	bench/type_cost.sh >$(BUILD)/bench/type_cost.md; rc=$$?; cat $(BUILD)/bench/type_cost.md; exit $$rc
+	bench/userspace_cost.sh >$(BUILD)/bench/userspace_cost.md; rc=$$?; cat $(BUILD)/bench/userspace_cost.md; exit $$rc
+	bench/net_tax.sh >$(BUILD)/bench/net_tax.md; rc=$$?; cat $(BUILD)/bench/net_tax.md; exit $$rc
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

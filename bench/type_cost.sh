@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# BPF cost per syscall of the ABI 4 event types, by the kernel's accounting:
+# BPF cost per event type, by the kernel's accounting:
 #   bench/type_cost.sh [BUILD_DIR]     (root; N calls per syscall, default 200000)
-# Starts `ringtap run --sink null`, then for each syscall of bench/syscall_loop
-# reads rt_sys_exit's run_time_ns and run_cnt (the dispatcher plus the
-# tail-called handler) before and after the loop, and prints ns per call.
+# Starts `ringtap run --sink null` (every event type on), holds a
+# BPF_ENABLE_STATS fd (bench/bpf_stats_hold; not the global sysctl), and for
+# each syscall of bench/syscall_loop reads rt_sys_exit's run_time_ns and
+# run_cnt before and after the loop. The handlers are entered by tail call
+# from rt_sys_exit, and the kernel accounts a tail-called program's time to
+# its caller (the handlers' own run_cnt stays 0), so a handler's cost is
+# rt_sys_exit's ns per call of its syscall minus the ns of an uninteresting
+# one (getppid: the bitmap test only). That one is also compared with the
+# empty floor programs (bench/hook_floor, sys_enter+sys_exit): the cost of a
+# syscall no policy asked for.
 # Every syscall of the machine passes rt_sys_exit, so others' (cheap,
 # uninteresting) syscalls during a loop pull the figure down a little:
 # treat +-20 ns as noise on a shared machine.
@@ -13,39 +20,51 @@ BUILD=${1:-${RINGTAP_BUILD:-$SRC/build}}
 N=${N:-200000}
 [ "$(id -u)" = 0 ] || { echo "SKIPPED: needs root"; exit 77; }
 tmp=$(mktemp -d)
-old_stats=$(sysctl -n kernel.bpf_stats_enabled)
-cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; sysctl -qw kernel.bpf_stats_enabled="$old_stats"; rm -rf "$tmp"; }
+pid= hold=
+cleanup() {
+	[ -z "$hold" ] || { kill "$hold" 2>/dev/null; wait "$hold" 2>/dev/null; } || true
+	[ -z "$pid" ] || { kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true
+	rm -rf "$tmp"
+}
 trap cleanup EXIT
+: >"$tmp/hold"
+"$BUILD/bench/bpf_stats_hold" >"$tmp/hold" 2>&1 &
+hold=$!
+for _ in $(seq 100); do grep -q ready "$tmp/hold" && break; sleep 0.02; done
+grep -q ready "$tmp/hold" || { cat "$tmp/hold" >&2; exit 1; }
+
+# ns per call of SYSCALL for the running probe process (run_time_ns summed
+# over its programs, calls = its busiest program's run_cnt).
+per_call() {
+	local t0 c0 t1 c1
+	read -r t0 c0 < <("$SRC/bench/prog_stats.py" "$pid")
+	"$BUILD/bench/syscall_loop" "$1" "$N"
+	read -r t1 c1 < <("$SRC/bench/prog_stats.py" "$pid")
+	awk -v t="$((t1 - t0))" -v c="$((c1 - c0))" 'BEGIN { printf "%.0f %d\n", t / c, c }'
+}
+
+: >"$tmp/floor"
+"$BUILD/bench/hook_floor" >"$tmp/floor" 2>&1 &
+pid=$!
+for _ in $(seq 200); do grep -q ready "$tmp/floor" && break; sleep 0.05; done
+read -r floor_ns floor_runs < <(per_call getppid)
+kill -INT "$pid"; wait "$pid" || true
+
 "$BUILD/ringtap" run --sink null 2>"$tmp/log" &
 pid=$!
-for _ in $(seq 1 1200); do grep -q 'capturing$' "$tmp/log" && break; sleep 0.05; done
-grep -q 'capturing$' "$tmp/log" || { cat "$tmp/log"; exit 1; }
-sysctl -qw kernel.bpf_stats_enabled=1
-# Other ringtap instances (tests, other builds) may run too: take the
-# rt_sys_exit whose fd this ringtap process holds (its fdinfo's prog_id).
-stats() {
-	bpftool prog show name rt_sys_exit -j | python3 -c '
-import glob, json, sys
-held = set()
-for f in glob.glob(f"/proc/{sys.argv[1]}/fdinfo/*"):
-    try:
-        for line in open(f):
-            if line.startswith("prog_id:"):
-                held.add(int(line.split()[1]))
-    except OSError:
-        pass
-progs = json.load(sys.stdin)
-progs = progs if isinstance(progs, list) else [progs]
-mine = [p for p in progs if p["id"] in held]
-if len(mine) != 1:
-    sys.exit(f"type_cost: {len(mine)} rt_sys_exit programs held by pid {sys.argv[1]}")
-print(mine[0].get("run_time_ns", 0), mine[0].get("run_cnt", 0))' "$pid"
-}
-echo "| syscall | BPF ns per call (rt_sys_exit + handler) |"
-echo "|---|---:|"
-for name in getppid openat fcntl_getfl kill setresuid unshare memfd mount ptrace; do
-	read -r t0 c0 < <(stats)
-	"$BUILD/bench/syscall_loop" "$name" "$N"
-	read -r t1 c1 < <(stats)
-	python3 -c "import sys; t,c=$t1-$t0,$c1-$c0; print(f'| $name | {t/c:.0f} ({c} runs) |')"
+for _ in $(seq 1200); do grep -q 'capturing$' "$tmp/log" && break; sleep 0.05; done
+grep -q 'capturing$' "$tmp/log" || { cat "$tmp/log" >&2; exit 1; }
+
+read -r base base_runs < <(per_call getppid)
+echo "## BPF cost per event type ($(date -u +%Y-%m-%d), $(uname -r), $(uname -m), N=$N calls each)"
+echo
+echo "Uninteresting syscall (getppid): ringtap rt_sys_exit $base ns ($base_runs runs); empty floor programs (sys_enter+sys_exit) $floor_ns ns ($floor_runs runs)."
+echo
+echo "| syscall (record) | rt_sys_exit + handler, ns per call | handler (minus uninteresting), ns | runs |"
+echo "|---|---:|---:|---:|"
+for name in openat:open unlinkat:unlink renameat:rename fchmodat:chmod fchownat:chown linkat:link mknodat:mknod \
+	fcntl_getfl:"dup (fcntl F_GETFL, not a dup)" dup3:dup kill:signal setresuid:cred unshare:namespace memfd:memfd \
+	mount:mount ptrace:ptrace bpf:bpf finit_module:module socket:socket connect:connect bind:bind listen:listen; do
+	read -r ns runs < <(per_call "${name%%:*}")
+	echo "| ${name%%:*} (${name#*:}) | $ns | $((ns - base)) | $runs |"
 done

@@ -27,7 +27,8 @@ TEST_PKGS="libcmocka-dev valgrind protobuf-compiler kcat iproute2 procps maven d
   python3-pip
   qemu-system-x86 qemu-system-arm busybox-static cpio file gcc-aarch64-linux-gnu
   dnsmasq-base bind9-dnsutils
-  etcd-server containerd runc containernetworking-plugins iptables mmdebstrap umoci skopeo"
+  etcd-server containerd runc containernetworking-plugins iptables mmdebstrap umoci skopeo
+  gnuplot-nox"
 BACKPORTS_PKGS="libbpf-dev libbpf1 bpftool"
 
 case "$what" in
