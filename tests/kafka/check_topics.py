@@ -28,6 +28,8 @@ import re
 import subprocess
 import sys
 from collections import defaultdict
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from kafka_partition import java_partition  # noqa: E402
 
 SRC = os.environ.get("RINGTAP_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
 P = os.environ.get("RINGTAP_TOPIC_PREFIX", "ringtap")  # tls tests: one prefix per setup
@@ -60,31 +62,6 @@ def consume(brokers, topic):
         msgs.append({"topic": topic, "partition": int(part), "offset": int(off), "key": key,
                      "headers": headers, "value": value})
     return msgs
-
-
-def java_partition(key, partitions):
-    """The partition Kafka's Java producer picks for a key (Utils.murmur2)."""
-    data, m, mask = key.encode(), 0x5BD1E995, 0xFFFFFFFF
-    h = (0x9747B28C ^ len(data)) & mask
-    for i in range(len(data) // 4):
-        k = int.from_bytes(data[4 * i:4 * i + 4], "little")
-        k = (k * m) & mask
-        k ^= k >> 24
-        k = (k * m) & mask
-        h = ((h * m) & mask) ^ k
-    tail = len(data) & ~3
-    rest = len(data) % 4
-    if rest == 3:
-        h ^= data[tail + 2] << 16
-    if rest >= 2:
-        h ^= data[tail + 1] << 8
-    if rest >= 1:
-        h ^= data[tail]
-        h = (h * m) & mask
-    h ^= h >> 13
-    h = (h * m) & mask
-    h ^= h >> 15
-    return (h & 0x7FFFFFFF) % partitions
 
 
 def varint(n):
