@@ -5,10 +5,10 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "policy/policy_reload.h"
+#include "config/dir_watch.h"
 #include "config/file_identity.h"
 #include "policy/policy_parse.h"
 #include "source/source_bpf.h"
@@ -108,28 +108,18 @@ int policy_reload_watch(struct policy_reload *r, struct event_source *src)
 
 int policy_reload_watch_with(struct policy_reload *r, policy_apply_fn apply, void *ctx)
 {
-	char *copy = strdup(r->path);
-	int ret = 0;
+	int ret;
 
-	if (!copy)
-		return -ENOMEM;
 	r->apply = apply;
 	r->apply_ctx = ctx;
-	r->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (r->inotify_fd < 0) {
-		ret = -errno;
-		goto cleanup;
-	}
-	/* Close-after-write (in-place edits), renames into the directory
-	 * (editors, the ConfigMap ..data swap), creations (ln -sf), deletions. */
-	if (inotify_add_watch(r->inotify_fd, dirname(copy),
-			      IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_ATTRIB) < 0) {
-		ret = -errno;
+	ret = dir_watch_open(&r->inotify_fd);
+	if (ret < 0)
+		return ret;
+	ret = dir_watch_add_parent(r->inotify_fd, r->path);
+	if (ret < 0) {
 		close(r->inotify_fd);
 		r->inotify_fd = -1;
 	}
-cleanup:
-	free(copy);
 	return ret;
 }
 
@@ -170,15 +160,14 @@ static void reload(struct policy_reload *r)
  * renames aside must not make a half-written file be read. A file created
  * in place is written after its IN_CREATE: wait for its IN_CLOSE_WRITE. A
  * created symlink (ln -sf) is complete at once. */
-static bool event_is_relevant(const struct policy_reload *r, const struct inotify_event *ev)
+static bool event_is_relevant(void *ctx, const struct inotify_event *ev)
 {
+	const struct policy_reload *r = ctx;
 	char dir[PATH_MAX], full[PATH_MAX];
 	struct stat sb;
 
-	if (ev->mask & IN_Q_OVERFLOW)
-		return true; /* events were lost: look */
-	if (!ev->len)
-		return false; /* the directory itself */
+	if (!ev->len || (ev->mask & IN_MOVED_FROM))
+		return false; /* the directory itself; a name leaving (its replacement arrives after) */
 	if (strcmp(ev->name, r->base) && strncmp(ev->name, "..", 2))
 		return false;
 	if (!(ev->mask & IN_CREATE))
@@ -191,20 +180,10 @@ static bool event_is_relevant(const struct policy_reload *r, const struct inotif
 int policy_reload_on_fd(void *ctx)
 {
 	struct policy_reload *r = ctx;
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	struct file_identity now;
 	bool relevant = false;
-	ssize_t n;
 
-	while ((n = read(r->inotify_fd, buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const void *)p;
-
-			if (event_is_relevant(r, ev))
-				relevant = true;
-			p += sizeof(*ev) + ev->len;
-		}
-	}
+	dir_watch_drain(r->inotify_fd, event_is_relevant, r, &relevant);
 	if (!relevant)
 		return 0;
 	file_identity_of(r->path, &now);

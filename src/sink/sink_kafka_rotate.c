@@ -1,15 +1,14 @@
 /* Kafka sink credential rotation (see sink_kafka_rotate.h). */
 #include <errno.h>
-#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "sink/sink_kafka_instance.h"
+#include "config/dir_watch.h"
 #include "config/file_identity.h"
 
 #define ROTATE_MAX_FILES 5
@@ -39,26 +38,18 @@ static int64_t mono_ms(void)
 static int add_path(struct sink_kafka_rotate *r, const char *path)
 {
 	struct stat sb;
-	char *copy;
-	int wd;
 
 	if (!path || !*path || r->n == ROTATE_MAX_FILES)
 		return 0;
 	if (!stat(path, &sb) && S_ISDIR(sb.st_mode))
 		return 0; /* a CA directory: not watched */
 	r->paths[r->n] = strdup(path);
-	copy = strdup(path);
-	if (!r->paths[r->n] || !copy) {
-		free(copy);
+	if (!r->paths[r->n])
 		return -ENOMEM;
-	}
 	file_identity_of(path, &r->seen[r->n]);
 	r->n++;
 	/* The directory, not the file: the kubelet replaces ..data there. */
-	wd = inotify_add_watch(r->fd, dirname(copy), IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM |
-			       IN_CLOSE_WRITE | IN_DELETE | IN_ATTRIB);
-	free(copy);
-	return wd < 0 ? -errno : 0;
+	return dir_watch_add_parent(r->fd, path);
 }
 
 static const char *secret_file(const char *spec)
@@ -78,11 +69,10 @@ int sink_kafka_rotate_create(struct sink_kafka *s, struct sink_kafka_rotate **ou
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	r->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (r->fd < 0) {
-		rc = -errno;
+	r->fd = -1;
+	rc = dir_watch_open(&r->fd);
+	if (rc)
 		goto cleanup;
-	}
 	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]) && !rc; i++) {
 		size_t size = sizeof(buf);
 		if (rd_kafka_conf_get(s->conf, props[i], buf, &size) == RD_KAFKA_CONF_OK &&
@@ -177,8 +167,7 @@ static void rotate(struct sink_kafka *s)
 void sink_kafka_rotate_poll(struct sink_kafka *s)
 {
 	struct sink_kafka_rotate *r = s->rotate;
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	bool changed = false;
+	bool changed = false, touched = false;
 	int64_t now;
 
 	if (!r)
@@ -187,7 +176,8 @@ void sink_kafka_rotate_poll(struct sink_kafka *s)
 	if (now < r->next_check_ms)
 		return;
 	r->next_check_ms = now + CHECK_INTERVAL_MS;
-	while (read(r->fd, buf, sizeof(buf)) > 0)
+	dir_watch_drain(r->fd, NULL, NULL, &touched);
+	if (touched)
 		r->changed_ms = now; /* which name does not matter: identities decide */
 	if (!r->changed_ms || now - r->changed_ms < QUIET_MS)
 		return;
