@@ -65,7 +65,7 @@ kill -INT "$RINGTAP_PID"; wait "$RINGTAP_PID"; RINGTAP_PID=
 grep -q "^ringtap: policy $cm/policy.yaml: generation 4, 3 reloads, 1 failed$" "$tmp/log" ||
   { echo "FAIL: summary:"; cat "$tmp/log"; exit 1; }
 
-python3 - "$tmp/out.ndjson" "$w" "$edit_ns" <<'PY'
+if python3 - "$tmp/out.ndjson" "$w" "$edit_ns" <<'PY'
 import json, sys
 out, w, edit_ns = sys.argv[1], sys.argv[2], int(sys.argv[3])
 keep, flip = [], []
@@ -81,7 +81,9 @@ fail = []
 # Unaffected events: every N from first to last, in order, no gap.
 ns = [n for n, _, _ in keep]
 if ns != list(range(ns[0], ns[0] + len(ns))):
-    fail.append("keep/ has a gap")
+    missing = sorted(set(range(ns[0], ns[-1] + 1)) - set(ns))[:10]
+    fail.append(f"keep/ has a gap: missing {missing}, out of order at "
+                f"{[ns[i] for i in range(1, len(ns)) if ns[i] < ns[i - 1]][:10]}")
 gens = [g for _, g, _ in keep]
 if gens != sorted(gens) or set(gens) != {1, 2, 3, 4}:
     fail.append(f"keep/ generations not 1..4 in order: {sorted(set(gens))}")
@@ -111,6 +113,7 @@ if not delay < 2.0:
 if fail:
     print("FAIL:", "; ".join(fail)); sys.exit(1)
 PY
+then :; else grep -E '^ringtap: [0-9]+ events|drop' "$tmp/log" || true; exit 1; fi
 [ "$(grep -c 'capturing$' "$tmp/log")" = 1 ] || { echo "FAIL: ringtap restarted"; exit 1; }
 grep "policy" "$tmp/log"
 echo "1 passed, 0 failed"
