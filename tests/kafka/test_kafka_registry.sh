@@ -6,6 +6,8 @@
 # second run frames with the same schema ids (one version per subject). Then
 # what must refuse: the registry down, a subject whose schema is incompatible
 # (409), a wrong password (401), and JSON/OCSF values with the option on.
+# Last, an https registry: trusted through schema_registry.ca, refused
+# with a CA that did not sign its certificate.
 source "$(dirname "$0")/lib.sh"
 
 SR_VENV=${RINGTAP_SR_VENV:-$HOME/.cache/ringtap/sr-venv}
@@ -21,10 +23,13 @@ cat "$RINGTAP_SRC"/tests/replay/ocsf_cases/*.input.ndjson \
 "$RINGTAP" replay "$WORK/events.ndjson" --sink "ndjson:$WORK/expected.ndjson" 2>/dev/null ||
 	die "replay to NDJSON failed"
 
-registry_up() { # sets SR_URL; the registry is stopped on exit
+# registry_up [SCHEME [ARGS...]]: sets SR_URL and SR_PID; stopped on exit.
+registry_up() {
+	local scheme=${1:-http}
+	shift || true
 	rm -f "$WORK/sr.port"
 	"$SR_PY" "$SUPPORT/schema_registry.py" --port-file "$WORK/sr.port" --user ringtap \
-		--password 'pa:ss w0rd' 2>>"$WORK/registry.log" &
+		--password 'pa:ss w0rd' "$@" 2>>"$WORK/registry.log" &
 	SR_PID=$!
 	CLEANUP_PIDS+=("$SR_PID")
 	for _ in $(seq 100); do
@@ -33,7 +38,7 @@ registry_up() { # sets SR_URL; the registry is stopped on exit
 		sleep 0.1
 	done
 	[[ -s $WORK/sr.port ]] || die "registry did not start within 10 s"
-	SR_URL=http://127.0.0.1:$(cat "$WORK/sr.port")
+	SR_URL=$scheme://127.0.0.1:$(cat "$WORK/sr.port")
 	echo "registry up on $SR_URL"
 }
 
@@ -116,4 +121,20 @@ wait "$SR_PID" 2>/dev/null || true
 config down 'topic_process: rt.down' 'topic_file: rt.down' 'topic_network: rt.down' 'topic_sensor: rt.down'
 expect_refusal down "$SR_URL" "cannot register subject 'rt.down-value'"
 [[ -z $(ls -A "$WORK/spool-down" 2>/dev/null) ]] || die "the refused sink spooled events"
+
+# 7. https: schema_registry.ca names the CA that signed the registry's certificate.
+source "$KAFKA_TESTS/tls_lib.sh"
+pki_ca srca
+pki_ca otherca
+pki_cert sr srca IP:127.0.0.1
+registry_up https --tls-cert "$PKI/sr.crt" --tls-key "$PKI/sr.key"
+config tls 'topic_process: rt.tls' 'topic_file: rt.tls' 'topic_network: rt.tls' 'topic_sensor: rt.tls' \
+	"schema_registry.ca: $PKI/srca.crt"
+"$RINGTAP" replay "$WORK/events.ndjson" --config "$WORK/tls.yaml" 2>"$WORK/tls.stderr" ||
+	die "replay with an https registry failed: $(tail -n 3 "$WORK/tls.stderr")"
+versions=$(curl -sf --cacert "$PKI/srca.crt" -u 'ringtap:pa:ss w0rd' "$SR_URL/subjects/rt.tls-value/versions")
+[[ $versions == "[1]" ]] || die "https registry: subject rt.tls-value has versions '$versions'"
+echo "tls: registered over https"
+config tlsbad 'topic_process: rt.tls' "schema_registry.ca: $PKI/otherca.crt"
+expect_refusal tlsbad "$SR_URL" "cannot register subject 'rt.tls-value'"
 echo "PASS"

@@ -22,12 +22,14 @@ ProtobufDeserializer use, with the registry's documented semantics:
   PUT /config/{subject} {"compatibility": "NONE"|"BACKWARD"}
 
 Options: --port-file F (the port it listens on, 127.0.0.1, written once
-ready), --user U --password P (basic auth on every request, else 401).
+ready), --user U --password P (basic auth on every request, else 401),
+--tls-cert CRT --tls-key KEY (serve https).
 """
 import argparse
 import base64
 import json
 import os
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -199,8 +201,14 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--user")
     ap.add_argument("--password")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     a = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if a.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     srv.auth = f"{a.user}:{a.password}" if a.user else None
     with open(a.port_file + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
