@@ -55,6 +55,21 @@ static int curl_to_errno(CURLcode rc)
 	}
 }
 
+/* url for messages: without a user or password written into it. */
+static void url_shown(const char *url, char *out, size_t outlen)
+{
+	CURLU *u = curl_url();
+	char *clean = NULL, shown[OPTIONS_SHOWN_MAX];
+
+	if (u && !curl_url_set(u, CURLUPART_URL, url, 0) && !curl_url_set(u, CURLUPART_USER, NULL, 0) &&
+	    !curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) && !curl_url_get(u, CURLUPART_URL, &clean, 0))
+		snprintf(out, outlen, "%s", options_shown(clean, shown));
+	else
+		snprintf(out, outlen, "(URL hidden)");
+	curl_free(clean);
+	curl_url_cleanup(u);
+}
+
 int sink_kafka_registry_check_url(const char *url, char *err, size_t errlen)
 {
 	CURLU *u = curl_url();
@@ -68,6 +83,7 @@ int sink_kafka_registry_check_url(const char *url, char *err, size_t errlen)
 		snprintf(err, errlen, "'%s' is not a URL", shown);
 		goto cleanup;
 	}
+	url_shown(url, shown, sizeof(shown));
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
 	    (strcmp(scheme, "http") && strcmp(scheme, "https"))) {
 		snprintf(err, errlen, "'%s' is not an http:// or https:// URL", shown);
@@ -145,7 +161,7 @@ static int status_error(long status, const char *url, const char *subject, const
 int sink_kafka_registry_register(const struct sink_kafka_registry_http *h, const char *subject,
 				 const char *schema, int32_t *id, char *err, size_t errlen)
 {
-	char errbuf[CURL_ERROR_SIZE] = "", *esc = NULL, *url = NULL;
+	char errbuf[CURL_ERROR_SIZE] = "", *esc = NULL, *url = NULL, shown[OPTIONS_SHOWN_MAX];
 	json_object *req = NULL;
 	struct curl_slist *hdrs = NULL;
 	struct body *b = NULL;
@@ -160,6 +176,7 @@ int sink_kafka_registry_register(const struct sink_kafka_registry_http *h, const
 			 curl_easy_strerror(curl_init_rc));
 		return -EIO;
 	}
+	url_shown(h->url, shown, sizeof(shown));
 	rc = -ENOMEM;
 	curl = curl_easy_init();
 	b = calloc(1, sizeof(*b));
@@ -198,24 +215,24 @@ int sink_kafka_registry_register(const struct sink_kafka_registry_http *h, const
 	rc = curl_to_errno(curl_easy_perform(curl));
 	if (rc == -EBADMSG) {
 		snprintf(err, errlen, "schema registry %s: an answer over %d bytes for subject '%s' "
-			 "is not the registry API's", h->url, BODY_MAX, subject);
+			 "is not the registry API's", shown, BODY_MAX, subject);
 		goto cleanup;
 	}
 	if (rc) {
 		snprintf(err, errlen, "schema registry %s: cannot register subject '%s': %s "
-			 "(the Kafka sink does not start without its registry)", h->url, subject,
+			 "(the Kafka sink does not start without its registry)", shown, subject,
 			 *errbuf ? errbuf : strerror(-rc));
 		goto cleanup;
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
 	if (status != 200) {
-		rc = status_error(status, h->url, subject, b, err, errlen);
+		rc = status_error(status, shown, subject, b, err, errlen);
 		goto cleanup;
 	}
 	rc = parse_id(b, id);
 	if (rc)
 		snprintf(err, errlen, "schema registry %s: the answer for subject '%s' has no schema "
-			 "id: %.120s", h->url, subject, b->buf);
+			 "id: %.120s", shown, subject, b->buf);
 cleanup:
 	if (rc == -ENOMEM)
 		snprintf(err, errlen, "schema registry: out of memory");

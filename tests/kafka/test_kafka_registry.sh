@@ -67,9 +67,14 @@ config good
 "$SR_PY" "$KAFKA_TESTS/registry_consume.py" "$BROKERS" "$SR_URL" 'ringtap:pa:ss w0rd' "$WORK/py" \
 	"$WORK/expected.ndjson" 1 "$WORK/ids1.json"
 
-# 2. A restart registers again and gets the same ids: no new version.
-"$RINGTAP" replay "$WORK/events.ndjson" --config "$WORK/good.yaml" 2>"$WORK/run2.stderr" ||
+# 2. A restart registers again and gets the same ids: no new version. This
+# run keeps one message in the producer, so the others wait in the disk
+# spool and are read back from it: spooled values are framed values.
+config good2 'spool.high_water: 1'
+"$RINGTAP" replay "$WORK/events.ndjson" --config "$WORK/good2.yaml" 2>"$WORK/run2.stderr" ||
 	die "second ringtap replay failed: $(tail -n 5 "$WORK/run2.stderr")"
+drained=$(grep -o ' drained=[0-9]*' "$WORK/run2.stderr" | head -n1 | cut -d= -f2)
+((${drained:-0} > 0)) || die "no event went through the disk spool: $(cat "$WORK/run2.stderr")"
 "$SR_PY" "$KAFKA_TESTS/registry_consume.py" "$BROKERS" "$SR_URL" 'ringtap:pa:ss w0rd' "$WORK/py" \
 	"$WORK/expected.ndjson" 2 "$WORK/ids2.json"
 cmp -s "$WORK/ids1.json" "$WORK/ids2.json" ||
@@ -78,7 +83,7 @@ for topic in ringtap.process ringtap.file ringtap.network ringtap.sensor; do
 	versions=$(curl -sf -u 'ringtap:pa:ss w0rd' "$SR_URL/subjects/$topic-value/versions")
 	[[ $versions == "[1]" ]] || die "subject $topic-value has versions $versions after a restart, want [1]"
 done
-echo "restart: same schema ids $(cat "$WORK/ids2.json")"
+echo "restart: same schema ids $(cat "$WORK/ids2.json"), $drained events read back from the spool"
 
 # expect_refusal NAME WORDS...: ringtap exits non-zero, stderr has each of WORDS.
 expect_refusal() {

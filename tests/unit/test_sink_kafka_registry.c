@@ -207,6 +207,14 @@ static void test_unreachable_registry(void **state)
 	assert_non_null(strstr(err, "http://127.0.0.1:1/"));
 	assert_non_null(strstr(err, "ringtap.file-value"));
 	assert_int_equal(id, -1);
+	/* A password written into the URL stays out of the message. */
+	h.url = "http://ringtap:hunter2@127.0.0.1:1";
+	assert_int_equal(sink_kafka_registry_register(&h, "s-value", "x", &id, err, sizeof(err)),
+			 -ECONNREFUSED);
+	assert_null(strstr(err, "hunter2"));
+	assert_non_null(strstr(err, "http://127.0.0.1:1/"));
+	assert_int_equal(sink_kafka_registry_check_url("ftp://u:hunter2@h/", err, sizeof(err)), -EINVAL);
+	assert_null(strstr(err, "hunter2"));
 }
 
 int main(void)
