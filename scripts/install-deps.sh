@@ -28,7 +28,8 @@ TEST_PKGS="libcmocka-dev valgrind protobuf-compiler kcat iproute2 procps maven d
   qemu-system-x86 qemu-system-arm busybox-static cpio file gcc-aarch64-linux-gnu
   dnsmasq-base bind9-dnsutils
   etcd-server containerd runc containernetworking-plugins iptables mmdebstrap umoci skopeo
-  gnuplot-nox"
+  gnuplot-nox
+  python3-venv"
 BACKPORTS_PKGS="libbpf-dev libbpf1 bpftool"
 
 case "$what" in
@@ -66,9 +67,27 @@ PY
     python3 -m pip install -q --break-system-packages $PIP_TEST_PKGS
 }
 
+# Schema-registry test (tests/kafka/test_kafka_registry.sh): confluent-kafka-
+# python's ProtobufDeserializer and the stand-in registry's protobuf, pinned,
+# in a venv under the cache (its protobuf 7 stays out of the system's python).
+SR_VENV=${RINGTAP_SR_VENV:-$HOME/.cache/ringtap/sr-venv}
+SR_PIP_PKGS="confluent-kafka[schemaregistry,protobuf]==2.16.1 protobuf==7.36.2"
+sr_venv_install() {
+  [ "$what" = test ] || return 0
+  "$SR_VENV/bin/python" - $SR_PIP_PKGS <<'PY' 2>/dev/null && return 0
+import sys
+from importlib.metadata import version
+sys.exit(any(version(n.split("[")[0]) != v for n, v in (a.split("==") for a in sys.argv[1:])))
+PY
+  python3 -m venv "$SR_VENV"
+  # shellcheck disable=SC2086
+  "$SR_VENV/bin/python" -m pip install -q $SR_PIP_PKGS
+}
+
 # shellcheck disable=SC2086
 if ! need_install $pkgs $BACKPORTS_PKGS; then
   pip_test_install
+  sr_venv_install
   echo "install-deps: everything for '$what' is installed"
   exit 0
 fi
@@ -84,4 +103,5 @@ $SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports $BACK
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $pkgs
 pip_test_install
+sr_venv_install
 echo "install-deps: installed packages for '$what'"

@@ -64,6 +64,9 @@ static int kafka_create(const char *arg, const struct sink_options *opts, struct
 	rc = sink_kafka_configure(s, arg, opts, err, sizeof(err));
 	if (rc)
 		goto cleanup;
+	rc = sink_kafka_registry_start(s, err, sizeof(err)); /* before any value is framed */
+	if (rc)
+		goto cleanup;
 	rc = sink_kafka_producer_start(s, err, sizeof(err));
 	if (rc)
 		goto cleanup;

@@ -34,6 +34,12 @@ struct sink_kafka_config {
 	int64_t spool_high_water;
 	int64_t spool_drain_rate;
 	int message_timeout_set;       /* message_timeout_ms given explicitly */
+	/* schema_registry.*: Confluent wire format (sink_kafka_registry.c) */
+	char *registry_url;
+	char *registry_user;
+	char *registry_password;
+	char *registry_ca;
+	int64_t registry_timeout_ms;
 };
 
 /* Apply options to s->cfg, s->encoding, s->key_mode and build the librdkafka

@@ -19,6 +19,7 @@
 #include "sink/sink_kafka_counters.h"
 #include "sink/sink_kafka_msg.h"
 #include "sink/sink_kafka_producer.h"
+#include "sink/sink_kafka_registry.h"
 #include "sink/sink_kafka_route.h"
 #include "sink/sink_kafka_spool.h"
 #include "sink/sink_kafka_rotate.h"
@@ -47,6 +48,7 @@ struct sink_kafka {
 	struct sink_kafka_spool sp;    /* disk spool; sp.spool NULL: in-memory queue only */
 	struct sink_kafka_tls_state tls; /* broker-side TLS/SASL failures */
 	struct sink_kafka_rotate *rotate; /* NULL: no TLS/SASL files to watch */
+	struct sink_kafka_registry reg; /* schema-registry framing; reg.enabled 0: none */
 };
 
 #endif

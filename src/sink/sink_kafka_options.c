@@ -59,6 +59,19 @@ const struct option_def sink_kafka_option_table[] = {
 	{ "spool.drain_rate", OPT_INT, "0", CFG(spool_drain_rate),
 	  "most records per second drained from the spool after an outage; 0: as fast as the "
 	  "producer takes them" },
+	{ "schema_registry.url", OPT_STRING, NULL, CFG(registry_url),
+	  "Confluent Schema Registry (http:// or https://): at start, register the .proto under "
+	  "each topic's subject <topic>-value and prefix every value with the Confluent wire "
+	  "format (magic byte, schema id, message indexes); encoding protobuf only; the sink "
+	  "does not start when the registry cannot be reached or refuses the schema" },
+	{ "schema_registry.user", OPT_STRING, NULL, CFG(registry_user),
+	  "basic-auth user for the schema registry" },
+	{ "schema_registry.password", OPT_SECRET, NULL, CFG(registry_password),
+	  "basic-auth password for the schema registry: env:NAME or file:PATH" },
+	{ "schema_registry.ca", OPT_STRING, NULL, CFG(registry_ca),
+	  "CA bundle (PEM) that signs the schema registry's certificate (default: the system's)" },
+	{ "schema_registry.timeout_ms", OPT_INT, "10000", CFG(registry_timeout_ms),
+	  "how long one request to the schema registry may take at start" },
 	OPT_END,
 };
 
@@ -195,6 +208,52 @@ bad_encoding:
 	return -EINVAL;
 }
 
+/* schema_registry.*: only with protobuf values (the wire format frames a
+ * protobuf message), a usable URL, and a user for a password. */
+static int check_registry(const struct sink_kafka *s, const struct sink_options *opts, char *err,
+			  size_t errlen)
+{
+	const struct sink_kafka_config *cfg = &s->cfg;
+	char why[256];
+
+	if (!cfg->registry_url || !*cfg->registry_url) {
+		if (cfg->registry_user || cfg->registry_password || cfg->registry_ca) {
+			snprintf(err, errlen, "%s: schema_registry.* options need schema_registry.url",
+				 where_of(opts, cfg->registry_user ? "schema_registry.user" :
+					  cfg->registry_password ? "schema_registry.password" :
+					  "schema_registry.ca"));
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (s->encoding != SINK_KAFKA_PROTOBUF) {
+		int ocsf = s->encoding == SINK_KAFKA_OCSF;
+		snprintf(err, errlen, "%s: schema_registry.url frames protobuf values only; this sink "
+			 "writes %s (%s '%s'); use encoding: protobuf and format: json, or drop "
+			 "schema_registry.url", where_of(opts, "schema_registry.url"),
+			 ocsf ? "OCSF JSON" : "JSON", ocsf ? "format" : "encoding",
+			 ocsf ? cfg->format : cfg->encoding);
+		return -EINVAL;
+	}
+	if (sink_kafka_registry_check_url(cfg->registry_url, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: option 'schema_registry.url': %s",
+			 where_of(opts, "schema_registry.url"), why);
+		return -EINVAL;
+	}
+	if (cfg->registry_password && (!cfg->registry_user || !*cfg->registry_user)) {
+		snprintf(err, errlen, "%s: option 'schema_registry.password' needs "
+			 "schema_registry.user", where_of(opts, "schema_registry.password"));
+		return -EINVAL;
+	}
+	if (cfg->registry_timeout_ms < 100 || cfg->registry_timeout_ms > 600000) {
+		snprintf(err, errlen, "%s: option 'schema_registry.timeout_ms' wants 100..600000, "
+			 "got %lld", where_of(opts, "schema_registry.timeout_ms"),
+			 (long long)cfg->registry_timeout_ms);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int build_conf(struct sink_kafka *s, const struct sink_options *opts, char *err, size_t errlen)
 {
 	const struct sink_kafka_config *cfg = &s->cfg;
@@ -268,6 +327,9 @@ int sink_kafka_configure(struct sink_kafka *s, const char *arg, const struct sin
 		if (!strcmp(opts->items[i].key, "message_timeout_ms"))
 			s->cfg.message_timeout_set = 1;
 	rc = parse_enums(s, opts, err, errlen);
+	if (rc)
+		return rc;
+	rc = check_registry(s, opts, err, errlen);
 	if (rc)
 		return rc;
 	rc = build_conf(s, opts, err, errlen);

@@ -105,11 +105,12 @@ static const char *pod_uid(const Ringtap__V1__Event *ev)
 	return NULL;
 }
 
-/* Size of the encoded value, or -errno; json is encoded into s->json here. */
-static int64_t value_size(struct sink_kafka *s, const Ringtap__V1__Event *ev)
+/* Size of the encoded value (with its schema-registry frame), or -errno;
+ * json is encoded into s->json here. */
+static int64_t value_size(struct sink_kafka *s, const Ringtap__V1__Event *ev, size_t frame_len)
 {
 	if (s->encoding == SINK_KAFKA_PROTOBUF)
-		return (int64_t)ringtap__v1__event__get_packed_size(ev);
+		return (int64_t)(frame_len + ringtap__v1__event__get_packed_size(ev));
 	strbuf_reset(&s->json);
 	int rc = s->encoding == SINK_KAFKA_OCSF ? ocsf_encode_event(ev, &s->json)
 						: json_encode_event(ev, &s->json);
@@ -124,12 +125,17 @@ int sink_kafka_msg_build(struct sink_kafka *s, const Ringtap__V1__Event *ev,
 	char id[48];
 	size_t node_len = strlen(node), key_len = 0, id_len;
 	struct sink_kafka_msg *m;
+	enum sink_kafka_class cls;
+	size_t frame_len;
 	int64_t vlen;
 
 	*out = NULL;
 	if (node_len > UINT16_MAX)
 		return -ENAMETOOLONG;
-	vlen = value_size(s, ev);
+	cls = sink_kafka_route_class(ev);
+	/* Framed here, before the spool or the producer sees the value. */
+	frame_len = s->reg.enabled ? s->reg.frame_len[cls] : 0;
+	vlen = value_size(s, ev, frame_len);
 	if (vlen < 0)
 		return (int)vlen;
 	if (vlen > UINT32_MAX)
@@ -146,7 +152,7 @@ int sink_kafka_msg_build(struct sink_kafka *s, const Ringtap__V1__Event *ev,
 		return -ENOMEM;
 	m->prev = m->next = NULL;
 	m->spool_pos = 0;
-	m->cls = sink_kafka_route_class(ev);
+	m->cls = cls;
 	m->ce_type = sink_kafka_route_ce_type(ev);
 	m->key_len = (uint32_t)key_len;
 	m->value_len = (uint32_t)vlen;
@@ -158,10 +164,12 @@ int sink_kafka_msg_build(struct sink_kafka *s, const Ringtap__V1__Event *ev,
 		memcpy(m->data, "node/", 5);
 		memcpy(m->data + 5, node, node_len);
 	}
-	if (s->encoding == SINK_KAFKA_PROTOBUF)
-		ringtap__v1__event__pack(ev, (uint8_t *)m->data + key_len);
-	else
+	if (s->encoding == SINK_KAFKA_PROTOBUF) {
+		memcpy(m->data + key_len, s->reg.frame[cls], frame_len);
+		ringtap__v1__event__pack(ev, (uint8_t *)m->data + key_len + frame_len);
+	} else {
 		memcpy(m->data + key_len, s->json.buf, (size_t)vlen);
+	}
 	memcpy((char *)sink_kafka_msg_source(m), node, node_len);
 	memcpy((char *)sink_kafka_msg_id(m), id, id_len);
 	*out = m;
