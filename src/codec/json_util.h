@@ -41,4 +41,11 @@ int json_put_string(struct strbuf *sb, const char *s);
  * err, or -ENOMEM. */
 int json_strict_check(const char *text, size_t len, char *err, size_t errlen);
 
+/* json_decode_event's reference path (json_decode_ref.c): strict pass, then
+ * json-c. Same contract as json_decode_event; slower. The fast path
+ * (json_decode.c) accepts a line only where this would accept it and produce
+ * the same event; tests and fuzzing compare the two. */
+int json_decode_event_ref(const char *text, size_t len, Ringtap__V1__Event **out,
+			  char *err, size_t errlen);
+
 #endif
