@@ -44,8 +44,41 @@ static const unsigned char str_class[256] = {
 
 static inline void skip_ws(struct fast *s)
 {
+	if (s->p < s->end && (unsigned char)*s->p > ' ') /* ringtap writes none */
+		return;
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\n'))
 		s->p++;
+}
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The high bit of each byte of x that is '"', '\\', < 0x20 or >= 0x80.
+ * The classic "has a zero byte" test: a borrow only runs upwards from a byte
+ * that matched, so the lowest flagged byte (the first in memory) is exact. */
+static inline uint64_t special_bytes(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+
+	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x) | x) &
+	       (ones * 0x80);
+}
+#endif
+
+/* The first byte at or after p that is not a plain string byte, or end. */
+static inline const char *plain_run(const char *p, const char *end)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; end - p >= 8; p += 8) {
+		uint64_t x, m;
+
+		memcpy(&x, p, 8);
+		if ((m = special_bytes(x)))
+			return p + __builtin_ctzll(m) / 8;
+	}
+#endif
+	while (p < end && !str_class[(unsigned char)*p])
+		p++;
+	return p;
 }
 
 /* s->p at the opening quote; leaves it after the closing one. */
@@ -57,8 +90,7 @@ static int scan_string(struct fast *s, struct fast_str *t)
 	t->escaped = 0;
 	t->high = 0;
 	for (;;) {
-		while (p < end && !str_class[(unsigned char)*p])
-			p++;
+		p = plain_run(p, end);
 		if (p >= end)
 			return FAST_GIVE_UP;
 		switch (str_class[(unsigned char)*p]) {
@@ -156,7 +188,9 @@ static int scan_int(struct fast *s, int *neg, uint64_t *mag)
 	if (p < end && *p == '0') {
 		p++;
 	} else {
-		while (p < end && *p >= '0' && *p <= '9' && p - first < 19)
+		const char *lim = end - p > 19 ? p + 19 : end;
+
+		while (p < lim && (unsigned)(*p - '0') < 10)
 			v = v * 10 + (uint64_t)(*p++ - '0');
 		if (p == first)
 			return FAST_GIVE_UP;
@@ -412,6 +446,25 @@ static const ProtobufCFieldDescriptor *find_field(const ProtobufCMessageDescript
 	return f;
 }
 
+/* The common case of find_field without scanning the key first: s->p at a
+ * quote followed by the name of field *next and a quote (a field name is
+ * plain ASCII, so no escapes to decode). Moves s->p past the key then. */
+static inline const ProtobufCFieldDescriptor *expected_field(struct fast *s,
+							      const ProtobufCMessageDescriptor *d,
+							      unsigned *next)
+{
+	const char *p = s->p + 1, *name;
+
+	if (*next >= d->n_fields)
+		return NULL;
+	for (name = d->fields[*next].name; *name && p < s->end && *p == *name; name++)
+		p++;
+	if (*name || p >= s->end || *p != '"')
+		return NULL;
+	s->p = p + 1;
+	return &d->fields[(*next)++];
+}
+
 /* s->p at '{'; leaves it after the matching '}'. */
 static int decode_message(struct fast *s, ProtobufCMessage *msg)
 {
@@ -438,10 +491,12 @@ static int decode_message(struct fast *s, ProtobufCMessage *msg)
 		skip_ws(s);
 		if (s->p >= s->end || *s->p != '"')
 			return FAST_GIVE_UP;
-		if ((rc = scan_string(s, &key)))
-			return rc;
-		if (key.escaped || !(f = find_field(d, &key, &next)))
-			return FAST_GIVE_UP;
+		if (!(f = expected_field(s, d, &next))) {
+			if ((rc = scan_string(s, &key)))
+				return rc;
+			if (key.escaped || !(f = find_field(d, &key, &next)))
+				return FAST_GIVE_UP;
+		}
 		i = (unsigned)(f - d->fields);
 		if (seen[i / 64] & (1ull << (i % 64)))
 			return FAST_GIVE_UP; /* a duplicate */
