@@ -19,7 +19,6 @@
 #include "codec/json_util.h"
 #include "codec/utf8.h"
 
-#define FAST_GIVE_UP 1	/* not -errno: "ask the reference" */
 #define FAST_MAX_DEPTH 8	/* an event nests 4 deep */
 #define FAST_MAX_FIELDS 256	/* the seen-field bitmap's size */
 #define FAST_MAX_MAP 32		/* map keys are checked for duplicates pairwise */
@@ -27,7 +26,19 @@
 struct fast {
 	const char *p, *end;
 	int depth;
+	struct json_arena *arena;	/* or NULL: malloc, free_unpacked */
 };
+
+static inline void *fast_alloc(struct fast *s, size_t n)
+{
+	return s->arena ? json_arena_alloc(s->arena, n) : malloc(n);
+}
+
+static inline void fast_free(struct fast *s, void *p)
+{
+	if (!s->arena)
+		free(p);
+}
 
 /* A string token: raw bytes between the quotes. */
 struct fast_str {
@@ -92,7 +103,7 @@ static int scan_string(struct fast *s, struct fast_str *t)
 	for (;;) {
 		p = plain_run(p, end);
 		if (p >= end)
-			return FAST_GIVE_UP;
+			return JSON_FAST_GIVE_UP;
 		switch (str_class[(unsigned char)*p]) {
 		case 2:
 			t->high = 1;
@@ -104,14 +115,14 @@ static int scan_string(struct fast *s, struct fast_str *t)
 		if (*p == '"')
 			break;
 		if (*p != '\\' || end - p < 2)
-			return FAST_GIVE_UP; /* a control character, or cut short */
+			return JSON_FAST_GIVE_UP; /* a control character, or cut short */
 		switch (p[1]) {
 		case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
 			t->escaped = 1;
 			p += 2;
 			continue;
 		default:
-			return FAST_GIVE_UP; /* \u (surrogates, NUL) and invalid escapes */
+			return JSON_FAST_GIVE_UP; /* \u (surrogates, NUL) and invalid escapes */
 		}
 	}
 	t->len = (size_t)(p - t->at);
@@ -120,9 +131,9 @@ static int scan_string(struct fast *s, struct fast_str *t)
 }
 
 /* The decoded bytes of t, NUL-terminated, in a new allocation. */
-static char *string_copy(const struct fast_str *t)
+static char *string_copy(struct fast *s, const struct fast_str *t)
 {
-	char *out = malloc(t->len + 1), *o = out;
+	char *out = fast_alloc(s, t->len + 1), *o = out;
 
 	if (!out)
 		return NULL;
@@ -158,18 +169,18 @@ static int decode_string(struct fast *s, const ProtobufCFieldDescriptor *f, char
 	int rc;
 
 	if (s->p >= s->end || *s->p != '"')
-		return FAST_GIVE_UP;
+		return JSON_FAST_GIVE_UP;
 	if ((rc = scan_string(s, &t)))
 		return rc;
 	if (t.len == 0 && f->default_value && f->label != PROTOBUF_C_LABEL_REPEATED) {
 		*dst = (char *)f->default_value;
 		return 0;
 	}
-	if (!(copy = string_copy(&t)))
+	if (!(copy = string_copy(s, &t)))
 		return -ENOMEM;
 	if (t.high && !utf8_valid(copy)) {
-		free(copy);
-		return FAST_GIVE_UP;
+		fast_free(s, copy);
+		return JSON_FAST_GIVE_UP;
 	}
 	*dst = copy;
 	return 0;
@@ -193,10 +204,10 @@ static int scan_int(struct fast *s, int *neg, uint64_t *mag)
 		while (p < lim && (unsigned)(*p - '0') < 10)
 			v = v * 10 + (uint64_t)(*p++ - '0');
 		if (p == first)
-			return FAST_GIVE_UP;
+			return JSON_FAST_GIVE_UP;
 	}
 	if (p < end && ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E'))
-		return FAST_GIVE_UP;
+		return JSON_FAST_GIVE_UP;
 	s->p = p;
 	*mag = v;
 	return 0;
@@ -215,7 +226,7 @@ static int decode_int(struct fast *s, const ProtobufCFieldDescriptor *f, void *d
 	case PROTOBUF_C_TYPE_UINT64:
 	case PROTOBUF_C_TYPE_FIXED64:
 		if (neg && mag)
-			return FAST_GIVE_UP;
+			return JSON_FAST_GIVE_UP;
 		*(uint64_t *)dst = mag;
 		return 0;
 	case PROTOBUF_C_TYPE_UINT32:
@@ -232,10 +243,10 @@ static int decode_int(struct fast *s, const ProtobufCFieldDescriptor *f, void *d
 		break;
 	}
 	if (mag > (uint64_t)INT64_MAX + neg)
-		return FAST_GIVE_UP;
+		return JSON_FAST_GIVE_UP;
 	n = neg ? (int64_t)(0 - mag) : (int64_t)mag; /* two's complement: INT64_MIN too */
 	if (n < lo || n > hi)
-		return FAST_GIVE_UP;
+		return JSON_FAST_GIVE_UP;
 	if (hi == INT64_MAX)
 		*(int64_t *)dst = n;
 	else if (lo == 0)
@@ -259,7 +270,7 @@ static int decode_bool(struct fast *s, protobuf_c_boolean *dst)
 		s->p += 5;
 		return 0;
 	}
-	return FAST_GIVE_UP;
+	return JSON_FAST_GIVE_UP;
 }
 
 /* One scalar JSON value into dst, the C storage of field f. */
@@ -276,15 +287,16 @@ static int decode_scalar(struct fast *s, const ProtobufCFieldDescriptor *f, void
 	case PROTOBUF_C_TYPE_STRING:
 		return decode_string(s, f, dst);
 	default: /* floating point (the reference's strtod), bytes */
-		return FAST_GIVE_UP;
+		return JSON_FAST_GIVE_UP;
 	}
 }
 
 static int decode_message(struct fast *s, ProtobufCMessage *msg);
 
-static int new_message(const ProtobufCMessageDescriptor *d, ProtobufCMessage **out)
+static int new_message(struct fast *s, const ProtobufCMessageDescriptor *d,
+		       ProtobufCMessage **out)
 {
-	ProtobufCMessage *m = malloc(d->sizeof_message);
+	ProtobufCMessage *m = fast_alloc(s, d->sizeof_message);
 
 	if (!m)
 		return -ENOMEM;
@@ -299,18 +311,26 @@ static int decode_submessage(struct fast *s, const ProtobufCFieldDescriptor *f,
 	int rc;
 
 	if (s->p >= s->end || *s->p != '{')
-		return FAST_GIVE_UP;
-	if ((rc = new_message(f->descriptor, dst)))
+		return JSON_FAST_GIVE_UP;
+	if ((rc = new_message(s, f->descriptor, dst)))
 		return rc;
 	return decode_message(s, *dst);
 }
 
 /* Room for element count of a repeated field (esz bytes each) holding
  * count: the array grows 4, 8, 16... */
-static void *grow(void **arr, size_t count, size_t esz)
+static void *grow(struct fast *s, void **arr, size_t count, size_t esz)
 {
 	if (count == 0 || (count >= 4 && !(count & (count - 1)))) {
-		void *p = realloc(*arr, (count ? count * 2 : 4) * esz);
+		size_t cap = count ? count * 2 : 4;
+		void *p;
+
+		if (s->arena) {
+			if ((p = json_arena_alloc(s->arena, cap * esz)) && count)
+				memcpy(p, *arr, count * esz);
+		} else {
+			p = realloc(*arr, cap * esz);
+		}
 		if (!p)
 			return NULL;
 		*arr = p;
@@ -327,7 +347,7 @@ static int decode_map(struct fast *s, const ProtobufCFieldDescriptor *f, Protobu
 	int rc;
 
 	if (ed->fields[0].type != PROTOBUF_C_TYPE_STRING || s->p >= s->end || *s->p != '{')
-		return FAST_GIVE_UP;
+		return JSON_FAST_GIVE_UP;
 	s->p++;
 	skip_ws(s);
 	if (s->p < s->end && *s->p == '}') {
@@ -339,10 +359,10 @@ static int decode_map(struct fast *s, const ProtobufCFieldDescriptor *f, Protobu
 		char **key;
 
 		if (*count == FAST_MAX_MAP)
-			return FAST_GIVE_UP;
-		if (!(slot = grow(arr, *count, sizeof(*slot))))
+			return JSON_FAST_GIVE_UP;
+		if (!(slot = grow(s, arr, *count, sizeof(*slot))))
 			return -ENOMEM;
-		if ((rc = new_message(ed, &entry)))
+		if ((rc = new_message(s, ed, &entry)))
 			return rc;
 		*slot = entry;
 		(*count)++;
@@ -352,10 +372,10 @@ static int decode_map(struct fast *s, const ProtobufCFieldDescriptor *f, Protobu
 			return rc;
 		for (size_t i = 0; i + 1 < *count; i++) /* a duplicate key */
 			if (!strcmp(*(char **)((char *)((ProtobufCMessage **)*arr)[i] + ed->fields[0].offset), *key))
-				return FAST_GIVE_UP;
+				return JSON_FAST_GIVE_UP;
 		skip_ws(s);
 		if (s->p >= s->end || *s->p != ':')
-			return FAST_GIVE_UP;
+			return JSON_FAST_GIVE_UP;
 		s->p++;
 		skip_ws(s);
 		if ((rc = decode_scalar(s, &ed->fields[1], (char *)entry + ed->fields[1].offset)))
@@ -369,7 +389,7 @@ static int decode_map(struct fast *s, const ProtobufCFieldDescriptor *f, Protobu
 			s->p++;
 			return 0;
 		}
-		return FAST_GIVE_UP;
+		return JSON_FAST_GIVE_UP;
 	}
 }
 
@@ -383,7 +403,7 @@ static int decode_repeated(struct fast *s, const ProtobufCFieldDescriptor *f, Pr
 	if (f->type == PROTOBUF_C_TYPE_MESSAGE && json_is_map_entry(f->descriptor))
 		return decode_map(s, f, msg);
 	if (s->p >= s->end || *s->p != '[')
-		return FAST_GIVE_UP;
+		return JSON_FAST_GIVE_UP;
 	s->p++;
 	skip_ws(s);
 	if (s->p < s->end && *s->p == ']') {
@@ -391,7 +411,7 @@ static int decode_repeated(struct fast *s, const ProtobufCFieldDescriptor *f, Pr
 		return 0;
 	}
 	for (;;) {
-		char *slot = grow(arr, *count, esz);
+		char *slot = grow(s, arr, *count, esz);
 
 		if (!slot)
 			return -ENOMEM;
@@ -417,7 +437,7 @@ static int decode_repeated(struct fast *s, const ProtobufCFieldDescriptor *f, Pr
 			s->p++;
 			return 0;
 		}
-		return FAST_GIVE_UP;
+		return JSON_FAST_GIVE_UP;
 	}
 }
 
@@ -474,7 +494,7 @@ static int decode_message(struct fast *s, ProtobufCMessage *msg)
 	int rc;
 
 	if (d->n_fields > FAST_MAX_FIELDS || s->depth == FAST_MAX_DEPTH)
-		return FAST_GIVE_UP;
+		return JSON_FAST_GIVE_UP;
 	s->depth++;
 	s->p++;
 	skip_ws(s);
@@ -490,26 +510,26 @@ static int decode_message(struct fast *s, ProtobufCMessage *msg)
 
 		skip_ws(s);
 		if (s->p >= s->end || *s->p != '"')
-			return FAST_GIVE_UP;
+			return JSON_FAST_GIVE_UP;
 		if (!(f = expected_field(s, d, &next))) {
 			if ((rc = scan_string(s, &key)))
 				return rc;
 			if (key.escaped || !(f = find_field(d, &key, &next)))
-				return FAST_GIVE_UP;
+				return JSON_FAST_GIVE_UP;
 		}
 		i = (unsigned)(f - d->fields);
 		if (seen[i / 64] & (1ull << (i % 64)))
-			return FAST_GIVE_UP; /* a duplicate */
+			return JSON_FAST_GIVE_UP; /* a duplicate */
 		seen[i / 64] |= 1ull << (i % 64);
 		skip_ws(s);
 		if (s->p >= s->end || *s->p != ':')
-			return FAST_GIVE_UP;
+			return JSON_FAST_GIVE_UP;
 		s->p++;
 		skip_ws(s);
 		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
 			uint32_t *which = (uint32_t *)((char *)msg + f->quantifier_offset);
 			if (*which)
-				return FAST_GIVE_UP; /* two bodies */
+				return JSON_FAST_GIVE_UP; /* two bodies */
 			*which = f->id;
 		}
 		void *dst = (char *)msg + f->offset;
@@ -531,48 +551,77 @@ static int decode_message(struct fast *s, ProtobufCMessage *msg)
 			s->depth--;
 			return 0;
 		}
-		return FAST_GIVE_UP;
+		return JSON_FAST_GIVE_UP;
 	}
 }
 
-/* 0 with *out, FAST_GIVE_UP, or -ENOMEM. */
-static int decode_fast(const char *text, size_t len, Ringtap__V1__Event **out)
+/* 0 with *out, JSON_FAST_GIVE_UP, or -ENOMEM. */
+static int decode_fast(const char *text, size_t len, struct json_arena *arena,
+		       Ringtap__V1__Event **out)
 {
-	struct fast s = { .p = text, .end = text + len };
+	struct fast s = { .p = text, .end = text + len, .arena = arena };
 	Ringtap__V1__Event *ev;
 	int rc;
 
 	if (len > INT32_MAX) /* the reference refuses it */
-		return FAST_GIVE_UP;
-	if (!(ev = malloc(sizeof(*ev))))
+		return JSON_FAST_GIVE_UP;
+	if (!(ev = fast_alloc(&s, sizeof(*ev))))
 		return -ENOMEM;
 	ringtap__v1__event__init(ev);
 	skip_ws(&s);
-	rc = s.p < s.end && *s.p == '{' ? decode_message(&s, &ev->base) : FAST_GIVE_UP;
+	rc = s.p < s.end && *s.p == '{' ? decode_message(&s, &ev->base) : JSON_FAST_GIVE_UP;
 	if (!rc) {
 		skip_ws(&s);
 		if (s.p != s.end || !ev->header || ev->body_case == RINGTAP__V1__EVENT__BODY__NOT_SET)
-			rc = FAST_GIVE_UP;
+			rc = JSON_FAST_GIVE_UP;
 	}
 	if (rc) {
-		ringtap__v1__event__free_unpacked(ev, NULL);
+		if (!arena)
+			ringtap__v1__event__free_unpacked(ev, NULL);
 		return rc;
 	}
 	*out = ev;
 	return 0;
 }
 
+int json_decode_fast(const char *text, size_t len, Ringtap__V1__Event **out)
+{
+	int rc = decode_fast(text, len, NULL, out);
+
+	if (rc)
+		*out = NULL;
+	return rc;
+}
+
 int json_decode_event(const char *text, size_t len, Ringtap__V1__Event **out,
 		      char *err, size_t errlen)
 {
-	int rc = decode_fast(text, len, out);
+	int rc = json_decode_fast(text, len, out);
 
-	if (rc != FAST_GIVE_UP) {
-		if (!rc && errlen)
+	if (rc != JSON_FAST_GIVE_UP) {
+		if (errlen)
 			err[0] = '\0';
-		if (rc)
-			*out = NULL;
 		return rc;
 	}
 	return json_decode_event_ref(text, len, out, err, errlen);
+}
+
+int json_decode_event_arena(struct json_arena *a, const char *text, size_t len,
+			    Ringtap__V1__Event **out, char *err, size_t errlen)
+{
+	int rc;
+
+	json_arena_reset(a);
+	*out = NULL;
+	rc = decode_fast(text, len, a, out);
+	if (rc != JSON_FAST_GIVE_UP) {
+		if (errlen)
+			err[0] = '\0';
+		return rc;
+	}
+	json_arena_reset(a);
+	rc = json_decode_event_ref(text, len, out, err, errlen);
+	if (!rc)
+		json_arena_keep_event(a, *out);
+	return rc;
 }

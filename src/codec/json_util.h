@@ -48,4 +48,10 @@ int json_strict_check(const char *text, size_t len, char *err, size_t errlen);
 int json_decode_event_ref(const char *text, size_t len, Ringtap__V1__Event **out,
 			  char *err, size_t errlen);
 
+/* json_decode_event's fast path alone: 0 with *out (free_unpacked it),
+ * JSON_FAST_GIVE_UP where it leaves the line to the reference (a refusal,
+ * or a construct it does not handle), or -ENOMEM. */
+#define JSON_FAST_GIVE_UP 1
+int json_decode_fast(const char *text, size_t len, Ringtap__V1__Event **out);
+
 #endif
