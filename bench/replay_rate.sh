@@ -10,7 +10,8 @@
 #        RECORDING=FILE replay this instead of the generated recording
 #        BASELINE_RINGTAP=BIN also time this ringtap (e.g. one built from an
 #          older main) on the same file, the same way
-#        IR_EVENTS=lines run under callgrind (10000)
+#        IR_EVENTS=lines run under callgrind (10000; the reference decoder,
+#          ~13x slower, gets the first IR_REF_EVENTS of them, 2000)
 #
 # The generated recording is tests/replay/cases' recorded lines (every event
 # type ringtap decoded when they were written, 368-860 bytes, 540 on
@@ -21,6 +22,7 @@ BUILD=${1:-${RINGTAP_BUILD:-$SRC/build}}
 RUNS=${RUNS:-5}
 EVENTS=${EVENTS:-100000}
 IR_EVENTS=${IR_EVENTS:-10000}
+IR_REF_EVENTS=${IR_REF_EVENTS:-2000}
 RINGTAP=$BUILD/ringtap
 DECODE=$BUILD/bench/replay_decode
 for f in "$RINGTAP" "$DECODE"; do
@@ -74,7 +76,7 @@ read -r cpu_rate wall_rate < <(time_replay "$RINGTAP")
 base_row= base_ratio=
 if [ -n "${BASELINE_RINGTAP:-}" ]; then
 	read -r base_cpu base_wall < <(time_replay "$BASELINE_RINGTAP")
-	base_row="| the same with \`$BASELINE_RINGTAP\` (baseline) | $base_cpu | $base_wall | 1.0 |"
+	base_row=$'\n'"| the same with \`$BASELINE_RINGTAP\` (baseline) | $base_cpu | $base_wall | 1.0 |"
 	base_ratio=$(awk -v a="$cpu_rate" -v b="$base_cpu" 'BEGIN { printf "**%.1f** (CPU, against the baseline)", a / b }')
 fi
 read -r _ _ fast_rate < <("$DECODE" fast "$rec" "$RUNS")
@@ -103,8 +105,10 @@ n_dec=$(incl "$N" json_decode_event_arena)
 n_ref=$(incl "$N" json_decode_event_ref)
 n_reset=$(incl "$N" json_arena_reset)
 n_pipe=$(incl "$N" pipeline_on_item)
+head -n "$IR_REF_EVENTS" "$rec" >"$tmp/ir_ref.ndjson"
+ir_ref_n=$(grep -c . "$tmp/ir_ref.ndjson")
 valgrind --tool=callgrind --toggle-collect=decode_all --callgrind-out-file="$tmp/ref.out" \
-	"$DECODE" reference "$tmp/ir.ndjson" 1 >/dev/null 2>"$tmp/ref.log"
+	"$DECODE" reference "$tmp/ir_ref.ndjson" 1 >/dev/null 2>"$tmp/ref.log"
 R=$tmp/ref.out
 r_all=$(incl "$R" decode_all)
 r_strict=$(incl "$R" json_strict_check)
@@ -123,14 +127,14 @@ the wall figures; CPU time is the replay process's own, one core).
 
 | what | events/s per core (CPU time) | events/s (wall) | ratio |
 |---|---:|---:|---:|
-| \`ringtap replay FILE --sink null\` (read, decode, pipeline) | **$cpu_rate** | $wall_rate | $base_ratio |
-${base_row}
+| \`ringtap replay FILE --sink null\` (read, decode, pipeline) | **$cpu_rate** | $wall_rate | $base_ratio |${base_row}
 | decode only: fast path into an arena (what replay runs) | $fast_rate | | **$(ratio "$fast_rate" "$ref_rate")** (against the reference) |
 | decode only: reference (strict pass + json-c, the decoder before) | $ref_rate | | 1.0 |
 
 Medians of $RUNS runs.
 
-Instructions per event (callgrind, first $ir_n events):
+Instructions per event (callgrind; first $ir_n events, the reference decoder
+the first $ir_ref_n):
 
 | stage | Ir per event |
 |---|---:|
@@ -140,10 +144,10 @@ Instructions per event (callgrind, first $ir_n events):
 | of which dropping the previous event (\`json_arena_reset\`) | $(per "$n_reset" "$ir_n") |
 | pipeline -> null sink (\`pipeline_on_item\`) | $(per "$n_pipe" "$ir_n") |
 | line reading and the loop (the rest) | $(per $((n_read - n_dec - n_pipe)) "$ir_n") |
-| **reference decoder, decode + free** (before) | **$(per "$r_all" "$ir_n")** |
-| of which strict RFC 8259 pass (\`json_strict_check\`) | $(per "$r_strict" "$ir_n") |
-| of which json-c tokenizer (tree building) | $(per "$r_tok" "$ir_n") |
-| of which field lookup and decoding (\`decode_message\`) | $(per "$r_fields" "$ir_n") |
-| of which freeing the json-c tree (\`json_object_put\`) | $(per "$r_tree" "$ir_n") |
-| of which \`free_unpacked\` of the event | $(per "$r_free" "$ir_n") |
+| **reference decoder, decode + free** (before) | **$(per "$r_all" "$ir_ref_n")** |
+| of which strict RFC 8259 pass (\`json_strict_check\`) | $(per "$r_strict" "$ir_ref_n") |
+| of which json-c tokenizer (tree building) | $(per "$r_tok" "$ir_ref_n") |
+| of which field lookup and decoding (\`decode_message\`) | $(per "$r_fields" "$ir_ref_n") |
+| of which freeing the json-c tree (\`json_object_put\`) | $(per "$r_tree" "$ir_ref_n") |
+| of which \`free_unpacked\` of the event | $(per "$r_free" "$ir_ref_n") |
 EOF
