@@ -118,9 +118,12 @@ static int read_line(struct source_replay *s, char **line, size_t *len)
 	int rc;
 
 	for (;;) {
-		char *from = s->buf + s->pos + scanned;
-		char *nl = s->len > s->pos ? memchr(from, '\n', s->len - s->pos - scanned) : NULL;
-		size_t n = nl ? (size_t)(nl - (s->buf + s->pos)) : s->len - s->pos;
+		char *nl = NULL;
+		size_t n;
+
+		if (s->len > s->pos + scanned)
+			nl = memchr(s->buf + s->pos + scanned, '\n', s->len - s->pos - scanned);
+		n = nl ? (size_t)(nl - (s->buf + s->pos)) : s->len - s->pos;
 
 		if (n > REPLAY_MAX_LINE)
 			return -EMSGSIZE;
