@@ -2,6 +2,7 @@
 #ifndef RINGTAP_JSON_UTIL_H
 #define RINGTAP_JSON_UTIL_H
 
+#include <errno.h>
 #include <string.h>
 #include <protobuf-c/protobuf-c.h>
 #include "codec/json_codec.h"
@@ -51,7 +52,7 @@ int json_decode_event_ref(const char *text, size_t len, Ringtap__V1__Event **out
 /* json_decode_event's fast path alone: 0 with *out (free_unpacked it),
  * JSON_FAST_GIVE_UP where it leaves the line to the reference (a refusal,
  * or a construct it does not handle), or -ENOMEM. */
-#define JSON_FAST_GIVE_UP 1
+#define JSON_FAST_GIVE_UP (-EOPNOTSUPP)
 int json_decode_fast(const char *text, size_t len, Ringtap__V1__Event **out);
 
 #endif
