@@ -60,6 +60,7 @@ bench: build
 	PLOT=docs/benchmarks-peer.png bench/peer_tax.sh >$(BUILD)/bench/peer_tax.md; rc=$$?; cat $(BUILD)/bench/peer_tax.md; exit $$rc
 	bench/type_cost.sh >$(BUILD)/bench/type_cost.md; rc=$$?; cat $(BUILD)/bench/type_cost.md; exit $$rc
 	bench/userspace_cost.sh >$(BUILD)/bench/userspace_cost.md; rc=$$?; cat $(BUILD)/bench/userspace_cost.md; exit $$rc
+	bench/replay_rate.sh >$(BUILD)/bench/replay_rate.md; rc=$$?; cat $(BUILD)/bench/replay_rate.md; exit $$rc
 	bench/net_tax.sh >$(BUILD)/bench/net_tax.md; rc=$$?; cat $(BUILD)/bench/net_tax.md; exit $$rc
 
 clean:

@@ -38,4 +38,21 @@ static inline int json_encode_event(const Ringtap__V1__Event *ev, struct strbuf 
 int json_decode_event(const char *text, size_t len, Ringtap__V1__Event **out,
 		      char *err, size_t errlen);
 
+/* Memory for decoded events used one at a time (replay): see json_arena.c. */
+struct json_arena;
+int json_arena_new(struct json_arena **out);
+/* n bytes, aligned for any type; NULL when out of memory. */
+void *json_arena_alloc(struct json_arena *a, size_t n);
+/* ev (heap, from free_unpacked's world) is freed at the next reset. */
+void json_arena_keep_event(struct json_arena *a, Ringtap__V1__Event *ev);
+/* Drops everything allocated since the last reset. */
+void json_arena_reset(struct json_arena *a);
+void json_arena_free(struct json_arena *a);
+
+/* json_decode_event into arena a (reset first: the previous event decoded
+ * there is gone). *out lives until the next reset or decode; do not
+ * free_unpacked it. */
+int json_decode_event_arena(struct json_arena *a, const char *text, size_t len,
+			    Ringtap__V1__Event **out, char *err, size_t errlen);
+
 #endif

@@ -2,6 +2,7 @@
 #ifndef RINGTAP_JSON_UTIL_H
 #define RINGTAP_JSON_UTIL_H
 
+#include <errno.h>
 #include <string.h>
 #include <protobuf-c/protobuf-c.h>
 #include "codec/json_codec.h"
@@ -40,5 +41,18 @@ int json_put_string(struct strbuf *sb, const char *s);
  * integer within 64 bits; else -EBADMSG with the reason (and the field) in
  * err, or -ENOMEM. */
 int json_strict_check(const char *text, size_t len, char *err, size_t errlen);
+
+/* json_decode_event's reference path (json_decode_ref.c): strict pass, then
+ * json-c. Same contract as json_decode_event; slower. The fast path
+ * (json_decode.c) accepts a line only where this would accept it and produce
+ * the same event; tests and fuzzing compare the two. */
+int json_decode_event_ref(const char *text, size_t len, Ringtap__V1__Event **out,
+			  char *err, size_t errlen);
+
+/* json_decode_event's fast path alone: 0 with *out (free_unpacked it),
+ * JSON_FAST_GIVE_UP where it leaves the line to the reference (a refusal,
+ * or a construct it does not handle), or -ENOMEM. */
+#define JSON_FAST_GIVE_UP (-EOPNOTSUPP)
+int json_decode_fast(const char *text, size_t len, Ringtap__V1__Event **out);
 
 #endif

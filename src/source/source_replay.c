@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "source/event_source.h"
 #include "codec/json_codec.h"
 
@@ -13,16 +14,23 @@
  * plus the header) is far below this; a longer line is not one of ours,
  * and refusing it bounds the decoder's memory. */
 #define REPLAY_MAX_LINE (1 << 20)
+#define REPLAY_CHUNK (64 << 10) /* one read(2) */
 
 struct source_replay {
 	struct event_source base;
 	FILE *in;
 	int owns_file;
 	char *path;
-	char *line;
-	size_t line_cap;
+	struct json_arena *arena;	/* the event being delivered */
+	/* bytes read but not yet taken as lines: buf[pos, len); a line is
+	 * handed out in place, so buf grows only for a line longer than it */
+	char *buf;
+	size_t cap, pos, len;
+	int eof;
 	unsigned long lineno;
 	int done;
+	char where[300];	/* "FILE:" then the line number, per event */
+	size_t where_len;
 	char error[512];
 };
 
@@ -39,6 +47,10 @@ static int replay_create(const struct source_config *cfg, struct event_source **
 	s->path = strdup(cfg->path);
 	if (!s->path)
 		goto nomem;
+	if (json_arena_new(&s->arena))
+		goto nomem;
+	snprintf(s->where, sizeof(s->where), "%s:", cfg->path);
+	s->where_len = strlen(s->where);
 	if (!strcmp(cfg->path, "-")) {
 		s->in = stdin;
 	} else {
@@ -54,6 +66,7 @@ static int replay_create(const struct source_config *cfg, struct event_source **
 	*out = &s->base;
 	return 0;
 nomem:
+	free(s->path);
 	free(s);
 	return -ENOMEM;
 }
@@ -64,40 +77,87 @@ static int replay_fd(struct event_source *base)
 	return -1;
 }
 
-/* Reads the next line into s->line (without its '\n') and sets *len; the
- * buffer grows only to REPLAY_MAX_LINE, so a longer line is refused after
- * reading that much of it, whatever its size. 0, -ENODATA at end of file,
- * -EMSGSIZE, -ENOMEM or -EIO. */
-static int read_line(struct source_replay *s, size_t *len)
+/* More bytes into buf (compacted first). 0, or -ENOMEM / -EIO (errno set);
+ * at end of file sets s->eof. One read(2), so a pipe's lines come as they are
+ * written. */
+static int fill(struct source_replay *s)
 {
-	size_t n = 0;
-	int c;
+	ssize_t got;
 
-	while ((c = getc_unlocked(s->in)) != EOF) {
-		if (c == '\n')
-			break;
-		if (n == REPLAY_MAX_LINE)
-			return -EMSGSIZE;
-		if (n + 1 >= s->line_cap) {
-			size_t cap = s->line_cap ? s->line_cap * 2 : 4096;
-			if (cap > REPLAY_MAX_LINE + 1)
-				cap = REPLAY_MAX_LINE + 1;
-			char *p = realloc(s->line, cap);
-			if (!p)
-				return -ENOMEM;
-			s->line = p;
-			s->line_cap = cap;
-		}
-		s->line[n++] = (char)c;
+	if (s->pos) {
+		memmove(s->buf, s->buf + s->pos, s->len - s->pos);
+		s->len -= s->pos;
+		s->pos = 0;
 	}
-	if (c == EOF && ferror(s->in))
+	if (s->cap - s->len < REPLAY_CHUNK / 2) {
+		size_t cap = s->cap ? s->cap * 2 : REPLAY_CHUNK;
+		char *p = realloc(s->buf, cap);
+		if (!p)
+			return -ENOMEM;
+		s->buf = p;
+		s->cap = cap;
+	}
+	do
+		got = read(fileno(s->in), s->buf + s->len, s->cap - s->len - 1);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
 		return -EIO;
-	if (c == EOF && n == 0)
-		return -ENODATA;
-	if (s->line)
-		s->line[n] = '\0';
-	*len = n;
+	if (got == 0)
+		s->eof = 1;
+	s->len += (size_t)got;
 	return 0;
+}
+
+/* The next line (without its '\n', NUL-terminated in place) at *line, its
+ * length in *len. A line longer than REPLAY_MAX_LINE is refused once that
+ * much of it was read, whatever its size, so memory stays bounded. 0,
+ * -ENODATA at end of file, -EMSGSIZE, -ENOMEM or -EIO. */
+static int read_line(struct source_replay *s, char **line, size_t *len)
+{
+	size_t scanned = 0; /* of buf[pos..len): no newline there */
+	int rc;
+
+	for (;;) {
+		char *nl = NULL;
+		size_t n;
+
+		if (s->len > s->pos + scanned)
+			nl = memchr(s->buf + s->pos + scanned, '\n', s->len - s->pos - scanned);
+		n = nl ? (size_t)(nl - (s->buf + s->pos)) : s->len - s->pos;
+
+		if (n > REPLAY_MAX_LINE)
+			return -EMSGSIZE;
+		if (nl || (s->eof && n)) {
+			*line = s->buf + s->pos;
+			(*line)[n] = '\0'; /* the '\n', or the spare byte fill() keeps */
+			*len = n;
+			s->pos += n + (nl != NULL);
+			return 0;
+		}
+		if (s->eof)
+			return -ENODATA;
+		scanned = n;
+		if ((rc = fill(s)))
+			return rc;
+	}
+}
+
+/* "FILE:LINE" of the current line (no snprintf per event). */
+static const char *where(struct source_replay *s)
+{
+	char digits[24], *d = digits + sizeof(digits);
+	unsigned long n = s->lineno;
+	size_t len;
+
+	do
+		*--d = (char)('0' + n % 10);
+	while (n /= 10);
+	len = (size_t)(digits + sizeof(digits) - d);
+	if (len > sizeof(s->where) - 1 - s->where_len)
+		len = sizeof(s->where) - 1 - s->where_len;
+	memcpy(s->where + s->where_len, d, len);
+	s->where[s->where_len + len] = '\0';
+	return s->where;
 }
 
 static int replay_read(struct event_source *base, source_item_fn fn, void *ctx, int max)
@@ -105,16 +165,16 @@ static int replay_read(struct event_source *base, source_item_fn fn, void *ctx, 
 	struct source_replay *s = (struct source_replay *)base;
 	int delivered = 0;
 	char err[400];
-	char where[300];
 
 	if (s->done)
 		return -ENODATA;
 	while (max <= 0 || delivered < max) {
+		char *line = NULL;
 		size_t n = 0;
 		int rc;
 
 		errno = 0;
-		rc = read_line(s, &n);
+		rc = read_line(s, &line, &n);
 		if (rc == -ENODATA) {
 			s->done = 1;
 			return delivered ? delivered : -ENODATA;
@@ -134,23 +194,21 @@ static int replay_read(struct event_source *base, source_item_fn fn, void *ctx, 
 			s->done = 1;
 			return rc;
 		}
-		if (n > 0 && s->line[n - 1] == '\r')
-			s->line[--n] = '\0';
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
 		if (n == 0)
 			continue; /* a blank line carries no event */
 
 		Ringtap__V1__Event *ev;
-		rc = json_decode_event(s->line, n, &ev, err, sizeof(err));
+		rc = json_decode_event_arena(s->arena, line, n, &ev, err, sizeof(err));
 		if (rc) {
 			snprintf(s->error, sizeof(s->error), "%s:%lu: %s", s->path, s->lineno,
 				 rc == -ENOMEM ? "out of memory" : err);
 			s->done = 1;
 			return rc;
 		}
-		snprintf(where, sizeof(where), "%s:%lu", s->path, s->lineno);
-		struct source_item item = { .event = ev, .where = where };
-		rc = fn(ctx, &item);
-		ringtap__v1__event__free_unpacked(ev, NULL);
+		struct source_item item = { .event = ev, .where = where(s) };
+		rc = fn(ctx, &item); /* ev lives in s->arena until the next line */
 		if (rc)
 			return rc;
 		delivered++;
@@ -172,7 +230,8 @@ static void replay_destroy(struct event_source *base)
 		return;
 	if (s->in && s->owns_file)
 		fclose(s->in);
-	free(s->line);
+	json_arena_free(s->arena);
+	free(s->buf);
 	free(s->path);
 	free(s);
 }
