@@ -66,6 +66,28 @@ echo "Runs (CPU ns/event): off ${off_cpu[*]}; on ${on_cpu[*]}."
 echo "Records the idle spool wrote over its $RUNS runs: spooled=$spooled spilled=$spilled."
 echo
 
+# Instructions (valgrind callgrind, insensitive to the machine's load): the
+# sink's emit (inclusive: encoding, the spool's fast path, librdkafka's
+# produce) and the whole process, per event, for IR_N events.
+if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
+	IR_N=${IR_N:-20000}
+	head -n "$IR_N" "$work/events.ndjson" >"$work/ir.ndjson"
+	ir() { # ir CONFIG -> "emit_ir/event total_ir/event"
+		valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
+			"$RINGTAP" replay "$work/ir.ndjson" --config "$1" 2>/dev/null
+		callgrind_annotate --inclusive=yes "$work/cg.out" 2>/dev/null | awk -v n="$IR_N" '
+			/PROGRAM TOTALS/ { gsub(",", "", $1); total = $1 }
+			/sink_kafka\.c:kafka_emit/ && !emit { gsub(",", "", $1); emit = $1 }
+			END { printf "%d %d\n", emit / n, total / n }'
+	}
+	read -r e_off t_off < <(ir "$work/off.yaml")
+	read -r e_on t_on < <(ir "$work/on.yaml")
+	echo "Instructions per event (callgrind, $IR_N events): the Kafka sink's emit $e_off (spool off)," \
+		"$e_on (spool on, idle): +$((e_on - e_off)); the whole replay $t_off and $t_on" \
+		"(librdkafka's threads make this one vary by ~2% between runs)."
+	echo
+fi
+
 # Drain: the broker is down while the whole file is replayed into the spool,
 # then comes back; the drain is timed from its restart to the replay's end.
 "$KAFKA_SH" kill "$work/broker"

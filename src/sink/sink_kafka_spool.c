@@ -344,12 +344,10 @@ static int append_drop(struct sink_kafka *s, const char *type, uint64_t n, uint6
 	return rc;
 }
 
+/* A flag, not a scan of drop_pending: this is asked once per event. */
 static int drops_pending(const struct sink_kafka *s)
 {
-	for (unsigned i = 0; i < SINK_KAFKA_SPOOL_TYPES; i++)
-		if (s->sp.drop_pending[i])
-			return 1;
-	return s->sp.expired_pending != 0;
+	return s->sp.drops_waiting;
 }
 
 /* Drop records go in the spool where the gap is, once there is room. */
@@ -368,6 +366,7 @@ static int append_pending_drops(struct sink_kafka *s)
 			return -ENOSPC;
 		s->sp.expired_pending = 0;
 	}
+	s->sp.drops_waiting = 0;
 	s->sp.full_said = 0;
 	return 0;
 }
@@ -378,6 +377,7 @@ static void count_spool_drop(struct sink_kafka *s, const Ringtap__V1__Event *ev,
 
 	s->c.spool_full_drops++;
 	s->sp.drop_pending[slot]++;
+	s->sp.drops_waiting = 1;
 	s->sp.drop_total[slot]++;
 	if (!s->sp.full_said) {
 		s->sp.full_said = 1;
@@ -489,6 +489,7 @@ static void on_expired(void *ctx, const void *data, uint32_t len)
 	}
 	s->c.expired++;
 	s->sp.expired_pending++;
+	s->sp.drops_waiting = 1;
 	s->sp.pending--;
 }
 

@@ -59,6 +59,7 @@ struct sink_kafka_spool {
 	double tokens;             /* drain rate budget */
 	int64_t last_refill_ms, last_sync_ms, last_expire_ms;
 	int full_said;             /* "spool full" logged for this episode */
+	int drops_waiting;         /* some drop_pending or expired_pending is not 0 */
 	uint64_t spilled;          /* in-flight messages copied to disk (outage, shutdown) */
 	uint64_t inflight_spooled; /* messages in flight that have a spool record */
 	struct sink_kafka_msg *spill_from; /* first in-flight message not yet considered for a spill */
