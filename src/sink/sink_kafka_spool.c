@@ -433,21 +433,24 @@ void sink_kafka_spool_drain(struct sink_kafka *s, int budget)
 	unsigned slot;
 	uint16_t flags;
 
-	if (!s->sp.spool || !producer_ready(s))
+	if (!s->sp.spool)
 		return;
 	refill(s);
-	while (budget-- > 0 && drain_room(s) && (s->cfg.spool_drain_rate <= 0 || s->sp.tokens >= 1)) {
+	for (;;) {
 		struct sink_kafka_msg *m;
 		if (spool_peek(s->sp.spool, &data, &len, &pos))
 			return;
 		int rc = record_slot(data, len, &slot, &flags);
 		if (!rc && (flags & REC_SPILLED) && pos >= s->sp.run_start) {
 			/* Spilled in this run: produced already, its delivery
-			 * report settles it. */
+			 * report settles it. Skipped whatever the budget, so
+			 * that read (and the ack) passes it once it is delivered. */
 			spool_consume(s->sp.spool, pos);
-			budget++;
 			continue;
 		}
+		if (budget-- <= 0 || !producer_ready(s) || !drain_room(s) ||
+		    (s->cfg.spool_drain_rate > 0 && s->sp.tokens < 1))
+			return;
 		if (!rc)
 			rc = msg_from_record(data, len, &m);
 		if (rc == -ENOMEM)

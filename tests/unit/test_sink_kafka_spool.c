@@ -3,7 +3,10 @@
  * back; an unusable directory falls back to the in-memory queue; records
  * past spool.max_age_s are given up, counted and reported in a Drop record. */
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include "../kafka/mock_helpers.h"
 #include "sink/spool.h"
 
@@ -237,6 +240,57 @@ static void test_new_key_overtakes_backlog(void **state)
 	sink_options_clear(&o);
 }
 
+/* Events the fast path took are only in memory; once the broker stops
+ * confirming (1 s) they are spilled to disk: a SIGKILL then loses none, the
+ * next start delivers them (counted as possibly re-sent). */
+static void test_killed_after_spill_loses_nothing(void **state)
+{
+	struct sink_options o = { 0 };
+	struct consumed got;
+	struct spool_stats st;
+	int status;
+	enum { N = 50 };
+
+	(void)state;
+	opts_set(&o, "node", "n1", "spool.dir", dir, "spool.high_water", "100", NULL);
+	rd_kafka_mock_broker_set_down(mock.mc, -1);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sink_kafka *s = kafka_sink_new(mock.bootstraps, &o);
+		emit_opens(s, 1, N);
+		/* All N in flight, none on disk yet. */
+		if (s->sp.spilled || s->sp.spooled || s->in_flight != N)
+			_exit(2);
+		poll_for(s, 1500);
+		if (s->sp.spilled != N || s->sp.pending != N)
+			_exit(3);
+		raise(SIGKILL);
+		_exit(4);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status)); /* else: the child's exit code says which check failed */
+	rd_kafka_mock_broker_set_up(mock.mc, -1);
+	struct sink_kafka *s = kafka_sink_new(mock.bootstraps, &o);
+	spool_stats(s->sp.spool, &st);
+	assert_int_equal(st.recovered, N);
+	assert_int_equal(st.resend, N); /* produced before the kill: may have arrived */
+	assert_int_equal(sink_kafka_ops.flush(&s->base, 30000), 0);
+	assert_int_equal(s->c.delivered, N);
+	assert_int_equal(s->sp.pending, 0);
+	sink_kafka_ops.destroy(&s->base);
+
+	consume_all(mock.bootstraps, "ringtap.file", 3, N, 10000, &got);
+	assert_int_equal(got.n, N);
+	consumed_free(&got);
+	/* Delivered, the spilled records are gone: a third start finds none. */
+	s = kafka_sink_new(mock.bootstraps, &o);
+	spool_stats(s->sp.spool, &st);
+	assert_int_equal(st.recovered, 0);
+	sink_kafka_ops.destroy(&s->base);
+	sink_options_clear(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +298,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unusable_dir_falls_back_to_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_spool_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_key_overtakes_backlog, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_killed_after_spill_loses_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_age_gives_up_and_reports, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
