@@ -61,6 +61,14 @@ echo "|---|---|---|---|"
 echo "| throughput, median (events/s) | $mt_off | $mt_on | $(ratio "$mt_on" "$mt_off") |"
 echo "| ringtap CPU per event, median (ns) | $mc_off | $mc_on | $(ratio "$mc_on" "$mc_off") |"
 echo
+# Each on run against the off run just before it: slow drifts of the load cancel.
+paired() { # paired "a1 a2.." "b1 b2.." -> median of b_i / a_i
+	local -a a=($1) b=($2) r=()
+	for ((j = 0; j < ${#a[@]}; j++)); do r+=("$(ratio "${b[j]}" "${a[j]}")"); done
+	median "${r[@]}"
+}
+echo "Median of the paired ratios (each on run / the off run before it): throughput" \
+	"$(paired "${off_tput[*]}" "${on_tput[*]}"), CPU per event $(paired "${off_cpu[*]}" "${on_cpu[*]}")."
 echo "Runs (events/s): off ${off_tput[*]}; on ${on_tput[*]}."
 echo "Runs (CPU ns/event): off ${off_cpu[*]}; on ${on_cpu[*]}."
 echo "Records the idle spool wrote over its $RUNS runs: spooled=$spooled spilled=$spilled."
