@@ -234,7 +234,10 @@ void sink_kafka_spool_spill(struct sink_kafka *s)
 	for (m = s->sp.spill_from; m; m = m->next) {
 		if (m->spool_pos)
 			continue;
-		if (append_msg(s, m, REC_SPILLED, &pos))
+		int rc = append_msg(s, m, REC_SPILLED, &pos);
+		if (rc == -EMSGSIZE)
+			continue; /* larger than a segment: it can only be in memory */
+		if (rc)
 			break; /* spool full: it stays in memory only; the next spill retries */
 		m->spool_pos = pos;
 		last = pos;
