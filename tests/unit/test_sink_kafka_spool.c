@@ -1,7 +1,9 @@
 /* The Kafka sink with its disk spool, against librdkafka's mock cluster:
  * events wait on disk while the broker is down and arrive in order when it is
- * back; an unusable directory falls back to the in-memory queue; records
- * past spool.max_age_s are given up, counted and reported in a Drop record. */
+ * back; an unusable directory falls back to the in-memory queue; an idle
+ * spool writes nothing; a key without a backlog overtakes another key's;
+ * a SIGKILL after a spill loses nothing; records past spool.max_age_s are
+ * given up, counted and reported in a Drop record. */
 #include <errno.h>
 #include <signal.h>
 #include <sys/wait.h>
