@@ -54,7 +54,8 @@ cluster-test: deps
 	cd $(BUILD) && ctest --output-on-failure -L cluster
 
 # Issue 15 table: ringtap against Falco (when shared/peers has it) in one
-# interleaved run, per-type BPF cost, userspace Ir per stage, network tax.
+# interleaved run, per-type BPF cost, userspace Ir per stage, network tax;
+# the Kafka spool's idle cost and drain rate (issue 9; needs Kafka via Maven).
 # Reports go to $(BUILD)/bench/*.md, the plot to docs/benchmarks-peer.png.
 bench: build
 	PLOT=docs/benchmarks-peer.png bench/peer_tax.sh >$(BUILD)/bench/peer_tax.md; rc=$$?; cat $(BUILD)/bench/peer_tax.md; exit $$rc
@@ -62,6 +63,7 @@ bench: build
 	bench/userspace_cost.sh >$(BUILD)/bench/userspace_cost.md; rc=$$?; cat $(BUILD)/bench/userspace_cost.md; exit $$rc
 	bench/replay_rate.sh >$(BUILD)/bench/replay_rate.md; rc=$$?; cat $(BUILD)/bench/replay_rate.md; exit $$rc
 	bench/net_tax.sh >$(BUILD)/bench/net_tax.md; rc=$$?; cat $(BUILD)/bench/net_tax.md; exit $$rc
+	bench/kafka_spool.sh 100000 5 >$(BUILD)/bench/kafka_spool.md; rc=$$?; cat $(BUILD)/bench/kafka_spool.md; exit $$rc
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -167,8 +167,10 @@ static int kafka_flush(struct event_sink *base, int timeout_ms)
 			return s->c.failed || s->c.queue_full_drops || s->c.spool_full_drops ||
 			       s->c.expired ? -EIO : 0;
 		int64_t left = deadline - mono_ms();
-		if (left <= 0)
+		if (left <= 0) {
+			sink_kafka_spool_spill(s); /* what is in flight waits on disk */
 			return -ETIMEDOUT;
+		}
 		if (s->rk)
 			rd_kafka_flush(s->rk, (int)(left < 100 ? left : 100));
 		else
@@ -189,8 +191,8 @@ static void kafka_summary(struct event_sink *base, FILE *out)
 {
 	struct sink_kafka *s = (struct sink_kafka *)base;
 
-	/* With the spool, what is in flight is also on disk: pending, not lost. */
-	sink_kafka_counters_print(&s->c, s->sp.spool ? 0 : s->in_flight, out);
+	/* With the spool, what is in flight and on disk is pending, not lost. */
+	sink_kafka_counters_print(&s->c, s->sp.spool ? sink_kafka_spool_unspilled(s) : s->in_flight, out);
 	sink_kafka_spool_summary(s, out);
 	if (s->rotate)
 		fprintf(out, " rotations=%llu", (unsigned long long)sink_kafka_rotate_count(s->rotate));

@@ -15,13 +15,22 @@ struct rec_header {
 	uint8_t type_len;
 	uint16_t source_len;
 	uint16_t id_len;
-	uint16_t reserved;
+	uint16_t flags;    /* REC_SPILLED */
 	uint32_t key_len;
 	uint32_t value_len;
 	int64_t wall_ns; /* when it was spooled */
 };
 
+/* The record's message was produced before it was written (a spill): the
+ * drain skips it in the run that wrote it, a restart re-sends it. */
+#define REC_SPILLED 1u
+
 #define SYNC_INTERVAL_MS 1000
+/* In-flight messages only in memory are spilled after this long without a
+ * delivery report (the broker is away): a crash then loses none of them. */
+#define SPILL_AFTER_MS 1000
+/* The ack scan walks the in-flight list: at most this often. */
+#define ACK_INTERVAL_MS 100
 #define EXPIRE_INTERVAL_MS 1000
 #define SUBDIR_TRIES 16
 
@@ -45,6 +54,43 @@ static void say_notice(void *ctx, const char *msg)
 {
 	(void)ctx;
 	fprintf(stderr, "ringtap: kafka spool: %s\n", msg);
+}
+
+static unsigned key_slot(const char *key, uint32_t len)
+{
+	uint64_t h = 14695981039346656037ull; /* FNV-1a */
+
+	for (uint32_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)key[i]) * 1099511628211ull;
+	return (unsigned)(h ^ (h >> 32)) & (SINK_KAFKA_SPOOL_KEY_SLOTS - 1);
+}
+
+/* The key slot of a spool record; -EBADMSG when it is not one of ours. */
+static int record_slot(const void *data, uint32_t len, unsigned *slot, uint16_t *flags)
+{
+	struct rec_header h;
+
+	if (len < sizeof(h))
+		return -EBADMSG;
+	memcpy(&h, data, sizeof(h));
+	if ((uint64_t)sizeof(h) + h.type_len + h.key_len > len)
+		return -EBADMSG;
+	*slot = key_slot((const char *)data + sizeof(h) + h.type_len, h.key_len);
+	*flags = h.flags;
+	return 0;
+}
+
+/* At start every unread record waits (the spilled ones of a previous run
+ * included: they are re-sent). */
+static void count_waiting(void *ctx, const void *data, uint32_t len, uint64_t pos)
+{
+	struct sink_kafka *s = ctx;
+	unsigned slot;
+	uint16_t flags;
+
+	(void)pos;
+	if (!record_slot(data, len, &slot, &flags))
+		s->sp.key_waiting[slot]++;
 }
 
 /* One subdirectory per sink, named after its brokers; a second sink with
@@ -83,11 +129,15 @@ int sink_kafka_spool_start(struct sink_kafka *s)
 	struct spool_stats st;
 	spool_stats(s->sp.spool, &st);
 	s->sp.pending = st.recovered;
+	s->sp.run_start = spool_write_pos(s->sp.spool);
+	s->sp.run_start_wall_ns = wall_ns();
+	spool_scan(s->sp.spool, count_waiting, s);
 	if (st.recovered)
 		fprintf(stderr, "ringtap: kafka spool: %s: %" PRIu64 " undelivered records from a "
 			"previous run (%" PRIu64 " possibly delivered already: re-sent with their "
 			"ce_id)\n", spool_dir(s->sp.spool), st.recovered, st.resend);
 	s->sp.last_refill_ms = s->sp.last_sync_ms = s->sp.last_expire_ms = mono_ms();
+	s->sp.last_settled_ms = s->sp.last_ack_ms = s->sp.last_refill_ms;
 	return 0;
 }
 
@@ -95,13 +145,15 @@ void sink_kafka_spool_stop(struct sink_kafka *s)
 {
 	if (!s->sp.spool)
 		return;
+	s->sp.spill_from = NULL;
 	/* No ack here: the producer is gone and with it the in-flight list,
 	 * whose records stay pending for the next start. */
 	spool_close(s->sp.spool);
 	s->sp.spool = NULL;
 }
 
-static int append_msg(struct sink_kafka *s, const struct sink_kafka_msg *m, uint64_t *pos)
+static int append_msg(struct sink_kafka *s, const struct sink_kafka_msg *m, uint16_t flags,
+		      uint64_t *pos)
 {
 	struct rec_header h = {
 		.cls = (uint8_t)m->cls,
@@ -110,6 +162,7 @@ static int append_msg(struct sink_kafka *s, const struct sink_kafka_msg *m, uint
 		.id_len = m->id_len,
 		.key_len = m->key_len,
 		.value_len = m->value_len,
+		.flags = flags,
 		.wall_ns = wall_ns(),
 	};
 	struct iovec iov[] = {
@@ -158,18 +211,88 @@ static int high_water(const struct sink_kafka *s)
 	return s->in_flight >= (uint64_t)s->cfg.spool_high_water;
 }
 
+/* The drain leaves a quarter of high_water to the fast path. */
+static int drain_room(const struct sink_kafka *s)
+{
+	uint64_t hw = (uint64_t)s->cfg.spool_high_water;
+
+	return s->in_flight < (hw > 4 ? hw - hw / 4 : hw);
+}
+
+static int msg_slot(const struct sink_kafka_msg *m)
+{
+	return (int)key_slot(sink_kafka_msg_key(m), m->key_len);
+}
+
+void sink_kafka_spool_spill(struct sink_kafka *s)
+{
+	struct sink_kafka_msg *m;
+	uint64_t pos, last = 0;
+
+	if (!s->sp.spool)
+		return;
+	for (m = s->sp.spill_from; m; m = m->next) {
+		if (m->spool_pos)
+			continue;
+		int rc = append_msg(s, m, REC_SPILLED, &pos);
+		if (rc == -EMSGSIZE)
+			continue; /* larger than a segment: it can only be in memory */
+		if (rc)
+			break; /* spool full: it stays in memory only; the next spill retries */
+		m->spool_pos = pos;
+		last = pos;
+		s->sp.pending++;
+		s->sp.spilled++;
+		s->sp.inflight_spooled++;
+	}
+	s->sp.spill_from = m;
+	if (last)
+		spool_mark_sent(s->sp.spool, last);
+}
+
+uint64_t sink_kafka_spool_unspilled(const struct sink_kafka *s)
+{
+	uint64_t n = 0;
+
+	for (const struct sink_kafka_msg *m = s->head; m; m = m->next)
+		n += !m->spool_pos;
+	return n;
+}
+
+/* Append m to wait on disk, after the in-flight messages only in memory, so
+ * that the spool keeps the order events were handed over in. */
+static int append_waiting(struct sink_kafka *s, const struct sink_kafka_msg *m)
+{
+	uint64_t pos;
+	int rc;
+
+	sink_kafka_spool_spill(s);
+	rc = append_msg(s, m, 0, &pos);
+	if (rc)
+		return rc;
+	s->sp.key_waiting[msg_slot(m)]++;
+	s->sp.pending++;
+	s->sp.spooled++;
+	return 0;
+}
+
 static int producer_ready(const struct sink_kafka *s)
 {
 	return s->rk && !s->fatal;
 }
 
-/* Produce m (already in the spool at m->spool_pos) without waiting. */
-static int produce_spooled(struct sink_kafka *s, struct sink_kafka_msg *m)
+/* Produce m without waiting; m->spool_pos: it was read from the spool. */
+static int produce(struct sink_kafka *s, struct sink_kafka_msg *m)
 {
 	if (sink_kafka_msg_produce(s, m))
 		return -EAGAIN;
-	spool_consume(s->sp.spool, m->spool_pos);
+	if (m->spool_pos) {
+		spool_consume(s->sp.spool, m->spool_pos);
+		s->sp.inflight_spooled++;
+	}
 	sink_kafka_inflight_add(s, m);
+	if (!m->spool_pos && !s->sp.spill_from)
+		s->sp.spill_from = m;
 	s->c.produced++;
 	return 0;
 }
@@ -201,7 +324,6 @@ static int append_drop(struct sink_kafka *s, const char *type, uint64_t n, uint6
 	Ringtap__V1__Drop drop = RINGTAP__V1__DROP__INIT;
 	struct sink_kafka_msg *m = NULL;
 	struct timespec bt;
-	uint64_t pos;
 	int rc;
 
 	clock_gettime(CLOCK_BOOTTIME, &bt);
@@ -218,22 +340,17 @@ static int append_drop(struct sink_kafka *s, const char *type, uint64_t n, uint6
 	ev.drop = &drop;
 	rc = sink_kafka_msg_build(s, &ev, &m);
 	if (!rc)
-		rc = append_msg(s, m, &pos);
+		rc = append_waiting(s, m);
 	free(m);
-	if (!rc) {
-		s->sp.pending++;
-		s->sp.spooled++;
+	if (!rc)
 		s->sp.drop_records++;
-	}
 	return rc;
 }
 
+/* A flag, not a scan of drop_pending: this is asked once per event. */
 static int drops_pending(const struct sink_kafka *s)
 {
-	for (unsigned i = 0; i < SINK_KAFKA_SPOOL_TYPES; i++)
-		if (s->sp.drop_pending[i])
-			return 1;
-	return s->sp.expired_pending != 0;
+	return s->sp.drops_waiting;
 }
 
 /* Drop records go in the spool where the gap is, once there is room. */
@@ -252,6 +369,7 @@ static int append_pending_drops(struct sink_kafka *s)
 			return -ENOSPC;
 		s->sp.expired_pending = 0;
 	}
+	s->sp.drops_waiting = 0;
 	s->sp.full_said = 0;
 	return 0;
 }
@@ -262,6 +380,7 @@ static void count_spool_drop(struct sink_kafka *s, const Ringtap__V1__Event *ev,
 
 	s->c.spool_full_drops++;
 	s->sp.drop_pending[slot]++;
+	s->sp.drops_waiting = 1;
 	s->sp.drop_total[slot]++;
 	if (!s->sp.full_said) {
 		s->sp.full_said = 1;
@@ -275,8 +394,7 @@ static void count_spool_drop(struct sink_kafka *s, const Ringtap__V1__Event *ev,
 void sink_kafka_spool_emit(struct sink_kafka *s, const Ringtap__V1__Event *ev,
 			   struct sink_kafka_msg *m)
 {
-	int rc = 0, direct;
-	uint64_t pos;
+	int rc = 0;
 
 	sink_kafka_spool_drain(s, 64);
 	if (drops_pending(s))
@@ -286,23 +404,15 @@ void sink_kafka_spool_emit(struct sink_kafka *s, const Ringtap__V1__Event *ev,
 		free(m);
 		return;
 	}
-	direct = spool_caught_up(s->sp.spool) && producer_ready(s) && !high_water(s);
-	rc = append_msg(s, m, &pos);
-	if (rc == -EMSGSIZE) {
+	/* Fast path: nothing of its key waits on disk and there is room. */
+	m->spool_pos = 0;
+	if (!s->sp.key_waiting[msg_slot(m)] && producer_ready(s) && !high_water(s) && !produce(s, m))
+		return;
+	rc = append_waiting(s, m);
+	if (rc == -EMSGSIZE)
 		sink_kafka_count_failure(&s->c, RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE);
-		free(m);
-		return;
-	}
-	if (rc) {
+	else if (rc)
 		count_spool_drop(s, ev, rc);
-		free(m);
-		return;
-	}
-	m->spool_pos = pos;
-	s->sp.pending++;
-	if (direct && !produce_spooled(s, m))
-		return;
-	s->sp.spooled++; /* it waits on disk; the drain reads it back */
 	free(m);
 }
 
@@ -323,15 +433,29 @@ void sink_kafka_spool_drain(struct sink_kafka *s, int budget)
 	const void *data;
 	uint32_t len;
 	uint64_t pos;
+	unsigned slot;
+	uint16_t flags;
 
-	if (!s->sp.spool || !producer_ready(s))
+	if (!s->sp.spool)
 		return;
 	refill(s);
-	while (budget-- > 0 && !high_water(s) && (s->cfg.spool_drain_rate <= 0 || s->sp.tokens >= 1)) {
+	for (;;) {
 		struct sink_kafka_msg *m;
 		if (spool_peek(s->sp.spool, &data, &len, &pos))
 			return;
-		int rc = msg_from_record(data, len, &m);
+		int rc = record_slot(data, len, &slot, &flags);
+		if (!rc && (flags & REC_SPILLED) && pos >= s->sp.run_start) {
+			/* Spilled in this run: produced already, its delivery
+			 * report settles it. Skipped whatever the budget, so
+			 * that read (and the ack) passes it once it is delivered. */
+			spool_consume(s->sp.spool, pos);
+			continue;
+		}
+		if (budget-- <= 0 || !producer_ready(s) || !drain_room(s) ||
+		    (s->cfg.spool_drain_rate > 0 && s->sp.tokens < 1))
+			return;
+		if (!rc)
+			rc = msg_from_record(data, len, &m);
 		if (rc == -ENOMEM)
 			return; /* try again at the next call */
 		if (rc) {
@@ -343,10 +467,12 @@ void sink_kafka_spool_drain(struct sink_kafka *s, int budget)
 			continue;
 		}
 		m->spool_pos = pos;
-		if (produce_spooled(s, m)) {
+		if (produce(s, m)) {
 			free(m);
 			return;
 		}
+		if (s->sp.key_waiting[slot])
+			s->sp.key_waiting[slot]--;
 		s->sp.drained++;
 		s->sp.tokens -= 1;
 	}
@@ -355,12 +481,41 @@ void sink_kafka_spool_drain(struct sink_kafka *s, int budget)
 static void on_expired(void *ctx, const void *data, uint32_t len)
 {
 	struct sink_kafka *s = ctx;
+	struct rec_header h;
+	unsigned slot;
+	uint16_t flags;
 
-	(void)data;
-	(void)len;
+	if (!record_slot(data, len, &slot, &flags)) {
+		memcpy(&h, data, sizeof(h));
+		/* Spilled in this run: in flight or delivered, not expired. */
+		if ((flags & REC_SPILLED) && h.wall_ns >= s->sp.run_start_wall_ns)
+			return;
+		if (s->sp.key_waiting[slot])
+			s->sp.key_waiting[slot]--;
+	}
 	s->c.expired++;
 	s->sp.expired_pending++;
+	s->sp.drops_waiting = 1;
 	s->sp.pending--;
+}
+
+/* Everything before the lowest spool position in flight is delivered (or
+ * failed and counted), and everything before read that is not in flight.
+ * Positions in flight are not in list order (spills and the drain
+ * interleave): the lowest is found by a walk, at most every ACK_INTERVAL_MS. */
+static void ack(struct sink_kafka *s, int64_t now)
+{
+	uint64_t low = spool_read_pos(s->sp.spool);
+
+	if (s->sp.inflight_spooled) {
+		if (now - s->sp.last_ack_ms < ACK_INTERVAL_MS && s->in_flight > 1024)
+			return;
+		s->sp.last_ack_ms = now;
+		for (const struct sink_kafka_msg *m = s->head; m; m = m->next)
+			if (m->spool_pos && m->spool_pos < low)
+				low = m->spool_pos;
+	}
+	spool_ack(s->sp.spool, low);
 }
 
 void sink_kafka_spool_tick(struct sink_kafka *s)
@@ -371,9 +526,14 @@ void sink_kafka_spool_tick(struct sink_kafka *s)
 		return;
 	if (drops_pending(s))
 		append_pending_drops(s);
-	/* Everything before the oldest message in flight is delivered (or
-	 * failed and counted); with none in flight, everything before read. */
-	spool_ack(s->sp.spool, s->head ? s->head->spool_pos : spool_read_pos(s->sp.spool));
+	ack(s, now);
+	if (s->sp.spill_from && s->c.delivered + s->c.failed == s->sp.last_settled &&
+	    now - s->sp.last_settled_ms >= SPILL_AFTER_MS)
+		sink_kafka_spool_spill(s); /* nothing confirmed for a while: the broker is away */
+	if (s->c.delivered + s->c.failed != s->sp.last_settled || !s->in_flight) {
+		s->sp.last_settled = s->c.delivered + s->c.failed;
+		s->sp.last_settled_ms = now;
+	}
 	if (now - s->sp.last_sync_ms >= SYNC_INTERVAL_MS) {
 		/* Only a backlog is worth the disk: while the producer keeps up,
 		 * records are delivered and their segments deleted before the
@@ -395,8 +555,14 @@ void sink_kafka_spool_tick(struct sink_kafka *s)
 
 void sink_kafka_spool_done(struct sink_kafka *s, const struct sink_kafka_msg *m)
 {
-	if (m->spool_pos && s->sp.pending)
+	if (m == s->sp.spill_from)
+		s->sp.spill_from = m->next; /* it leaves the in-flight list */
+	if (!m->spool_pos)
+		return;
+	if (s->sp.pending)
 		s->sp.pending--;
+	if (s->sp.inflight_spooled)
+		s->sp.inflight_spooled--;
 }
 
 void sink_kafka_spool_summary(struct sink_kafka *s, FILE *out)
@@ -407,9 +573,10 @@ void sink_kafka_spool_summary(struct sink_kafka *s, FILE *out)
 		return;
 	spool_stats(s->sp.spool, &st);
 	fprintf(out, " drop_records=%" PRIu64 " spooled=%" PRIu64 " drained=%" PRIu64 " pending=%" PRIu64
-		" recovered=%" PRIu64 " resent=%" PRIu64 " cut_bytes=%" PRIu64 " spool_bytes=%" PRIu64,
+		" recovered=%" PRIu64 " resent=%" PRIu64 " cut_bytes=%" PRIu64 " spool_bytes=%" PRIu64
+		" spilled=%" PRIu64,
 		s->sp.drop_records, s->sp.spooled, s->sp.drained, s->sp.pending, st.recovered, st.resend, st.cut_bytes,
-		st.bytes);
+		st.bytes, s->sp.spilled);
 }
 
 size_t sink_kafka_spool_counters(struct sink_kafka *s, struct sink_counter *out, size_t max)
@@ -431,6 +598,8 @@ size_t sink_kafka_spool_counters(struct sink_kafka *s, struct sink_counter *out,
 		{ "kafka_spool_spooled", "Events that waited on disk for the producer.", 0, s->sp.spooled },
 		{ "kafka_spool_drained", "Records read back from disk into the producer.", 0,
 		  s->sp.drained },
+		{ "kafka_spool_spilled", "In-flight messages copied to disk because the broker "
+		  "did not confirm them (outage, shutdown).", 0, s->sp.spilled },
 		{ "kafka_spool_full_drops", "Events dropped because the spool was at spool.max_bytes "
 		  "or the disk was full.", 0, s->c.spool_full_drops },
 		{ "kafka_spool_expired", "Spooled records given up after spool.max_age_s.", 0,

@@ -425,6 +425,42 @@ void spool_consume(struct spool *sp, uint64_t pos)
 	}
 }
 
+void spool_mark_sent(struct spool *sp, uint64_t pos)
+{
+	struct seg *s = spool_seg_find(sp, POS_ID(pos));
+
+	if (pos < sp->sent || !s)
+		return;
+	/* Leased like spool_consume's: one cursor write per SENT_LEASE. */
+	uint64_t end = POS_OFF(pos) + SENT_LEASE;
+	sp->sent = POS(POS_ID(pos), end < s->size ? end : s->size);
+	spool_cursor_write(sp);
+}
+
+uint64_t spool_write_pos(const struct spool *sp)
+{
+	return POS(sp->wid, sp->woff);
+}
+
+void spool_scan(struct spool *sp, void (*fn)(void *ctx, const void *data, uint32_t len, uint64_t pos),
+		void *ctx)
+{
+	uint64_t rid = sp->rid, roff = sp->roff;
+	const void *d;
+	uint32_t len;
+	uint64_t pos;
+
+	/* peek moves read across segment ends; read is put back afterwards. */
+	while (!spool_peek(sp, &d, &len, &pos)) {
+		fn(ctx, d, len, pos);
+		sp->roff += (REC_HEADER + len + 7) & ~7ull;
+	}
+	if (sp->rid != rid && sp->rid != sp->wid)
+		spool_map_release(sp, sp->rid);
+	sp->rid = rid;
+	sp->roff = roff;
+}
+
 void spool_ack(struct spool *sp, uint64_t pos)
 {
 	if (pos <= sp->ack)

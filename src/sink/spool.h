@@ -87,6 +87,16 @@ void spool_consume(struct spool *sp, uint64_t pos);
 int spool_caught_up(const struct spool *sp);
 uint64_t spool_read_pos(const struct spool *sp);
 
+/* The record at pos (at or past read) was handed to the producer before
+ * the drain reached it: move the sent mark past it, so that a crash counts
+ * it as possibly re-sent. */
+void spool_mark_sent(struct spool *sp, uint64_t pos);
+/* Show every unread record (read .. write) to fn, in order, without
+ * moving the read cursor. */
+void spool_scan(struct spool *sp, void (*fn)(void *ctx, const void *data, uint32_t len, uint64_t pos),
+		void *ctx);
+uint64_t spool_write_pos(const struct spool *sp);
+
 /* Everything before pos is delivered: persist, delete passed segments. */
 void spool_ack(struct spool *sp, uint64_t pos);
 /* Start writeback of dirty segment pages (no wait). */

@@ -153,7 +153,7 @@ def main():
         ts, body, h = ev["ts"], ev["body"], m["headers"]
         if body == "drop" and ev["drop"].get("reason"):
             sink_drops.append(ev["drop"])  # made by the sink (spool full / max age)
-            if m["topic"] != "ringtap.sensor":
+            if m["topic"] != P + ".sensor":
                 fail(f"a sink Drop record in {m['topic']}")
             continue
         if not 1 <= ts <= n:

@@ -172,6 +172,77 @@ static void test_recovery_after_crash(void **state)
 	spool_close(sp);
 }
 
+struct scan_seen {
+	int n;
+	uint64_t last;
+	int in_order;
+};
+
+static void on_scan(void *ctx, const void *data, uint32_t len, uint64_t pos)
+{
+	struct scan_seen *seen = ctx;
+	char want[32];
+
+	snprintf(want, sizeof(want), "record %d ", 100 + seen->n);
+	seen->in_order &= pos > seen->last && len > strlen(want) && !memcmp(data, want, strlen(want));
+	seen->last = pos;
+	seen->n++;
+}
+
+/* spool_scan shows every unread record, across segments, and leaves read
+ * where it was. */
+static void test_scan_leaves_read(void **state)
+{
+	static uint64_t pos[2000];
+	struct spool *sp = open_spool(1024 * 1024);
+	struct scan_seen seen = { .in_order = 1 };
+
+	(void)state;
+	assert_int_equal(append_n(sp, 0, 2000, pos), 0);
+	for (int i = 0; i < 100; i++)
+		expect_record(sp, i);
+	uint64_t read = spool_read_pos(sp);
+	spool_scan(sp, on_scan, &seen);
+	assert_int_equal(seen.n, 1900);
+	assert_true(seen.in_order);
+	assert_int_equal(spool_read_pos(sp), read);
+	for (int i = 100; i < 2000; i++)
+		expect_record(sp, i);
+	assert_true(spool_caught_up(sp));
+	spool_close(sp);
+}
+
+/* A record marked sent ahead of read (a spill) counts as possibly re-sent
+ * after a crash, with everything before it. */
+static void test_mark_sent_ahead_of_read(void **state)
+{
+	static uint64_t pos[1000];
+	pid_t pid;
+	int status;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct spool_config cfg = { .dir = dir, .max_bytes = 1 << 20, .segment_bytes = 64 * 1024 };
+		struct spool *sp = NULL;
+		char err[256];
+		if (spool_open(&cfg, NULL, NULL, &sp, err, sizeof(err)) || append_n(sp, 0, 1000, pos))
+			_exit(1);
+		spool_mark_sent(sp, pos[900]); /* nothing read: 0..900 may have been sent */
+		_exit(0); /* no spool_close: a crash */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 0);
+
+	struct spool *sp = open_spool(1 << 20);
+	struct spool_stats st;
+	spool_stats(sp, &st);
+	assert_int_equal(st.recovered, 1000);
+	assert_true(st.resend >= 901);
+	spool_close(sp);
+}
+
 static void last_segment(char *path, size_t len)
 {
 	char cmd[160];
@@ -279,6 +350,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fifo_across_segments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_budget_refuses_then_recovers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recovery_after_crash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan_leaves_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mark_sent_ahead_of_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_record_is_cut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_header_is_set_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_open_is_refused, setup, teardown),
