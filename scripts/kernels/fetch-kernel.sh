@@ -59,7 +59,7 @@ mv "$tmp"/boot/config-* "$tmp/out/config"
 for mod in lib/crc7 lib/crc-itu-t lib/crc4; do
   dpkg-deb --fsys-tarfile "$tmp"/*.deb |
     tar -x -C "$tmp" --wildcards "./lib/modules/*/kernel/$mod.ko*" "./usr/lib/modules/*/kernel/$mod.ko*" 2>/dev/null || true
-  ko=$(find "$tmp/lib" "$tmp/usr" -name "$(basename "$mod").ko*" 2>/dev/null | head -1)
+  ko=$(find "$tmp/lib" "$tmp/usr" -name "$(basename "$mod").ko*" 2>/dev/null | head -1 || true)
   [ -n "$ko" ] || continue
   case "$ko" in
     *.xz) xz -dc "$ko" >"$tmp/out/test.ko" ;;
