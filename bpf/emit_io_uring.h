@@ -93,10 +93,14 @@ static __always_inline bool io_uring__watched(__u8 op)
 }
 
 /* A connect's destination, from the caller's sockaddr (struct io_connect's
- * addr, addr_len): the kernel copied it during the request's preparation,
- * just before this tracepoint, but where it keeps that copy differs between
- * kernel versions (io_async_msghdr.addr, or the start of the async data on
- * 6.18), so the caller's buffer is read, as for open paths. */
+ * addr, addr_len). The kernel's copy cannot be found by CO-RE: 6.1 makes it
+ * only when the request is issued (after this tracepoint); later kernels at
+ * preparation into req->async_data, a void * whose type BTF does not say,
+ * and a 2026 stable fix ("use the sockaddr directly" for CONNECT and BIND)
+ * changed it from struct io_async_msghdr (addr at 168 on 6.18's layout) to a
+ * bare sockaddr_storage (offset 0, what this 6.18 host has) without any
+ * type change BTF would show. So the caller's buffer is read, as for open
+ * paths. */
 static __always_inline void io_uring__connect_addr(struct io_kiocb *req, struct rt_sockaddr *out)
 {
 	struct io_connect *conn = (void *)&req->cmd;
