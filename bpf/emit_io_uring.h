@@ -31,20 +31,23 @@
  * remembered only then. */
 const volatile __u32 io_uring_completions = 0;
 
-/* A request in flight, named by its ring, the request and the submitter's
- * tag: user_data alone is the application's and need not be unique, and a
- * request slot is reused once completed. */
+/* A request in flight, named by its ring and the submitter's tag: that is
+ * all a multishot request's further completions carry (they are posted as
+ * auxiliary CQEs, with no request). Two requests in flight with the same
+ * tag on one ring keep the later one's entry: the earlier one's completion
+ * is then not reported (never misattributed: the request must match). */
 struct io_uring_req_key {
 	__u64 ctx;
-	__u64 req;
 	__u64 user_data;
 };
 
 /* What the completion record repeats of the submission: the submitter's
  * header (the completion may run in an io-wq worker or in task work of
- * another thread), the opcode and the fd. */
+ * another thread), the opcode and the fd; and the request, which the
+ * final completion must come from. */
 struct io_uring_req_info {
 	struct rt_header hdr;
+	__u64 req;
 	__u32 opcode;
 	__s32 fd;
 };
@@ -156,11 +159,12 @@ int BPF_PROG(rt_io_uring_submit, struct io_kiocb *req)
 	file__finish(s, &pc, FILE_DATA(*b) + len, flags, false, 0, 0, 0, 0);
 	if (io_uring_completions) {
 		struct io_uring_req_key key = {
-			.ctx = (__u64)BPF_CORE_READ(req, ctx), .req = (__u64)req, .user_data = b->user_data,
+			.ctx = (__u64)BPF_CORE_READ(req, ctx), .user_data = b->user_data,
 		};
 		struct io_uring_req_info info;
 
 		__builtin_memcpy(&info.hdr, s->buf, sizeof(info.hdr));
+		info.req = (__u64)req;
 		info.opcode = op;
 		info.fd = b->fd;
 		bpf_map_update_elem(&io_uring_inflight, &key, &info, BPF_ANY);
@@ -169,19 +173,21 @@ int BPF_PROG(rt_io_uring_submit, struct io_kiocb *req)
 }
 
 /* One completion: a record when its request was reported at submission.
- * flags = the CQE's flags; the entry stays while a multishot request
- * says more completions follow. */
+ * req is 0 for an auxiliary CQE: one with IORING_CQE_F_MORE is a multishot
+ * request's (its entry stays until the final completion, which has the
+ * request and no F_MORE); other auxiliary CQEs (e.g. a message another
+ * ring sent) are not a reported request's. */
 static __always_inline void io_uring__complete(__u64 ctx, __u64 req, __u64 user_data, __s32 res,
 					       __u32 cflags)
 {
-	struct io_uring_req_key key = { .ctx = ctx, .req = req, .user_data = user_data };
+	struct io_uring_req_key key = { .ctx = ctx, .user_data = user_data };
 	struct io_uring_req_info *info = bpf_map_lookup_elem(&io_uring_inflight, &key);
 	struct {
 		struct rt_header hdr;
 		struct rt_io_uring_body b;
 	} *rec;
 
-	if (!info)
+	if (!info || (req ? info->req != req : !(cflags & RT_IORING_CQE_F_MORE)))
 		return;
 	rec = record__reserve(RT_EVENT_IO_URING, sizeof(*rec));
 	if (rec) {
@@ -202,12 +208,10 @@ static __always_inline void io_uring__complete(__u64 ctx, __u64 req, __u64 user_
 		bpf_map_delete_elem(&io_uring_inflight, &key);
 }
 
-/* After Linux 6.12 (6.18 here): (ctx, req, cqe). Aux completions have no req. */
+/* After Linux 6.12 (6.18 here): (ctx, req, cqe). */
 SEC("tp_btf/io_uring_complete")
 int BPF_PROG(rt_io_uring_complete, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
 {
-	if (!req)
-		return 0;
 	io_uring__complete((__u64)ring, (__u64)req, BPF_CORE_READ(cqe, user_data), BPF_CORE_READ(cqe, res),
 			   BPF_CORE_READ(cqe, flags));
 	return 0;
@@ -219,8 +223,6 @@ int BPF_PROG(rt_io_uring_complete, struct io_ring_ctx *ring, void *req, struct i
 SEC("tp_btf/io_uring_complete")
 int rt_io_uring_complete_args(__u64 *ctx)
 {
-	if (!ctx[1])
-		return 0;
 	io_uring__complete(ctx[0], ctx[1], ctx[2], (__s32)ctx[3], (__u32)ctx[4]);
 	return 0;
 }

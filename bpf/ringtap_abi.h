@@ -637,7 +637,8 @@ struct rt_bpf_body {
  * complete: one record per completion of a request reported at submission,
  * with the submitter's header: ret is the CQE's res (a new fd, a byte
  * count, 0, or -errno), opcode, fd and user_data as submitted, flags the
- * CQE's flags (IORING_CQE_F_MORE: a multishot request goes on); no data. */
+ * CQE's flags (IORING_CQE_F_MORE: a multishot request goes on, one record
+ * per completion); no data. */
 struct rt_io_uring_body {
 	__s32 ret;
 	__u32 kind;
