@@ -177,15 +177,21 @@ int BPF_PROG(rt_io_uring_submit, struct io_kiocb *req)
  * request's (its entry stays until the final completion, which has the
  * request and no F_MORE); other auxiliary CQEs (e.g. a message another
  * ring sent) are not a reported request's. */
-static __always_inline void io_uring__complete(__u64 ctx, __u64 req, __u64 user_data, __s32 res,
-					       __u32 cflags)
+static __always_inline void io_uring__complete(__u64 ctx, __u64 req, __u32 opcode, __u64 user_data,
+					       __s32 res, __u32 cflags)
 {
 	struct io_uring_req_key key = { .ctx = ctx, .user_data = user_data };
-	struct io_uring_req_info *info = bpf_map_lookup_elem(&io_uring_inflight, &key);
+	struct io_uring_req_info *info;
 	struct {
 		struct rt_header hdr;
 		struct rt_io_uring_body b;
 	} *rec;
+
+	/* The common case, a completion of a request nobody watches (a read,
+	 * a write), costs a look at its opcode rather than a map lookup. */
+	if (req ? !io_uring__watched(opcode) : !(cflags & RT_IORING_CQE_F_MORE))
+		return;
+	info = bpf_map_lookup_elem(&io_uring_inflight, &key);
 
 	if (!info || (req ? info->req != req : !(cflags & RT_IORING_CQE_F_MORE)))
 		return;
@@ -208,12 +214,16 @@ static __always_inline void io_uring__complete(__u64 ctx, __u64 req, __u64 user_
 		bpf_map_delete_elem(&io_uring_inflight, &key);
 }
 
-/* After Linux 6.12 (6.18 here): (ctx, req, cqe). */
+/* After Linux 6.12 (6.18 here): (ctx, req, cqe). The cqe is read
+ * directly (a typed argument) and the request through bpf_core_cast
+ * (Linux 6.2+, as every kernel with this prototype): plain loads, no
+ * helper calls, on a path every io_uring completion takes. */
 SEC("tp_btf/io_uring_complete")
 int BPF_PROG(rt_io_uring_complete, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
 {
-	io_uring__complete((__u64)ring, (__u64)req, BPF_CORE_READ(cqe, user_data), BPF_CORE_READ(cqe, res),
-			   BPF_CORE_READ(cqe, flags));
+	__u32 opcode = req ? bpf_core_cast(req, struct io_kiocb)->opcode : 0;
+
+	io_uring__complete((__u64)ring, (__u64)req, opcode, cqe->user_data, cqe->res, cqe->flags);
 	return 0;
 }
 
@@ -223,7 +233,9 @@ int BPF_PROG(rt_io_uring_complete, struct io_ring_ctx *ring, void *req, struct i
 SEC("tp_btf/io_uring_complete")
 int rt_io_uring_complete_args(__u64 *ctx)
 {
-	io_uring__complete(ctx[0], ctx[1], ctx[2], (__s32)ctx[3], (__u32)ctx[4]);
+	__u32 opcode = ctx[1] ? BPF_CORE_READ((struct io_kiocb *)ctx[1], opcode) : 0;
+
+	io_uring__complete(ctx[0], ctx[1], opcode, ctx[2], (__s32)ctx[3], (__u32)ctx[4]);
 	return 0;
 }
 
