@@ -174,18 +174,64 @@ static __always_inline __u32 module__file_name(struct rt_scratch *s, __u32 off, 
 			    BPF_CORE_READ(file, f_path.dentry, d_name.name), false, flags);
 }
 
+/* The name the kernel gave the module an init_module/finit_module call is
+ * loading (module:module_load, from the module's own ELF), per thread from
+ * the tracepoint to the syscall's exit. Bounded: a thread has one load in
+ * flight, and an entry the exit did not take ages out. */
+struct module_loading {
+	char name[RT_MODULE_NAME_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, struct module_loading);
+} module_loading SEC(".maps");
+
+/* Userspace leaves it unloaded on kernels without module support (the
+ * tracepoint is then absent, as on a CONFIG_MODULES=n host). */
+SEC("tp_btf/module_load")
+int BPF_PROG(rt_module_load, struct module *mod)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct module_loading m = {};
+	__u32 tid = (__u32)pid_tgid;
+
+	if (!event__enabled(RT_EVENT_MODULE) || !task__traced(pid_tgid >> 32))
+		return 0;
+	bpf_core_read_str(m.name, sizeof(m.name), &mod->name);
+	bpf_map_update_elem(&module_loading, &tid, &m, BPF_ANY);
+	return 0;
+}
+
 SC_HANDLER(rt_sc_module)
 {
 	struct sc_call *c = sc_call__get();
 	struct rt_module_body *b;
 	struct rt_policy_ctx pc;
 	struct rt_scratch *s;
-	__u32 flags = 0, name_len = 0, params_len = 0;
+	struct module_loading *loaded;
+	__u32 flags = 0, name_len = 0, params_len = 0, tid = (__u32)bpf_get_current_pid_tgid();
 	__u64 uparams = 0;
 
-	if (!c || !(s = file__begin(RT_EVENT_MODULE, &pc)))
+	if (!c)
 		return 0;
+	/* Taken (and dropped) before the policy: a record filtered out must
+	 * not leave its name to this thread's next call. */
+	loaded = bpf_map_lookup_elem(&module_loading, &tid);
+	if (!(s = file__begin(RT_EVENT_MODULE, &pc))) {
+		if (loaded)
+			bpf_map_delete_elem(&module_loading, &tid);
+		return 0;
+	}
 	b = FILE_BODY(s, struct rt_module_body);
+	__builtin_memset(b->module_name, 0, sizeof(b->module_name));
+	if (loaded) {
+		if (c->kind != RT_MODULE_DELETE)
+			__builtin_memcpy(b->module_name, loaded->name, sizeof(b->module_name));
+		bpf_map_delete_elem(&module_loading, &tid);
+	}
 	b->ret = c->ret;
 	b->syscall = c->kind;
 	b->len = 0;

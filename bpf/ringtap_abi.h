@@ -43,10 +43,12 @@
 #include <linux/types.h>
 #endif
 
-#define RT_ABI_VERSION 6 /* 2: euid, egid in the header; 3: file events;
+#define RT_ABI_VERSION 7 /* 2: euid, egid in the header; 3: file events;
 			  * 4: parent_start_ns in the header, cred..bpf events;
 			  * 5: network events (dns, tcp), connect.via;
-			  * 6: exec cwd, fsconfig in the mount body */
+			  * 6: exec cwd, fsconfig in the mount body;
+			  * 7: module_name in the module body, io_uring
+			  *    completions (kind 2) */
 
 /* Event types (values of rt_header.type). 0 is never a valid type. */
 #define RT_EVENT_EXEC    1
@@ -477,11 +479,17 @@ struct rt_memfd_body {
 #define RT_MODULE_FINIT  1
 #define RT_MODULE_DELETE 2
 
+#define RT_MODULE_NAME_LEN 56 /* MODULE_NAME_LEN on 64-bit kernels */
+
 /* module: data = name[name_len] then params[params_len].
  * init_module: params is the argument string, len the image's size.
  * finit_module: fd, params and flags; name is the file's name (the last
  * component of its path, read from the fd's dentry).
- * delete_module: name as passed, flags (O_NONBLOCK, O_TRUNC). */
+ * delete_module: name as passed, flags (O_NONBLOCK, O_TRUNC).
+ * module_name (init/finit): the name the kernel loaded the module under,
+ * from the module's own ELF (module:module_load), NUL-padded; empty when
+ * the call failed before the kernel parsed the image, on delete_module,
+ * and on kernels without the tracepoint. */
 struct rt_module_body {
 	__s32 ret;
 	__u32 syscall;
@@ -490,6 +498,7 @@ struct rt_module_body {
 	__u32 flags;
 	__u32 name_len;
 	__u32 params_len;
+	char module_name[RT_MODULE_NAME_LEN];
 };
 
 #define RT_MOUNT_MOUNT         0
@@ -613,6 +622,7 @@ struct rt_bpf_body {
 
 #define RT_IO_URING_SETUP  0 /* the io_uring_setup syscall */
 #define RT_IO_URING_SUBMIT 1 /* a request submitted (io_uring:io_uring_submit_req) */
+#define RT_IO_URING_COMPLETE 2 /* a reported request completed (io_uring:io_uring_complete) */
 
 /* io_uring: what the syscall tracepoints never see. setup: ret is the ring
  * fd or -errno, entries and flags (IORING_SETUP_*) as asked. submit: one
@@ -623,7 +633,12 @@ struct rt_bpf_body {
  * 0 (the result arrives later, in the completion). data = path[path_len]
  * for opens: the kernel's copy (struct filename), with open_flags; addr is
  * a connect's destination, read from the caller's sockaddr at submission
- * (family 0 when absent or unreadable). */
+ * (family 0 when absent or unreadable).
+ * complete: one record per completion of a request reported at submission,
+ * with the submitter's header: ret is the CQE's res (a new fd, a byte
+ * count, 0, or -errno), opcode, fd and user_data as submitted, flags the
+ * CQE's flags (IORING_CQE_F_MORE: a multishot request goes on, one record
+ * per completion); no data. */
 struct rt_io_uring_body {
 	__s32 ret;
 	__u32 kind;

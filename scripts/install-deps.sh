@@ -25,7 +25,7 @@ TEST_PKGS="libcmocka-dev valgrind protobuf-compiler kcat iproute2 procps maven d
   libcap2-bin
   libclang-rt-19-dev
   python3-pip
-  qemu-system-x86 qemu-system-arm busybox-static cpio file gcc-aarch64-linux-gnu
+  qemu-system-x86 qemu-system-arm busybox-static cpio file gcc-aarch64-linux-gnu xz-utils zstd
   dnsmasq-base bind9-dnsutils
   etcd-server containerd runc containernetworking-plugins iptables mmdebstrap umoci skopeo
   gnuplot-nox

@@ -28,7 +28,8 @@ mkdir -p "$bindir"
 cp "$builddir/ringtap" "$bindir/ringtap"
 # The workload programs use libc only: no need for the test tree.
 # (tests/kernels/lib.sh's KERNELS_PROGS)
-for prog in bpf/prog_actor bpf/prog_file_events bpf/prog_proc_events bpf/prog_io_uring kernels/prog_net_events; do
+for prog in bpf/prog_actor bpf/prog_file_events bpf/prog_proc_events bpf/prog_io_uring kernels/prog_net_events \
+    kernels/prog_module_load; do
   aarch64-linux-gnu-gcc -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$bindir/${prog#*/}" "$src/tests/$prog.c"
 done
 file "$bindir/ringtap" | grep -q 'ARM aarch64' || { echo "build-arm64: $bindir/ringtap is not arm64" >&2; exit 1; }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fetches one Debian kernel for the qemu matrix and prints the directory that
-# holds it (vmlinuz, config, version). Kernels come from Debian's registry
+# holds it (vmlinuz, config, version, and test.ko: one small module of that
+# kernel, uncompressed, with test.ko.name the name the kernel gives it, for
+# the scenario's module load). Kernels come from Debian's registry
 # through apt-get download only; everything is cached under
 # $RINGTAP_KERNEL_CACHE (default /var/cache/ringtap/kernels), keyed by the
 # package version, and never in the repository.
@@ -38,7 +40,7 @@ fi
 apt-cache show "$pkg-unsigned:$arch" >/dev/null 2>&1 && pkg=$pkg-unsigned
 version=$(apt-cache policy "$pkg:$arch" | sed -n 's/^ *Candidate: //p')
 dir=$cache/${pkg%-unsigned}_$version
-if [ -s "$dir/vmlinuz" ]; then
+if [ -s "$dir/vmlinuz" ] && [ -s "$dir/test.ko" ]; then
   echo "$dir"
   exit 0
 fi
@@ -52,6 +54,22 @@ dpkg-deb --fsys-tarfile "$tmp"/*.deb |
 mkdir -p "$tmp/out"
 mv "$tmp"/boot/vmlinuz-* "$tmp/out/vmlinuz"
 mv "$tmp"/boot/config-* "$tmp/out/config"
+# A small module without dependencies (a CRC library: loading it touches no
+# hardware), uncompressed so finit_module needs no decompression flag.
+for mod in lib/crc7 lib/crc-itu-t lib/crc4; do
+  dpkg-deb --fsys-tarfile "$tmp"/*.deb |
+    tar -x -C "$tmp" --wildcards "./lib/modules/*/kernel/$mod.ko*" "./usr/lib/modules/*/kernel/$mod.ko*" 2>/dev/null || true
+  ko=$(find "$tmp/lib" "$tmp/usr" -name "$(basename "$mod").ko*" 2>/dev/null | head -1 || true)
+  [ -n "$ko" ] || continue
+  case "$ko" in
+    *.xz) xz -dc "$ko" >"$tmp/out/test.ko" ;;
+    *.zst) zstd -qdc "$ko" >"$tmp/out/test.ko" ;;
+    *) cp "$ko" "$tmp/out/test.ko" ;;
+  esac
+  basename "$mod" | tr - _ >"$tmp/out/test.ko.name"
+  break
+done
+[ -s "$tmp/out/test.ko" ] || { echo "fetch-kernel: $pkg has none of the test modules (lib/crc7, ...)" >&2; exit 1; }
 echo "${pkg%-unsigned} $version" >"$tmp/out/version"
 rm -rf "$dir"
 mv "$tmp/out" "$dir"

@@ -4,13 +4,17 @@
 # (resolved from ELF NEEDED entries, so it works for a cross-built arm64 tree
 # as well as for the host's).
 #
-# Usage: scripts/kernels/make-initramfs.sh ARCH BINDIR OUT.cpio.gz
+# Usage: scripts/kernels/make-initramfs.sh ARCH BINDIR OUT.cpio.gz [KDIR]
 #   ARCH   amd64 | arm64; BINDIR holds ringtap and the workload programs (prog_*)
+#   KDIR   the kernel's directory (fetch-kernel.sh): its test.ko goes in as
+#          /opt/ringtap/ringtap-test.ko (a file name that is not the module's
+#          own), test.ko.name beside it
 set -euo pipefail
 
-arch=${1:?usage: make-initramfs.sh amd64|arm64 BINDIR OUT}
+arch=${1:?usage: make-initramfs.sh amd64|arm64 BINDIR OUT [KDIR]}
 bindir=${2:?}
 out=${3:?}
+kdir=${4:-}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${RINGTAP_KERNEL_CACHE:-/var/cache/ringtap/kernels}
 
@@ -76,6 +80,10 @@ copy_with_libs() { # copy_with_libs FILE DEST: FILE and, recursively, its NEEDED
 for prog in "$bindir"/ringtap "$bindir"/prog_*; do
   copy_with_libs "$prog" "/opt/ringtap/$(basename "$prog")"
 done
+if [ -n "$kdir" ] && [ -s "$kdir/test.ko" ]; then
+  cp "$kdir/test.ko" "$root/opt/ringtap/ringtap-test.ko"
+  cp "$kdir/test.ko.name" "$root/opt/ringtap/ringtap-test.ko.name"
+fi
 # Each lib dir the loader searches by default on both arches.
 ln -s lib "$root/lib64" 2>/dev/null || true
 mkdir -p "$root/usr" && ln -s ../lib "$root/usr/lib"

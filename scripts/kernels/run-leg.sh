@@ -30,7 +30,7 @@ else
   arch=${leg%%-*}
   series=${leg#*-}
   kdir=$("$here/fetch-kernel.sh" "$arch" "$series")
-  "$here/make-initramfs.sh" "$arch" "$bindir" "$outdir/initrd.gz"
+  "$here/make-initramfs.sh" "$arch" "$bindir" "$outdir/initrd.gz" "$kdir"
   case "$arch" in
     amd64) qemu=(qemu-system-x86_64 -M pc -smp 2 -append "console=ttyS0 panic=-1 quiet") ;;
     # pauth-impdef: the cheap pointer-auth algorithm, much faster under TCG.

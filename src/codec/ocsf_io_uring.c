@@ -1,8 +1,8 @@
-/* io_uring is a Base Event (0), activity Other ("Setup" / "Submit"): one
- * body carries opens, connects, sends, ... by opcode, and a row has one
- * class, so no class fits every request. A message names the request
- * (op, path or destination) for a person; all of it is under
- * unmapped.io_uring. */
+/* io_uring is a Base Event (0), activity Other ("Setup" / "Submit" /
+ * "Complete"): one body carries opens, connects, sends, ... by opcode, and
+ * a row has one class, so no class fits every request. A message names the
+ * request (op, path or destination) for a person; a completion's result is
+ * its status; all of it is under unmapped.io_uring. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,18 +13,26 @@ static int is_setup(const Ringtap__V1__IoUring *u)
 	return u->kind && !strcmp(u->kind, "setup");
 }
 
+static int is_complete(const Ringtap__V1__IoUring *u)
+{
+	return u->kind && !strcmp(u->kind, "complete");
+}
+
 static struct ocsf_activity io_uring_activity(const Ringtap__V1__Event *ev)
 {
 	if (is_setup(ev->io_uring))
 		return (struct ocsf_activity){ OCSF_ACTIVITY_OTHER, "Setup" };
+	if (is_complete(ev->io_uring))
+		return (struct ocsf_activity){ OCSF_ACTIVITY_OTHER, "Complete" };
 	return (struct ocsf_activity){ OCSF_ACTIVITY_OTHER, "Submit" };
 }
 
-/* setup: the ring fd or -errno; a submission's ret is always 0 (the
- * result comes with the completion, which ringtap does not see). */
+/* setup: the ring fd or -errno; completion: the CQE's res (fd, byte
+ * count, 0 or -errno); a submission's ret is always 0 (the result comes
+ * with its completion). */
 static int io_uring_result(const Ringtap__V1__Event *ev, int32_t *ret)
 {
-	if (!is_setup(ev->io_uring))
+	if (!is_setup(ev->io_uring) && !is_complete(ev->io_uring))
 		return 0;
 	*ret = ev->io_uring->ret;
 	return 1;
@@ -38,6 +46,9 @@ static void io_uring_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
 
 	if (is_setup(u))
 		snprintf(msg, sizeof(msg), "io_uring ring set up with %" PRIu32 " entries", u->entries);
+	else if (is_complete(u))
+		snprintf(msg, sizeof(msg), "io_uring %s completed with %" PRId32, u->op && *u->op ? u->op : "op",
+			 u->ret);
 	else if (u->path && *u->path)
 		snprintf(msg, sizeof(msg), "io_uring %s %s", u->op ? u->op : "", u->path);
 	else if (a && a->addr && *a->addr)

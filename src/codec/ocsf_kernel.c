@@ -3,6 +3,7 @@
  * driver.file. bpf is Kernel Activity (1003), Create: a BPF program or map
  * is a kernel resource the caller creates, named by its name (the program
  * is not a kernel driver: it has no file, and 1002 requires one). */
+#include <stdio.h>
 #include <string.h>
 #include "codec/ocsf_map.h"
 
@@ -23,19 +24,30 @@ static struct ocsf_activity module_activity(const Ringtap__V1__Event *ev)
 OCSF_RESULT_FN(module_result, module)
 
 /* finit_module loads a file (its name is the module's file name); init_module
- * an image in memory and delete_module a name: their type is Unknown. */
+ * an image in memory (named by the kernel's module name when known) and
+ * delete_module a name: their type is Unknown. kernel_driver has nothing but
+ * the file, so the kernel's module name is in the message (and under
+ * unmapped.module.module_name). */
 static void module_fields(struct ocsf_writer *w, const Ringtap__V1__Event *ev)
 {
 	const Ringtap__V1__Module *m = ev->module;
 	int from_file = m->syscall && !strcmp(m->syscall, "finit_module");
+	const char *kname = m->module_name ? m->module_name : "";
+	const char *name = m->name && *m->name ? m->name : kname;
+	char msg[256];
 
 	ow_begin(w, "driver");
 	ow_begin(w, "file");
-	ow_str(w, "name", m->name ? m->name : "");
+	ow_str(w, "name", name);
 	ow_int(w, "type_id", from_file ? FILE_REGULAR : FILE_UNKNOWN);
 	ow_str(w, "type", from_file ? "Regular File" : "Unknown");
 	ow_end(w);
 	ow_end(w);
+	if (*kname) {
+		snprintf(msg, sizeof(msg), "load of kernel module %s%s%s", kname, from_file ? " from " : "",
+			 from_file ? name : "");
+		ow_str(w, "message", msg);
+	}
 }
 
 OCSF_ACTIVITY_FN(bpf_activity, CREATE, "Create")

@@ -54,7 +54,7 @@ struct decoded_event {
 	Ringtap__V1__DnsAnswer *dns_ap[DNS_PARSE_ANSWERS];
 	int32_t requested[3];	     /* Cred.requested */
 	char path3[3 * RT_PATH_MAX + 1]; /* a third string (mount's fstype) */
-	char name[3 * RT_BPF_NAME_LEN + 1];
+	char name[3 * RT_MODULE_NAME_LEN + 1]; /* bpf name, module name (the longer) */
 	char entity_id[17];	     /* 16 hex digits */
 	char parent_entity_id[17];
 	Ringtap__V1__Endpoint ep[2];

@@ -138,6 +138,8 @@ static int decode_module(const struct rt_module_body *b, const char *data, size_
 	m->flags = b->flags;
 	m->ret = b->ret;
 	m->syscall = CALL(module_calls, b->syscall);
+	utf8_copy_sanitized(d->name, b->module_name, strnlen(b->module_name, RT_MODULE_NAME_LEN));
+	m->module_name = d->name;
 	d->ev.body_case = RINGTAP__V1__EVENT__BODY_MODULE;
 	d->ev.module = m;
 	return 0;
@@ -298,9 +300,10 @@ static int decode_io_uring(const struct rt_io_uring_body *b, const char *data, s
 	if (decode_strings(data, avail, &b->path_len, outs, 1))
 		return -EBADMSG;
 	ringtap__v1__io_uring__init(u);
-	u->kind = b->kind == RT_IO_URING_SETUP ? "setup" : b->kind == RT_IO_URING_SUBMIT ? "submit" : "";
+	u->kind = b->kind == RT_IO_URING_SETUP ? "setup" : b->kind == RT_IO_URING_SUBMIT ? "submit" :
+		  b->kind == RT_IO_URING_COMPLETE ? "complete" : "";
 	u->opcode = b->opcode;
-	u->op = (char *)(b->kind == RT_IO_URING_SUBMIT ? io_uring_op(b->opcode) : "");
+	u->op = (char *)(b->kind != RT_IO_URING_SETUP ? io_uring_op(b->opcode) : "");
 	u->fd = b->fd;
 	u->user_data = b->user_data;
 	u->flags = b->flags;

@@ -306,6 +306,13 @@ static int bpf_create(const struct source_config *cfg, struct event_source **out
 		set_error(s, "attaching to tracepoint %s failed: %s", s->features.io_uring_submit_tp, strerror(-err));
 		return err;
 	}
+	/* Completions: the program for this kernel's tracepoint prototype. */
+	bpf_program__set_autoload(s->skel->progs.rt_io_uring_complete,
+				  s->features.io_uring_complete == SOURCE_BPF_COMPLETE_CQE);
+	bpf_program__set_autoload(s->skel->progs.rt_io_uring_complete_args,
+				  s->features.io_uring_complete == SOURCE_BPF_COMPLETE_ARGS);
+	s->skel->rodata->io_uring_completions = s->features.io_uring_complete != SOURCE_BPF_COMPLETE_NONE;
+	bpf_program__set_autoload(s->skel->progs.rt_module_load, s->features.module_load_tp);
 
 	err = ringtap__load(s->skel);
 	if (err) {

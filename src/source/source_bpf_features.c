@@ -125,6 +125,22 @@ void source_bpf_features_from_btf(const struct btf *btf, struct source_bpf_featu
 		add_disabled(f, "io-uring-submit",
 			     "(an io_uring submit tracepoint passing the request, as Linux 6.1+ built with io_uring has): "
 			     "requests submitted through a ring are not reported, io_uring_setup still is");
+	/* Completions: only worth probing where submissions are reported. */
+	if (f->io_uring_submit_tp) {
+		int n = tracepoint_nargs(btf, "io_uring_complete");
+
+		if (n == 4)
+			f->io_uring_complete = SOURCE_BPF_COMPLETE_CQE;
+		else if (n == 8)
+			f->io_uring_complete = SOURCE_BPF_COMPLETE_ARGS;
+		else
+			add_disabled(f, "io-uring-complete",
+				     "(the io_uring_complete tracepoint in a form ringtap reads, as Linux 6.1 to 6.18 have): "
+				     "submitted requests are reported without their results");
+	}
+	/* Absent without CONFIG_MODULES: then no module can be loaded either,
+	 * so nothing is lost and nothing is listed. */
+	f->module_load_tp = tracepoint_nargs(btf, "module_load") == 2;
 }
 
 int source_bpf_features_probe(struct source_bpf_features *f, char *why, size_t whylen)

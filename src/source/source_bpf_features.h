@@ -23,6 +23,14 @@ struct source_bpf_features {
 	char disabled_names[SOURCE_BPF_FEATURES_MAX];
 	/* The tracepoint the io_uring submit probe attaches to; NULL = none here. */
 	const char *io_uring_submit_tp;
+	/* The io_uring_complete tracepoint's form: which completion program loads. */
+	enum source_bpf_complete_form {
+		SOURCE_BPF_COMPLETE_NONE = 0,
+		SOURCE_BPF_COMPLETE_CQE,  /* (ctx, req, cqe): after 6.12 (6.18 here) */
+		SOURCE_BPF_COMPLETE_ARGS, /* (ctx, req, user_data, res, cflags, extra1, extra2): 6.1, 6.12 */
+	} io_uring_complete;
+	/* Whether module:module_load exists (kernels built with module support). */
+	int module_load_tp;
 };
 
 /* Probe the running kernel. 0, or -ENOTSUP with `why` naming the missing

@@ -1,7 +1,8 @@
 /* The process test_io_uring_events watches: sets up an io_uring with raw
  * syscalls (no liburing) and submits, one at a time, an openat, a connect
- * to a loopback listener, a send, a nop (not reported) and an openat of a
- * missing file, printing "NAME RES" per completion (RES the CQE's result),
+ * to a loopback listener, a send, a nop (not reported), an openat of a
+ * missing file and a multishot accept (two connections, then cancelled),
+ * printing "NAME RES" per completion (RES the CQE's result),
  * after "ring FD", "setup_bad RET" (a setup that fails), "sock FD" and
  * "port N". Usage: prog_io_uring FILE (an existing file to open). */
 #include <errno.h>
@@ -55,23 +56,34 @@ static int ring_init(struct ring *r)
 	return 0;
 }
 
-/* Submit one request and wait for its completion; its result. */
-static int ring_run(struct ring *r, const struct io_uring_sqe *sqe)
+/* Submit sqe (if any) and wait for one completion; its result, and its
+ * flags in *flags when asked. */
+static int ring_next(struct ring *r, const struct io_uring_sqe *sqe, unsigned *flags)
 {
 	unsigned tail = *r->sq_tail, idx = tail & *r->sq_mask, head;
 	int res;
 
-	r->sqes[idx] = *sqe;
-	r->sq_array[idx] = idx;
-	__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
-	if (syscall(SYS_io_uring_enter, r->fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+	if (sqe) {
+		r->sqes[idx] = *sqe;
+		r->sq_array[idx] = idx;
+		__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	}
+	if (syscall(SYS_io_uring_enter, r->fd, sqe ? 1 : 0, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
 		return -errno;
 	head = *r->cq_head;
 	if (head == __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE))
 		return -EAGAIN;
 	res = r->cqes[head & *r->cq_mask].res;
+	if (flags)
+		*flags = r->cqes[head & *r->cq_mask].flags;
 	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
 	return res;
+}
+
+/* Submit one request and wait for its completion; its result. */
+static int ring_run(struct ring *r, const struct io_uring_sqe *sqe)
+{
+	return ring_next(r, sqe, NULL);
 }
 
 int main(int argc, char **argv)
@@ -81,7 +93,8 @@ int main(int argc, char **argv)
 	struct io_uring_sqe sqe;
 	struct io_uring_params bad;
 	struct ring r;
-	int l, s;
+	unsigned flags = 0;
+	int l, s, s2, res, res2;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: prog_io_uring FILE\n");
@@ -137,6 +150,29 @@ int main(int argc, char **argv)
 	sqe.open_flags = O_RDONLY;
 	sqe.user_data = 0x5555;
 	printf("openat_missing %d\n", ring_run(&r, &sqe));
+
+	/* A multishot accept: one completion per connection (flag MORE): the
+	 * connect's pending one, then a second; a cancel ends it (-ECANCELED,
+	 * no MORE), in either order with the cancel's own completion. */
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_ACCEPT;
+	sqe.fd = l;
+	sqe.ioprio = IORING_ACCEPT_MULTISHOT;
+	sqe.user_data = 0x6666;
+	res = ring_next(&r, &sqe, &flags);
+	printf("accept_multi %d\naccept_multi_flags %u\n", res, flags);
+	s2 = socket(AF_INET, SOCK_STREAM, 0);
+	if (s2 < 0 || connect(s2, (void *)&a, sizeof(a)))
+		return 5;
+	res = ring_next(&r, NULL, &flags);
+	printf("accept_multi2 %d\naccept_multi2_flags %u\n", res, flags);
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_ASYNC_CANCEL;
+	sqe.addr = 0x6666;
+	sqe.user_data = 0x7777;
+	res = ring_next(&r, &sqe, NULL);
+	res2 = ring_next(&r, NULL, NULL);
+	printf("cancel_results %d\n", res + res2); /* 0 (cancel) + -ECANCELED (accept) */
 	fflush(stdout);
 	return 0;
 }

@@ -1,7 +1,9 @@
 /* io_uring, live: prog_io_uring sets up a ring (and fails one setup) and
  * submits an openat, a connect, a send, a nop and a failing openat; the
  * setups and every watched submission are reported with the kernel's copy
- * of the path and of the connect address, the nop is not. */
+ * of the path and of the connect address, the nop is not; each watched
+ * request's completion follows its submission with the ring's result (the
+ * failing openat's -ENOENT), the nop's does not. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,15 +21,83 @@ static bool child_exited(const struct rec_list *l, void *arg)
 	return rec_find(l, RT_EVENT_EXIT, *(pid_t *)arg, 0) != NULL;
 }
 
+/* The n-th io_uring record that is not a completion. */
 static const struct rt_io_uring_body *nth_uring(const struct rec_list *l, pid_t pid, int n)
 {
-	const struct rt_header *h = rec_find(l, RT_EVENT_IO_URING, pid, n);
+	const struct rt_header *h = NULL;
 
+	for (int i = 0, seen = 0; (h = rec_find(l, RT_EVENT_IO_URING, pid, i)); i++) {
+		if (((const struct rt_io_uring_body *)rec_body(h))->kind == RT_IO_URING_COMPLETE)
+			continue;
+		if (seen++ == n)
+			break;
+	}
 	if (!h)
 		fail_msg("no io_uring record #%d", n);
 	assert_int_equal(h->size, sizeof(*h) + sizeof(struct rt_io_uring_body) +
 					  ((const struct rt_io_uring_body *)rec_body(h))->path_len);
 	return rec_body(h);
+}
+
+/* The n-th completion record of the request tagged user_data (NULL past
+ * the last): after its submission, with the submitter's header. */
+static const struct rt_io_uring_body *nth_completion(const struct rec_list *l, pid_t pid,
+						     uint64_t user_data, int n)
+{
+	const struct rt_header *h;
+	int submitted = -1;
+
+	for (int i = 0; (h = rec_find(l, RT_EVENT_IO_URING, pid, i)); i++) {
+		const struct rt_io_uring_body *b = rec_body(h);
+
+		if (b->user_data != user_data || b->kind == RT_IO_URING_SETUP)
+			continue;
+		if (b->kind == RT_IO_URING_SUBMIT) {
+			submitted = i;
+			continue;
+		}
+		assert_int_equal(b->kind, RT_IO_URING_COMPLETE);
+		if (submitted < 0)
+			fail_msg("completion of request %#llx before its submission", (unsigned long long)user_data);
+		assert_int_equal(h->size, sizeof(*h) + sizeof(*b));
+		assert_int_equal(h->tid, pid);
+		assert_string_equal(h->comm, "prog_io_uring");
+		if (n-- == 0)
+			return b;
+	}
+	return NULL;
+}
+
+/* The completion record of the request tagged user_data: the only one,
+ * after its submission, with the submitter's header. */
+static const struct rt_io_uring_body *completion(const struct rec_list *l, pid_t pid, uint64_t user_data)
+{
+	const struct rt_io_uring_body *found = NULL;
+	const struct rt_header *h;
+	int submitted = -1;
+
+	for (int n = 0; (h = rec_find(l, RT_EVENT_IO_URING, pid, n)); n++) {
+		const struct rt_io_uring_body *b = rec_body(h);
+
+		if (b->user_data != user_data || b->kind == RT_IO_URING_SETUP)
+			continue;
+		if (b->kind == RT_IO_URING_SUBMIT) {
+			submitted = n;
+			continue;
+		}
+		assert_int_equal(b->kind, RT_IO_URING_COMPLETE);
+		if (found)
+			fail_msg("two completions of request %#llx", (unsigned long long)user_data);
+		if (submitted < 0)
+			fail_msg("completion of request %#llx before its submission", (unsigned long long)user_data);
+		assert_int_equal(h->size, sizeof(*h) + sizeof(*b));
+		assert_int_equal(h->tid, pid); /* the submitter, even when an io-wq worker completed it */
+		assert_string_equal(h->comm, "prog_io_uring");
+		found = b;
+	}
+	if (!found)
+		fail_msg("no completion of request %#llx", (unsigned long long)user_data);
+	return found;
 }
 
 static void assert_path(const struct rt_io_uring_body *b, const char *want)
@@ -91,6 +161,9 @@ static void test_io_uring_events(void **state)
 		else if (!strcmp(name, "connect")) res[2] = v;
 		else if (!strcmp(name, "send")) res[3] = v;
 		else if (!strcmp(name, "openat_missing")) res[4] = v;
+		else if (!strcmp(name, "accept_multi")) res[5] = v;
+		else if (!strcmp(name, "accept_multi2")) res[6] = v;
+		else if (!strcmp(name, "cancel_results")) res[7] = v;
 	}
 	fclose(f);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) == 3) {
@@ -104,6 +177,43 @@ static void test_io_uring_events(void **state)
 	assert_int_equal(res[2], 0);
 	assert_int_equal(res[3], 5);
 	assert_int_equal(res[4], -ENOENT);
+	assert_true(res[5] >= 0);
+	assert_true(res[6] >= 0);
+	assert_int_equal(res[7], -ECANCELED);
+
+	/* completions: the ring's own results, with the submission's opcode and fd */
+	b = completion(&recs, child, 0x1111);
+	assert_int_equal(b->opcode, 18);
+	assert_int_equal(b->ret, res[1]);
+	assert_int_equal(b->fd, AT_FDCWD);
+	assert_int_equal(b->path_len, 0);
+	b = completion(&recs, child, 0x2222);
+	assert_int_equal(b->opcode, 16);
+	assert_int_equal(b->ret, 0);
+	assert_int_equal(b->fd, sock);
+	b = completion(&recs, child, 0x3333);
+	assert_int_equal(b->opcode, 26);
+	assert_int_equal(b->ret, 5);
+	b = completion(&recs, child, 0x5555);
+	assert_int_equal(b->opcode, 18);
+	assert_int_equal(b->ret, -ENOENT);
+	assert_int_equal(b->flags, 0);
+	/* the multishot accept: one record per connection (flag MORE: the
+	 * kernel posts these without the request), then its end */
+	b = nth_completion(&recs, child, 0x6666, 0);
+	assert_non_null(b);
+	assert_int_equal(b->opcode, 13 /* IORING_OP_ACCEPT */);
+	assert_int_equal(b->ret, res[5]);
+	assert_int_equal(b->flags & 2 /* IORING_CQE_F_MORE */, 2);
+	b = nth_completion(&recs, child, 0x6666, 1);
+	assert_non_null(b);
+	assert_int_equal(b->ret, res[6]);
+	assert_int_equal(b->flags & 2, 2);
+	b = nth_completion(&recs, child, 0x6666, 2);
+	assert_non_null(b);
+	assert_int_equal(b->ret, -ECANCELED);
+	assert_int_equal(b->flags & 2, 0);
+	assert_null(nth_completion(&recs, child, 0x6666, 3));
 
 	b = nth_uring(&recs, child, 0); /* the failed setup */
 	assert_int_equal(b->kind, RT_IO_URING_SETUP);
@@ -140,7 +250,8 @@ static void test_io_uring_events(void **state)
 	assert_int_equal(b->opcode, 18);
 	assert_int_equal(b->user_data, 0x5555);
 	assert_path(b, "/nonexistent-ringtap-uring");
-	assert_int_equal(rec_count(&recs, RT_EVENT_IO_URING, child), 6);
+	/* 2 setups, 5 submissions, 4 + 3 completions: none for the nop and the cancel */
+	assert_int_equal(rec_count(&recs, RT_EVENT_IO_URING, child), 14);
 
 	source_destroy(src);
 	rec_list_free(&recs);

@@ -100,9 +100,12 @@ def proc_records():
     name = b"payload"
     yield "memfd", header(MEMFD, struct.pack("<iIII", 3, 1, len(name), 0) + name)
     mod, params = b"evil.ko", b"debug=1"
-    yield "module_finit", header(MODULE, struct.pack("<iIQiIII", -38, 1, 0, 3, 0, len(mod), len(params))
-                                 + mod + params)
-    yield "module_delete", header(MODULE, struct.pack("<iIQiIII", -2, 2, 0, -1, 0x800, len(mod), 0) + mod)
+    yield "module_finit", header(MODULE, struct.pack("<iIQiIII56s", 0, 1, 0, 3, 0, len(mod), len(params),
+                                                     b"evil") + mod + params)
+    yield "module_name_full", header(MODULE, struct.pack("<iIQiIII56s", -38, 0, 4096, -1, 0, 0, 0,
+                                                         b"\xff" * 56))
+    yield "module_delete", header(MODULE, struct.pack("<iIQiIII56s", -2, 2, 0, -1, 0x800, len(mod), 0, b"")
+                                  + mod)
     fstype, src, tgt = b"tmpfs", b"none", b"/host"
     yield "mount", header(MOUNT, struct.pack("<iIQQiiiIII", 0, 0, 6, 0, -1, -1, -1, len(fstype), len(src),
                                              len(tgt)) + fstype + src + tgt)
@@ -122,6 +125,8 @@ def proc_records():
                                                           0o2000000) + bytes(24) + path)
     yield "io_uring_connect", header(IO_URING, struct.pack("<iIIiQIIII", 0, 1, 16, 4, 0x2222, 0, 0, 0, 0) +
                                      sockaddr(socket.AF_INET6, "2001:db8::1", 443))
+    yield "io_uring_complete", header(IO_URING, struct.pack("<iIIiQIIII", -2, 2, 18, -100, 0x1111, 0, 0, 0, 0) +
+                                      bytes(24))
     yield "bpf_map_create", header(BPF, struct.pack("<iIIIIIII16s", -1, 0, 2, 0, 3, 4, 8, 0, b"m" * 16))
 
 

@@ -8,7 +8,7 @@ kernels_require_root() {
 }
 
 # The scenario's workload programs (tests/*/prog_NAME.c, libc only).
-KERNELS_PROGS="prog_actor prog_file_events prog_proc_events prog_io_uring prog_net_events"
+KERNELS_PROGS="prog_actor prog_file_events prog_proc_events prog_io_uring prog_net_events prog_module_load"
 
 # kernels_bindir ARCH: prints a directory holding ringtap and the workload
 # programs for ARCH (amd64 from this build; arm64 cross-built).

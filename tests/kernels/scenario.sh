@@ -32,8 +32,12 @@ step() { # step NAME CMD...: run CMD, record its pid and exit status
 	echo "$name $pid $?" >>"$out/steps.txt"
 }
 
+# Two sinks: ringtap's JSON (what check_events.py reads) and the same events
+# as OCSF (the module load's class 1002 is checked there too).
+printf 'sinks:\n  - {type: ndjson, path: "%s"}\n  - {type: ndjson, path: "%s", format: ocsf}\n' \
+	"$out/events.ndjson" "$out/events.ocsf.ndjson" >"$out/ringtap.yaml"
 t0=$(uptime_cs)
-"$bin/ringtap" run --sink "ndjson:$out/events.ndjson" --duration "${RINGTAP_SCENARIO_MAX_S:-600}" \
+"$bin/ringtap" run -c "$out/ringtap.yaml" --duration "${RINGTAP_SCENARIO_MAX_S:-600}" \
 	>"$out/ringtap.stdout" 2>"$out/ringtap.log" &
 rt=$!
 while ! grep -q 'probes attached' "$out/ringtap.log" 2>/dev/null; do
@@ -63,6 +67,14 @@ step files "$bin/prog_file_events" "$work/files"
 # CONFIG_MODULES, else a bad image); it unshares its own mount namespace.
 mkdir -p "$work/proc"
 step proc "$bin/prog_proc_events" "$work/proc"
+# module: finit_module of a real module of this kernel (ringtap-test.ko,
+# from the Debian package: a file name that is not the module's own), then
+# delete_module; VM legs only (make-initramfs.sh puts it there; the host
+# may have no module support)
+if [ -s "$bin/ringtap-test.ko" ]; then
+	step module "$bin/prog_module_load" "$bin/ringtap-test.ko" "$(cat "$bin/ringtap-test.ko.name")"
+	echo "module_name $(cat "$bin/ringtap-test.ko.name")" >>"$out/facts.txt"
+fi
 # io_uring: setup, then openat, connect and send submitted through the ring
 echo ringtap >"$work/uring.txt"
 step uring "$bin/prog_io_uring" "$work/uring.txt"

@@ -78,12 +78,40 @@ static void add_io_uring_tracepoint(struct btf *btf, const char *tp, bool with_c
 	assert_true(btf__add_typedef(btf, name, ptr) > 0);
 }
 
+/* Adds typedef btf_trace_io_uring_complete with nargs arguments after
+ * __data: 3 as in 6.18 (ctx, req, cqe), 7 as in 6.1 and Debian's
+ * 6.12 (ctx, req, user_data, res, cflags, extra1, extra2). */
+static void add_complete_tracepoint(struct btf *btf, int nargs)
+{
+	int void_ptr = btf__add_ptr(btf, 0), proto, ptr;
+
+	proto = btf__add_func_proto(btf, 0);
+	for (int i = 0; i <= nargs; i++)
+		assert_int_equal(btf__add_func_param(btf, i ? "arg" : "__data", void_ptr), 0);
+	ptr = btf__add_ptr(btf, proto);
+	assert_true(btf__add_typedef(btf, "btf_trace_io_uring_complete", ptr) > 0);
+}
+
+/* typedef void (*btf_trace_module_load)(void *, struct module *); */
+static void add_module_load_tracepoint(struct btf *btf)
+{
+	int mod = btf__add_struct(btf, "module", 0), mod_ptr = btf__add_ptr(btf, mod);
+	int void_ptr = btf__add_ptr(btf, 0), proto, ptr;
+
+	proto = btf__add_func_proto(btf, 0);
+	assert_int_equal(btf__add_func_param(btf, "__data", void_ptr), 0);
+	assert_int_equal(btf__add_func_param(btf, "mod", mod_ptr), 0);
+	ptr = btf__add_ptr(btf, proto);
+	assert_true(btf__add_typedef(btf, "btf_trace_module_load", ptr) > 0);
+}
+
 static void linux_6_1_lacks_group_dead(void **state)
 {
 	struct source_bpf_features f = { 0 };
 	struct btf *btf = btf_with_exit_tracepoint(2);
 
 	add_io_uring_tracepoint(btf, "io_uring_submit_sqe", true, false);
+	add_complete_tracepoint(btf, 7);
 
 	(void)state;
 	source_bpf_features_from_btf(btf, &f);
@@ -101,8 +129,10 @@ static void linux_6_1_io_uring_submit_sqe_is_used(void **state)
 
 	(void)state;
 	add_io_uring_tracepoint(btf, "io_uring_submit_sqe", true, false);
+	add_complete_tracepoint(btf, 7);
 	source_bpf_features_from_btf(btf, &f);
 	assert_string_equal(f.io_uring_submit_tp, "io_uring_submit_sqe");
+	assert_int_equal(f.io_uring_complete, SOURCE_BPF_COMPLETE_ARGS);
 	assert_string_equal(f.disabled_names, "");
 	btf__free(btf);
 }
@@ -136,10 +166,49 @@ static void linux_6_18_has_everything(void **state)
 
 	(void)state;
 	add_io_uring_tracepoint(btf, "io_uring_submit_req", true, false);
+	add_complete_tracepoint(btf, 3);
 	source_bpf_features_from_btf(btf, &f);
 	assert_string_equal(f.io_uring_submit_tp, "io_uring_submit_req");
+	assert_int_equal(f.io_uring_complete, SOURCE_BPF_COMPLETE_CQE);
+	assert_int_equal(f.module_load_tp, 0); /* no module support, like this host */
 	assert_string_equal(f.disabled_names, "");
 	assert_string_equal(f.disabled, "");
+	btf__free(btf);
+}
+
+/* Debian's 6.12 has the submit tracepoint's new name with the old
+ * completion prototype, and module support: both programs load. */
+static void linux_6_12_complete_args_and_module_load(void **state)
+{
+	struct source_bpf_features f = { 0 };
+	struct btf *btf = btf_with_exit_tracepoint(2);
+
+	(void)state;
+	add_io_uring_tracepoint(btf, "io_uring_submit_req", true, false);
+	add_complete_tracepoint(btf, 7);
+	add_module_load_tracepoint(btf);
+	source_bpf_features_from_btf(btf, &f);
+	assert_int_equal(f.io_uring_complete, SOURCE_BPF_COMPLETE_ARGS);
+	assert_int_equal(f.module_load_tp, 1);
+	assert_string_equal(f.disabled_names, "exit-group-dead");
+	btf__free(btf);
+}
+
+/* A completion tracepoint of an unknown shape is not guessed at: the
+ * submissions are still reported, and ringtap says their results are not. */
+static void unknown_complete_prototype_is_disabled(void **state)
+{
+	struct source_bpf_features f = { 0 };
+	struct btf *btf = btf_with_exit_tracepoint(3);
+
+	(void)state;
+	add_io_uring_tracepoint(btf, "io_uring_submit_req", true, false);
+	add_complete_tracepoint(btf, 5);
+	source_bpf_features_from_btf(btf, &f);
+	assert_string_equal(f.io_uring_submit_tp, "io_uring_submit_req");
+	assert_int_equal(f.io_uring_complete, SOURCE_BPF_COMPLETE_NONE);
+	assert_string_equal(f.disabled_names, "io-uring-complete");
+	assert_non_null(strstr(f.disabled, "reported without their results"));
 	btf__free(btf);
 }
 
@@ -161,6 +230,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(linux_6_1_lacks_group_dead),
 		cmocka_unit_test(linux_6_18_has_everything),
+		cmocka_unit_test(linux_6_12_complete_args_and_module_load),
+		cmocka_unit_test(unknown_complete_prototype_is_disabled),
 		cmocka_unit_test(linux_6_1_io_uring_submit_sqe_is_used),
 		cmocka_unit_test(io_uring_before_6_0_is_disabled),
 		cmocka_unit_test(missing_tracepoint_counts_as_lacking),

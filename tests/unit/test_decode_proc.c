@@ -142,6 +142,19 @@ static void test_module(void **state)
 	assert_int_equal(d.ev.module->flags, 2);
 	assert_int_equal(d.ev.module->ret, -ENOSYS);
 	assert_string_equal(d.ev.module->syscall, "finit_module");
+	assert_string_equal(d.ev.module->module_name, "");
+	/* the kernel's name: a full 56-byte name has no NUL and is not overrun;
+	 * bytes that are not UTF-8 are escaped, not passed on */
+	memset(b.module_name, 'm', sizeof(b.module_name));
+	n = put(RT_EVENT_MODULE, &b, sizeof(b), "rk.kodbg=1", 10);
+	assert_int_equal(decode_record(buf, n, &d), 0);
+	assert_int_equal(strlen(d.ev.module->module_name), RT_MODULE_NAME_LEN);
+	memset(b.module_name, 0, sizeof(b.module_name));
+	memcpy(b.module_name, "rk\xff", 3);
+	n = put(RT_EVENT_MODULE, &b, sizeof(b), "rk.kodbg=1", 10);
+	assert_int_equal(decode_record(buf, n, &d), 0);
+	assert_string_not_equal(d.ev.module->module_name, "rk\xff");
+	assert_memory_equal(d.ev.module->module_name, "rk", 2);
 }
 
 static void test_mount_three_strings(void **state)
@@ -365,6 +378,18 @@ static void test_io_uring(void **state)
 	assert_string_equal(d.ev.io_uring->op, "");
 	assert_int_equal(d.ev.io_uring->entries, 4);
 	assert_int_equal(d.ev.io_uring->ret, -22);
+	b = (struct rt_io_uring_body){ .ret = -2, .kind = RT_IO_URING_COMPLETE, .opcode = 18, .fd = -100,
+				       .user_data = 0x5555 };
+	n = put(RT_EVENT_IO_URING, &b, sizeof(b), "", 0);
+	assert_int_equal(decode_record(buf, n, &d), 0);
+	assert_string_equal(d.ev.io_uring->kind, "complete");
+	assert_string_equal(d.ev.io_uring->op, "openat");
+	assert_int_equal(d.ev.io_uring->user_data, 0x5555);
+	assert_int_equal(d.ev.io_uring->ret, -2);
+	b.kind = 7; /* a kind this decoder does not know: named "" rather than guessed */
+	n = put(RT_EVENT_IO_URING, &b, sizeof(b), "", 0);
+	assert_int_equal(decode_record(buf, n, &d), 0);
+	assert_string_equal(d.ev.io_uring->kind, "");
 }
 
 int main(void)
