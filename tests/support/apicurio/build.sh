@@ -23,7 +23,8 @@ cp -r "$SRC/pom.xml" "$SRC/src" "$BUILD/"
 mkdir -p "$BUILD/src/main/resources"
 cd "$BUILD"
 mvn -B -q dependency:copy -Dartifact="io.apicurio:apicurio-registry-app:$version" -DoutputDirectory="$BUILD/app" >&2
-unzip -p "$BUILD/app/apicurio-registry-app-$version.jar" application.properties >src/main/resources/application.properties
+python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("application.properties"))' \
+	"$BUILD/app/apicurio-registry-app-$version.jar" >src/main/resources/application.properties
 cat "$SRC/ringtap.properties" >>src/main/resources/application.properties
 mvn -B -q package -DskipTests >&2
 rm -rf "$OUT"
