@@ -33,14 +33,17 @@ pki_cert sr srca IP:127.0.0.1
 APICURIO_JAR=$("$SUPPORT/apicurio/build.sh" 2>"$WORK/apicurio-build.log") ||
 	die "could not build Apicurio Registry: $(tail -n 20 "$WORK/apicurio-build.log")"
 SR_AUTH='ringtap:pa:ss w0rd'
-# registry_up: sets SR_URL (http), SR_TLS_URL (https) and SR_PID; stopped on exit.
-registry_up() {
+# registry_start: starts it (stopped on exit), sets SR_PID; registry_wait:
+# waits until it listens, sets SR_URL (http) and SR_TLS_URL (https).
+registry_start() {
 	java -Xmx384m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=0 -Dquarkus.http.ssl-port=0 \
 		-Dquarkus.http.ssl.certificate.files="$PKI/sr.crt" -Dquarkus.http.ssl.certificate.key-files="$PKI/sr.key" \
 		"-Dquarkus.security.users.embedded.users.${SR_AUTH%%:*}=${SR_AUTH#*:}" \
 		-jar "$APICURIO_JAR" >"$WORK/registry.log" 2>&1 &
 	SR_PID=$!
 	CLEANUP_PIDS+=("$SR_PID")
+}
+registry_wait() {
 	local listening=
 	for _ in $(seq 240); do
 		listening=$(grep -o 'Listening on: .*' "$WORK/registry.log" || true)
@@ -67,8 +70,9 @@ config() {
 	} >"$WORK/$name.yaml"
 }
 
+registry_start # the JVM starts while the broker does
 kafka_up
-registry_up
+registry_wait
 printf 'pa:ss w0rd\n' >"$WORK/sr.password"
 mkdir -p "$WORK/py"
 protoc -I "$RINGTAP_SRC/proto" --python_out="$WORK/py" "$RINGTAP_SRC/proto/ringtap/v1/event.proto"
