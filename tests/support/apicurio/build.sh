@@ -8,7 +8,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${RINGTAP_CACHE:-$HOME/.cache/ringtap}
 version=$(sed -n 's|.*<apicurio.version>\(.*\)</apicurio.version>.*|\1|p' "$SRC/pom.xml")
-key=$(cd "$SRC" && find pom.xml ringtap.properties src -type f | sort | xargs sha256sum | sha256sum | cut -c1-12)
+key=$(cd "$SRC" && find build.sh pom.xml ringtap.properties src -type f | sort | xargs sha256sum | sha256sum | cut -c1-12)
 OUT=$CACHE/apicurio-$version-$key
 JAR=$OUT/quarkus-app/quarkus-run.jar
 [[ -f $JAR ]] && { echo "$JAR"; exit 0; }
