@@ -23,6 +23,7 @@ RUNTIME_PKGS="libbpf1 librdkafka1 libprotobuf-c1 libyaml-0-2 libjson-c5 libelf1 
 # One line per area, so areas add packages without touching each other's lines.
 TEST_PKGS="libcmocka-dev valgrind protobuf-compiler kcat iproute2 procps maven default-jre-headless python3 python3-yaml openssl
   libcap2-bin
+  default-jdk-headless
   libclang-rt-19-dev
   python3-pip
   qemu-system-x86 qemu-system-arm busybox-static cpio file gcc-aarch64-linux-gnu xz-utils zstd
@@ -68,7 +69,7 @@ PY
 }
 
 # Schema-registry test (tests/kafka/test_kafka_registry.sh): confluent-kafka-
-# python's ProtobufDeserializer and the stand-in registry's protobuf, pinned,
+# python's ProtobufDeserializer and its protobuf, pinned,
 # in a venv under the cache (its protobuf 7 stays out of the system's python).
 SR_VENV=${RINGTAP_SR_VENV:-$HOME/.cache/ringtap/sr-venv}
 SR_PIP_PKGS="confluent-kafka[schemaregistry,protobuf]==2.16.1 protobuf==7.36.2"
@@ -84,10 +85,19 @@ PY
   "$SR_VENV/bin/python" -m pip install -q $SR_PIP_PKGS
 }
 
+# The same test's registry: Apicurio Registry built with Maven into
+# ~/.cache/ringtap (once per content of tests/support/apicurio; the test
+# builds it too when this has not run).
+apicurio_build() {
+  [ "$what" = test ] || return 0
+  "$(dirname "$0")/../tests/support/apicurio/build.sh" >/dev/null
+}
+
 # shellcheck disable=SC2086
 if ! need_install $pkgs $BACKPORTS_PKGS; then
   pip_test_install
   sr_venv_install
+  apicurio_build
   echo "install-deps: everything for '$what' is installed"
   exit 0
 fi
@@ -104,4 +114,5 @@ $SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports $BACK
 $SUDO apt-get install -y -qq --no-install-recommends $pkgs
 pip_test_install
 sr_venv_install
+apicurio_build
 echo "install-deps: installed packages for '$what'"

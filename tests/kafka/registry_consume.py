@@ -11,16 +11,25 @@ with the matching ce_type; its schema id is the one registered under
 the events read equal, field for field, COPIES times each event of
 EXPECTED.ndjson (ringtap's JSON of the same replay). Writes
 {topic: schema id} to IDS_OUT.
+
+The deserializer asks for the writer's schema as `?format=serialized` (a
+base64 FileDescriptorProto, Confluent Platform 7's format). Apicurio
+Registry 2.4 ignores the parameter and answers the .proto text, so the
+client below compiles that text with protoc into the same descriptor: the
+schema still comes from the registry, by the id in each value.
 """
 import base64
 import collections
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 
 from confluent_kafka import Consumer, TopicPartition
-from confluent_kafka.schema_registry import SchemaRegistryClient
+from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 from google.protobuf import descriptor_pb2, json_format
@@ -44,7 +53,30 @@ def fail(msg):
     sys.exit(1)
 
 
-sr = SchemaRegistryClient({"url": registry, "basic.auth.user.info": auth})
+def proto_text_to_serialized(text):
+    """The .proto text as a base64 FileDescriptorProto, compiled by protoc."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = os.path.join(tmp, "schema.proto"), os.path.join(tmp, "schema.pb")
+        with open(src, "w") as f:
+            f.write(text)
+        subprocess.run(["protoc", "-I", tmp, "--descriptor_set_out=" + out, src], check=True)
+        fds = descriptor_pb2.FileDescriptorSet()
+        with open(out, "rb") as f:
+            fds.ParseFromString(f.read())
+    return base64.b64encode(fds.file[0].SerializeToString()).decode()
+
+
+class TextSchemaRegistryClient(SchemaRegistryClient):
+    """Serves fmt='serialized' for a registry that answers only the text."""
+
+    def get_schema(self, schema_id, subject_name=None, fmt=None, reference_format=None):
+        schema = super().get_schema(schema_id, subject_name, None, reference_format)
+        if fmt != "serialized" or schema.schema_type != "PROTOBUF":
+            return schema
+        return Schema(proto_text_to_serialized(schema.schema_str), "PROTOBUF", schema.references)
+
+
+sr = TextSchemaRegistryClient({"url": registry, "basic.auth.user.info": auth})
 deser = ProtobufDeserializer(event_pb2.Event, {"use.deprecated.format": False}, sr)
 
 expected = collections.Counter()
