@@ -20,7 +20,6 @@
 #include "codec/json_codec.h"
 #include "codec/json_simd.h"
 #include "codec/json_util.h"
-#include "codec/utf8.h"
 
 #define FAST_MAX_FIELDS 256	/* the seen-field bitmap's size */
 #define FAST_MAX_MAP 32		/* map keys are checked for duplicates pairwise */
@@ -36,31 +35,25 @@ static inline void *fast_alloc(struct fast *s, size_t n)
 
 /* The string str[0..len) for field f into *dst (the reference's rules: no
  * NUL, valid UTF-8; an empty singular string with a default points at the
- * default). simdjson validated the line's UTF-8 and refuses lone
- * surrogates; UTF-8 is checked again as the reference does, for strings
- * with bytes >= 0x80. */
+ * default). UTF-8 needs no second look: simdjson validated the line's bytes
+ * and refuses lone surrogates in \u escapes, so what it unescapes is valid
+ * (utf8.c's rules are the standard's: no overlong forms, no surrogates,
+ * nothing above U+10FFFF; the differential test and fuzz target hold it). */
 static int string_field(struct fast *s, const ProtobufCFieldDescriptor *f, const char *str,
 			size_t len, char **dst)
 {
-	unsigned char any = 0;
 	char *copy;
 
 	if (len == 0 && f->default_value && f->label != PROTOBUF_C_LABEL_REPEATED) {
 		*dst = (char *)f->default_value;
 		return 0;
 	}
-	if (memchr(str, '\0', len))
+	if (memchr(str, '\0', len)) /* from \u0000 */
 		return JSON_FAST_GIVE_UP;
 	if (!(copy = fast_alloc(s, len + 1)))
 		return -ENOMEM;
-	for (size_t i = 0; i < len; i++) /* copy, and OR the bytes for >= 0x80 */
-		any |= (unsigned char)(copy[i] = str[i]);
+	memcpy(copy, str, len);
 	copy[len] = '\0';
-	if ((any & 0x80) && !utf8_valid(copy)) {
-		if (!s->arena)
-			free(copy);
-		return JSON_FAST_GIVE_UP;
-	}
 	*dst = copy;
 	return 0;
 }
@@ -280,16 +273,16 @@ static const ProtobufCFieldDescriptor *find_field(const ProtobufCMessageDescript
 	const ProtobufCFieldDescriptor *f;
 	char name[64];
 
-	if (memchr(key, '\0', len)) /* from \u0000: the reference refuses it */
-		return NULL;
 	if (*next < d->n_fields) {
-		f = &d->fields[*next];
-		if (!strncmp(f->name, key, len) && f->name[len] == '\0') {
-			(*next)++;
-			return f;
-		}
+		const char *n = d->fields[*next].name;
+		size_t i = 0;
+
+		while (i < len && n[i] && n[i] == key[i]) /* never past the name's NUL */
+			i++;
+		if (i == len && !n[i])
+			return &d->fields[(*next)++];
 	}
-	if (len >= sizeof(name))
+	if (len >= sizeof(name) || memchr(key, '\0', len)) /* NUL (\u0000): the reference refuses */
 		return NULL;
 	memcpy(name, key, len);
 	name[len] = '\0';

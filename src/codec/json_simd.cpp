@@ -29,7 +29,7 @@ struct array_iter {
 };
 
 static_assert(std::is_trivially_copyable<element>::value &&
-	      sizeof(element) <= sizeof(json_simd_value), "element fits json_simd_value");
+	      sizeof(element) <= sizeof(json_simd_value::opaque), "element fits json_simd_value");
 static_assert(std::is_trivially_copyable<object_iter>::value &&
 	      sizeof(object_iter) <= sizeof(json_simd_iter), "object_iter fits json_simd_iter");
 static_assert(std::is_trivially_copyable<array_iter>::value &&
@@ -45,6 +45,31 @@ template <typename T, typename O> inline T load(const O *o)
 template <typename T, typename O> inline void store(O *o, const T &t)
 {
 	std::memcpy(static_cast<void *>(o), static_cast<const void *>(&t), sizeof(t));
+}
+
+inline enum json_simd_type type_of(element e)
+{
+	switch (e.type()) {
+	case element_type::OBJECT: return JSON_SIMD_OBJECT;
+	case element_type::ARRAY: return JSON_SIMD_ARRAY;
+	case element_type::STRING: return JSON_SIMD_STRING;
+	case element_type::INT64: return JSON_SIMD_INT64;
+	case element_type::UINT64: return JSON_SIMD_UINT64;
+	case element_type::BOOL: return JSON_SIMD_BOOL;
+	case element_type::NULL_VALUE: return JSON_SIMD_NULL;
+	default: return JSON_SIMD_DOUBLE;
+	}
+}
+
+inline void store_value(json_simd_value *v, element e)
+{
+	v->type = type_of(e);
+	store(v->opaque, e);
+}
+
+inline element load_value(const json_simd_value *v)
+{
+	return load<element>(v->opaque);
 }
 
 } // namespace
@@ -83,30 +108,16 @@ int json_simd_parse(struct json_simd *p, const char *text, size_t len, struct js
 			return -ENOMEM;
 		if (err)
 			return -EBADMSG;
-		store(root, e);
+		store_value(root, e);
 		return 0;
 	} catch (const std::bad_alloc &) {
 		return -ENOMEM;
 	}
 }
 
-enum json_simd_type json_simd_type(const struct json_simd_value *v)
-{
-	switch (load<element>(v).type()) {
-	case element_type::OBJECT: return JSON_SIMD_OBJECT;
-	case element_type::ARRAY: return JSON_SIMD_ARRAY;
-	case element_type::STRING: return JSON_SIMD_STRING;
-	case element_type::INT64: return JSON_SIMD_INT64;
-	case element_type::UINT64: return JSON_SIMD_UINT64;
-	case element_type::BOOL: return JSON_SIMD_BOOL;
-	case element_type::NULL_VALUE: return JSON_SIMD_NULL;
-	default: return JSON_SIMD_DOUBLE;
-	}
-}
-
 void json_simd_string(const struct json_simd_value *v, const char **s, size_t *len)
 {
-	std::string_view sv = load<element>(v).get_string().value_unsafe();
+	std::string_view sv = load_value(v).get_string().value_unsafe();
 
 	*s = sv.data();
 	*len = sv.size();
@@ -114,22 +125,22 @@ void json_simd_string(const struct json_simd_value *v, const char **s, size_t *l
 
 int64_t json_simd_int64(const struct json_simd_value *v)
 {
-	return load<element>(v).get_int64().value_unsafe();
+	return load_value(v).get_int64().value_unsafe();
 }
 
 uint64_t json_simd_uint64(const struct json_simd_value *v)
 {
-	return load<element>(v).get_uint64().value_unsafe();
+	return load_value(v).get_uint64().value_unsafe();
 }
 
 int json_simd_bool(const struct json_simd_value *v)
 {
-	return load<element>(v).get_bool().value_unsafe();
+	return load_value(v).get_bool().value_unsafe();
 }
 
 void json_simd_object_begin(const struct json_simd_value *v, struct json_simd_iter *it)
 {
-	simdjson::dom::object o = load<element>(v).get_object().value_unsafe();
+	simdjson::dom::object o = load_value(v).get_object().value_unsafe();
 
 	store(it, object_iter{ o.begin(), o.end() });
 }
@@ -144,7 +155,7 @@ int json_simd_object_next(struct json_simd_iter *it, const char **key, size_t *k
 	std::string_view k = i.at.key();
 	*key = k.data();
 	*keylen = k.size();
-	store(val, i.at.value());
+	store_value(val, i.at.value());
 	++i.at;
 	store(it, i);
 	return 1;
@@ -152,7 +163,7 @@ int json_simd_object_next(struct json_simd_iter *it, const char **key, size_t *k
 
 void json_simd_array_begin(const struct json_simd_value *v, struct json_simd_iter *it)
 {
-	simdjson::dom::array a = load<element>(v).get_array().value_unsafe();
+	simdjson::dom::array a = load_value(v).get_array().value_unsafe();
 
 	store(it, array_iter{ a.begin(), a.end() });
 }
@@ -163,7 +174,7 @@ int json_simd_array_next(struct json_simd_iter *it, struct json_simd_value *val)
 
 	if (i.at == i.end)
 		return 0;
-	store(val, *i.at);
+	store_value(val, *i.at);
 	++i.at;
 	store(it, i);
 	return 1;

@@ -31,6 +31,7 @@ enum json_simd_type {
 
 /* A value of the document last parsed; valid until the next parse. */
 struct json_simd_value {
+	enum json_simd_type type;
 	uint64_t opaque[2];
 };
 
@@ -45,7 +46,10 @@ struct json_simd_iter {
 int json_simd_parse(struct json_simd *p, const char *text, size_t len,
 		    struct json_simd_value *root);
 
-enum json_simd_type json_simd_type(const struct json_simd_value *v);
+static inline enum json_simd_type json_simd_type(const struct json_simd_value *v)
+{
+	return v->type;
+}
 /* The accessors below want a value of their type. A string's bytes are
  * unescaped and may hold NUL (from \u0000). */
 void json_simd_string(const struct json_simd_value *v, const char **s, size_t *len);
