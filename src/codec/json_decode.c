@@ -8,7 +8,7 @@
  * json-c) would accept it and build the same event: what simdjson lets
  * through and the reference refuses (duplicate keys, NUL in a string or
  * key) is checked here. On anything else, a refusal or a construct it
- * leaves out (floating-point fields, a number beyond 64 bits), it gives up
+ * leaves out (floating-point fields, a line over 1 MiB), it gives up
  * and the reference decodes the line again: so what is refused, and the
  * FILE:LINE reason, are exactly the reference's, and a refused line costs
  * two passes (it ends the replay anyway).
