@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Replay rate (issue 15): `ringtap replay FILE --sink null` events/s on one
-# core, the decoder alone against the reference decoder replay used before
-# (strict pass + json-c), and callgrind instructions per event per stage.
+# core, the decoder alone (simdjson + the descriptor walk) against the
+# reference decoder replay used before (strict pass + json-c), and callgrind
+# instructions per event per stage.
 # Prints markdown. No root needed.
 #
 #   bench/replay_rate.sh [BUILD_DIR]
@@ -103,6 +104,7 @@ N=$tmp/new.out
 n_read=$(incl "$N" replay_read)
 n_dec=$(incl "$N" json_decode_event_arena)
 n_ref=$(incl "$N" json_decode_event_ref)
+n_simd=$(incl "$N" json_simd_parse)
 n_reset=$(incl "$N" json_arena_reset)
 n_pipe=$(incl "$N" pipeline_on_item)
 head -n "$IR_REF_EVENTS" "$rec" >"$tmp/ir_ref.ndjson"
@@ -128,7 +130,7 @@ the wall figures; CPU time is the replay process's own, one core).
 | what | events/s per core (CPU time) | events/s (wall) | ratio |
 |---|---:|---:|---:|
 | \`ringtap replay FILE --sink null\` (read, decode, pipeline) | **$cpu_rate** | $wall_rate | $base_ratio |${base_row}
-| decode only: fast path into an arena (what replay runs) | $fast_rate | | **$(ratio "$fast_rate" "$ref_rate")** (against the reference) |
+| decode only: simdjson fast path into an arena (what replay runs) | $fast_rate | | **$(ratio "$fast_rate" "$ref_rate")** (against the reference) |
 | decode only: reference (strict pass + json-c, the decoder before) | $ref_rate | | 1.0 |
 
 Medians of $RUNS runs.
@@ -140,6 +142,7 @@ the first $ir_ref_n):
 |---|---:|
 | **replay -> null: read + decode + pipeline** (\`replay_read\`) | **$(per "$n_read" "$ir_n")** |
 | decode (\`json_decode_event_arena\`) | $(per "$n_dec" "$ir_n") |
+| of which simdjson's parse (\`json_simd_parse\`: copy to the padded buffer, both stages) | $(per "$n_simd" "$ir_n") |
 | of which lines left to the reference decoder | $(per "$n_ref" "$ir_n") |
 | of which dropping the previous event (\`json_arena_reset\`) | $(per "$n_reset" "$ir_n") |
 | pipeline -> null sink (\`pipeline_on_item\`) | $(per "$n_pipe" "$ir_n") |

@@ -1,10 +1,12 @@
 /* Bump allocator for replayed events: an event's ~25 messages, strings and
  * arrays come from one block and are dropped together at the next reset,
- * instead of a malloc each and a free_unpacked walk per event. */
+ * instead of a malloc each and a free_unpacked walk per event. It also
+ * holds the replay source's simdjson parser, reused line after line. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include "codec/json_codec.h"
+#include "codec/json_simd.h"
 
 #define ARENA_CHUNK (16 << 10) /* a typical event takes ~1.5 KiB */
 #define ARENA_ALIGN _Alignof(max_align_t)
@@ -19,6 +21,7 @@ struct json_arena {
 	struct arena_chunk *head;	/* allocations come from head */
 	size_t total;			/* bytes of all chunks */
 	Ringtap__V1__Event *heap_event;	/* from the reference decoder */
+	struct json_simd *parser;
 };
 
 static struct arena_chunk *chunk_new(size_t cap)
@@ -37,7 +40,9 @@ int json_arena_new(struct json_arena **out)
 {
 	struct json_arena *a = calloc(1, sizeof(*a));
 
-	if (!a || !(a->head = chunk_new(ARENA_CHUNK))) {
+	if (!a || !(a->head = chunk_new(ARENA_CHUNK)) || json_simd_new(&a->parser)) {
+		if (a)
+			free(a->head);
 		free(a);
 		return -ENOMEM;
 	}
@@ -62,6 +67,11 @@ void *json_arena_alloc(struct json_arena *a, size_t n)
 	}
 	c->used += n;
 	return c->data + c->used - n;
+}
+
+struct json_simd *json_arena_parser(struct json_arena *a)
+{
+	return a->parser;
 }
 
 void json_arena_keep_event(struct json_arena *a, Ringtap__V1__Event *ev)
@@ -106,5 +116,6 @@ void json_arena_free(struct json_arena *a)
 		return;
 	json_arena_reset(a);
 	free_chunks(a->head);
+	json_simd_free(a->parser);
 	free(a);
 }

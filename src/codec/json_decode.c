@@ -1,31 +1,34 @@
-/* Replay decoding: one JSON line -> ringtap.v1.Event, in one pass.
+/* Replay decoding: one JSON line -> ringtap.v1.Event.
  *
- * The fast path below scans the line once and writes straight into the
- * protobuf-c message, walking the message descriptors (so a field added to
- * event.proto needs no code here). It accepts a line only when the
- * reference decoder (json_decode_ref.c: strict RFC 8259 pass + json-c)
- * would accept it and build the same event. On anything else, a refusal or
- * a construct it leaves out (\u escapes, escaped field names, 20-digit
- * integers, floating-point fields, nesting deeper than an event does), it
- * gives up and the reference decodes the line again: so what is refused,
- * and the FILE:LINE reason, are exactly the reference's, and a refused line
- * costs two passes (it ends the replay anyway).
+ * The fast path below parses the line with simdjson (json_simd.cpp: full
+ * RFC 8259 and UTF-8 validation) and walks the parsed document along the
+ * protobuf-c message descriptors, writing straight into the message (so a
+ * field added to event.proto needs no code here). It accepts a line only
+ * when the reference decoder (json_decode_ref.c: strict RFC 8259 pass +
+ * json-c) would accept it and build the same event: what simdjson lets
+ * through and the reference refuses (duplicate keys, NUL in a string or
+ * key) is checked here. On anything else, a refusal or a construct it
+ * leaves out (floating-point fields, a line over 1 MiB), it gives up
+ * and the reference decodes the line again: so what is refused, and the
+ * FILE:LINE reason, are exactly the reference's, and a refused line costs
+ * two passes (it ends the replay anyway).
  */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "codec/json_codec.h"
+#include "codec/json_simd.h"
 #include "codec/json_util.h"
-#include "codec/utf8.h"
 
-#define FAST_MAX_DEPTH 8	/* an event nests 4 deep */
 #define FAST_MAX_FIELDS 256	/* the seen-field bitmap's size */
 #define FAST_MAX_MAP 32		/* map keys are checked for duplicates pairwise */
+/* simdjson's parser keeps ~14 bytes per byte of the longest line it saw;
+ * replay's lines are at most 1 MiB (source_replay.c), longer ones go to the
+ * reference. */
+#define FAST_MAX_LINE (1 << 20)
 
 struct fast {
-	const char *p, *end;
-	int depth;
 	struct json_arena *arena;	/* or NULL: malloc, free_unpacked */
 };
 
@@ -34,201 +37,61 @@ static inline void *fast_alloc(struct fast *s, size_t n)
 	return s->arena ? json_arena_alloc(s->arena, n) : malloc(n);
 }
 
-static inline void fast_free(struct fast *s, void *p)
+/* The string str[0..len) for field f into *dst (the reference's rules: no
+ * NUL, valid UTF-8; an empty singular string with a default points at the
+ * default). UTF-8 needs no second look: simdjson validated the line's bytes
+ * and refuses lone surrogates in \u escapes, so what it unescapes is valid
+ * (utf8.c's rules are the standard's: no overlong forms, no surrogates,
+ * nothing above U+10FFFF; the differential test and fuzz target hold it). */
+static int string_field(struct fast *s, const ProtobufCFieldDescriptor *f, const char *str,
+			size_t len, char **dst)
 {
-	if (!s->arena)
-		free(p);
-}
-
-/* A string token: raw bytes between the quotes. */
-struct fast_str {
-	const char *at;
-	size_t len;
-	int escaped;	/* has backslash escapes (no \u: those give up) */
-	int high;	/* has bytes >= 0x80: UTF-8 to validate */
-};
-
-/* 1: ends a run of plain string bytes ('"', '\\', control); 2: >= 0x80 */
-static const unsigned char str_class[256] = {
-	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 2,
-};
-
-static inline void skip_ws(struct fast *s)
-{
-	if (s->p < s->end && (unsigned char)*s->p > ' ') /* ringtap writes none */
-		return;
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\n'))
-		s->p++;
-}
-
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* The high bit of each byte of x that is '"', '\\', < 0x20 or >= 0x80.
- * The classic "has a zero byte" test: a borrow only runs upwards from a byte
- * that matched, so the lowest flagged byte (the first in memory) is exact. */
-static inline uint64_t special_bytes(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101ull;
-	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-
-	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x) | x) &
-	       (ones * 0x80);
-}
-#endif
-
-/* The first byte at or after p that is not a plain string byte, or end. */
-static inline const char *plain_run(const char *p, const char *end)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (; end - p >= 8; p += 8) {
-		uint64_t x, m;
-
-		memcpy(&x, p, 8);
-		if ((m = special_bytes(x)))
-			return p + __builtin_ctzll(m) / 8;
-	}
-#endif
-	while (p < end && !str_class[(unsigned char)*p])
-		p++;
-	return p;
-}
-
-/* s->p at the opening quote; leaves it after the closing one. */
-static int scan_string(struct fast *s, struct fast_str *t)
-{
-	const char *p = s->p + 1, *end = s->end;
-
-	t->at = p;
-	t->escaped = 0;
-	t->high = 0;
-	for (;;) {
-		p = plain_run(p, end);
-		if (p >= end)
-			return JSON_FAST_GIVE_UP;
-		switch (str_class[(unsigned char)*p]) {
-		case 2:
-			t->high = 1;
-			p++;
-			continue;
-		default:
-			break;
-		}
-		if (*p == '"')
-			break;
-		if (*p != '\\' || end - p < 2)
-			return JSON_FAST_GIVE_UP; /* a control character, or cut short */
-		switch (p[1]) {
-		case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-			t->escaped = 1;
-			p += 2;
-			continue;
-		default:
-			return JSON_FAST_GIVE_UP; /* \u (surrogates, NUL) and invalid escapes */
-		}
-	}
-	t->len = (size_t)(p - t->at);
-	s->p = p + 1;
-	return 0;
-}
-
-/* The decoded bytes of t, NUL-terminated, in a new allocation. */
-static char *string_copy(struct fast *s, const struct fast_str *t)
-{
-	char *out = fast_alloc(s, t->len + 1), *o = out;
-
-	if (!out)
-		return NULL;
-	if (!t->escaped) {
-		memcpy(out, t->at, t->len);
-		out[t->len] = '\0';
-		return out;
-	}
-	for (const char *p = t->at, *end = t->at + t->len; p < end; p++) {
-		if (*p != '\\') {
-			*o++ = *p;
-			continue;
-		}
-		switch (*++p) {
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
-		default: *o++ = *p; break; /* '"', '\\', '/' */
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-/* A string value for field f into *dst (the reference's rules: valid UTF-8;
- * an empty singular string with a default points at the default). */
-static int decode_string(struct fast *s, const ProtobufCFieldDescriptor *f, char **dst)
-{
-	struct fast_str t;
 	char *copy;
-	int rc;
 
-	if (s->p >= s->end || *s->p != '"')
-		return JSON_FAST_GIVE_UP;
-	if ((rc = scan_string(s, &t)))
-		return rc;
-	if (t.len == 0 && f->default_value && f->label != PROTOBUF_C_LABEL_REPEATED) {
+	if (len == 0 && f->default_value && f->label != PROTOBUF_C_LABEL_REPEATED) {
 		*dst = (char *)f->default_value;
 		return 0;
 	}
-	if (!(copy = string_copy(s, &t)))
-		return -ENOMEM;
-	if (t.high && !utf8_valid(copy)) {
-		fast_free(s, copy);
+	if (memchr(str, '\0', len)) /* from \u0000 */
 		return JSON_FAST_GIVE_UP;
-	}
+	if (!(copy = fast_alloc(s, len + 1)))
+		return -ENOMEM;
+	memcpy(copy, str, len);
+	copy[len] = '\0';
 	*dst = copy;
 	return 0;
 }
 
-/* An integer literal of at most 19 digits (fits a uint64 unchecked): its
- * sign and magnitude. A fraction, an exponent or more digits give up. */
-static int scan_int(struct fast *s, int *neg, uint64_t *mag)
+static int decode_string(struct fast *s, const ProtobufCFieldDescriptor *f,
+			 const struct json_simd_value *v, char **dst)
 {
-	const char *p = s->p, *end = s->end, *first;
-	uint64_t v = 0;
+	const char *str;
+	size_t len;
 
-	*neg = p < end && *p == '-';
-	p += *neg;
-	first = p;
-	if (p < end && *p == '0') {
-		p++;
-	} else {
-		const char *lim = end - p > 19 ? p + 19 : end;
-
-		while (p < lim && (unsigned)(*p - '0') < 10)
-			v = v * 10 + (uint64_t)(*p++ - '0');
-		if (p == first)
-			return JSON_FAST_GIVE_UP;
-	}
-	if (p < end && ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E'))
+	if (json_simd_type(v) != JSON_SIMD_STRING)
 		return JSON_FAST_GIVE_UP;
-	s->p = p;
-	*mag = v;
-	return 0;
+	json_simd_string(v, &str, &len);
+	return string_field(s, f, str, len, dst);
 }
 
-/* An integer for field f, within [lo, hi] for the signed and 32-bit types. */
-static int decode_int(struct fast *s, const ProtobufCFieldDescriptor *f, void *dst)
+/* An integer for field f, within [lo, hi] for the signed and 32-bit types
+ * (simdjson: INT64 when it fits int64, else UINT64; a fraction or an
+ * exponent is a DOUBLE, which the reference decides). */
+static int decode_int(const ProtobufCFieldDescriptor *f, const struct json_simd_value *v,
+		      void *dst)
 {
+	enum json_simd_type t = json_simd_type(v);
 	int64_t lo, hi, n;
-	uint64_t mag;
-	int neg, rc;
 
-	if ((rc = scan_int(s, &neg, &mag)))
-		return rc;
 	switch (f->type) {
 	case PROTOBUF_C_TYPE_UINT64:
 	case PROTOBUF_C_TYPE_FIXED64:
-		if (neg && mag)
-			return JSON_FAST_GIVE_UP;
-		*(uint64_t *)dst = mag;
-		return 0;
+		if (t == JSON_SIMD_UINT64) {
+			*(uint64_t *)dst = json_simd_uint64(v);
+			return 0;
+		}
+		lo = 0, hi = INT64_MAX;
+		break;
 	case PROTOBUF_C_TYPE_UINT32:
 	case PROTOBUF_C_TYPE_FIXED32:
 		lo = 0, hi = UINT32_MAX;
@@ -242,13 +105,13 @@ static int decode_int(struct fast *s, const ProtobufCFieldDescriptor *f, void *d
 		lo = INT32_MIN, hi = INT32_MAX;
 		break;
 	}
-	if (mag > (uint64_t)INT64_MAX + neg)
+	if (t != JSON_SIMD_INT64)
 		return JSON_FAST_GIVE_UP;
-	n = neg ? (int64_t)(0 - mag) : (int64_t)mag; /* two's complement: INT64_MIN too */
+	n = json_simd_int64(v);
 	if (n < lo || n > hi)
 		return JSON_FAST_GIVE_UP;
 	if (hi == INT64_MAX)
-		*(int64_t *)dst = n;
+		*(int64_t *)dst = n; /* uint64 fields too: n >= 0 */
 	else if (lo == 0)
 		*(uint32_t *)dst = (uint32_t)n;
 	else
@@ -256,42 +119,29 @@ static int decode_int(struct fast *s, const ProtobufCFieldDescriptor *f, void *d
 	return 0;
 }
 
-static int decode_bool(struct fast *s, protobuf_c_boolean *dst)
-{
-	size_t left = (size_t)(s->end - s->p);
-
-	if (left >= 4 && !memcmp(s->p, "true", 4)) {
-		*dst = 1;
-		s->p += 4;
-		return 0;
-	}
-	if (left >= 5 && !memcmp(s->p, "false", 5)) {
-		*dst = 0;
-		s->p += 5;
-		return 0;
-	}
-	return JSON_FAST_GIVE_UP;
-}
-
 /* One scalar JSON value into dst, the C storage of field f. */
-static int decode_scalar(struct fast *s, const ProtobufCFieldDescriptor *f, void *dst)
+static int decode_scalar(struct fast *s, const ProtobufCFieldDescriptor *f,
+			 const struct json_simd_value *v, void *dst)
 {
 	switch (f->type) {
 	case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
 	case PROTOBUF_C_TYPE_ENUM: case PROTOBUF_C_TYPE_UINT32: case PROTOBUF_C_TYPE_FIXED32:
 	case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
 	case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64:
-		return decode_int(s, f, dst);
+		return decode_int(f, v, dst);
 	case PROTOBUF_C_TYPE_BOOL:
-		return decode_bool(s, dst);
+		if (json_simd_type(v) != JSON_SIMD_BOOL)
+			return JSON_FAST_GIVE_UP;
+		*(protobuf_c_boolean *)dst = json_simd_bool(v);
+		return 0;
 	case PROTOBUF_C_TYPE_STRING:
-		return decode_string(s, f, dst);
+		return decode_string(s, f, v, dst);
 	default: /* floating point (the reference's strtod), bytes */
 		return JSON_FAST_GIVE_UP;
 	}
 }
 
-static int decode_message(struct fast *s, ProtobufCMessage *msg);
+static int decode_message(struct fast *s, const struct json_simd_value *v, ProtobufCMessage *msg);
 
 static int new_message(struct fast *s, const ProtobufCMessageDescriptor *d,
 		       ProtobufCMessage **out)
@@ -306,15 +156,15 @@ static int new_message(struct fast *s, const ProtobufCMessageDescriptor *d,
 }
 
 static int decode_submessage(struct fast *s, const ProtobufCFieldDescriptor *f,
-			     ProtobufCMessage **dst)
+			     const struct json_simd_value *v, ProtobufCMessage **dst)
 {
 	int rc;
 
-	if (s->p >= s->end || *s->p != '{')
+	if (json_simd_type(v) != JSON_SIMD_OBJECT)
 		return JSON_FAST_GIVE_UP;
 	if ((rc = new_message(s, f->descriptor, dst)))
 		return rc;
-	return decode_message(s, *dst);
+	return decode_message(s, v, *dst);
 }
 
 /* Room for element count of a repeated field (esz bytes each) holding
@@ -338,25 +188,27 @@ static void *grow(struct fast *s, void **arr, size_t count, size_t esz)
 	return (char *)*arr + count * esz;
 }
 
-/* A map<string, string> (a repeated ...Entry message) from a JSON object. */
-static int decode_map(struct fast *s, const ProtobufCFieldDescriptor *f, ProtobufCMessage *msg)
+/* A map<string, string> (a repeated ...Entry message) from a JSON object.
+ * simdjson keeps duplicate keys; the reference refuses them. */
+static int decode_map(struct fast *s, const ProtobufCFieldDescriptor *f,
+		      const struct json_simd_value *v, ProtobufCMessage *msg)
 {
 	const ProtobufCMessageDescriptor *ed = f->descriptor;
+	const ProtobufCFieldDescriptor *kf = &ed->fields[0], *vf = &ed->fields[1];
 	size_t *count = (size_t *)((char *)msg + f->quantifier_offset);
 	void **arr = (void **)((char *)msg + f->offset);
+	struct json_simd_value val;
+	struct json_simd_iter it;
+	const char *key;
+	size_t keylen;
 	int rc;
 
-	if (ed->fields[0].type != PROTOBUF_C_TYPE_STRING || s->p >= s->end || *s->p != '{')
+	if (kf->type != PROTOBUF_C_TYPE_STRING || json_simd_type(v) != JSON_SIMD_OBJECT)
 		return JSON_FAST_GIVE_UP;
-	s->p++;
-	skip_ws(s);
-	if (s->p < s->end && *s->p == '}') {
-		s->p++;
-		return 0;
-	}
-	for (;;) {
+	json_simd_object_begin(v, &it);
+	while (json_simd_object_next(&it, &key, &keylen, &val)) {
 		ProtobufCMessage *entry, **slot;
-		char **key;
+		char **k;
 
 		if (*count == FAST_MAX_MAP)
 			return JSON_FAST_GIVE_UP;
@@ -366,166 +218,110 @@ static int decode_map(struct fast *s, const ProtobufCFieldDescriptor *f, Protobu
 			return rc;
 		*slot = entry;
 		(*count)++;
-		key = (char **)((char *)entry + ed->fields[0].offset);
-		skip_ws(s);
-		if ((rc = decode_string(s, &ed->fields[0], key)))
-			return rc;
-		for (size_t i = 0; i + 1 < *count; i++) /* a duplicate key */
-			if (!strcmp(*(char **)((char *)((ProtobufCMessage **)*arr)[i] + ed->fields[0].offset), *key))
+		k = (char **)((char *)entry + kf->offset);
+		for (size_t i = 0; i + 1 < *count; i++) { /* a duplicate key */
+			const char *other = *(char **)((char *)((ProtobufCMessage **)*arr)[i] + kf->offset);
+			if (strlen(other) == keylen && !memcmp(other, key, keylen))
 				return JSON_FAST_GIVE_UP;
-		skip_ws(s);
-		if (s->p >= s->end || *s->p != ':')
-			return JSON_FAST_GIVE_UP;
-		s->p++;
-		skip_ws(s);
-		if ((rc = decode_scalar(s, &ed->fields[1], (char *)entry + ed->fields[1].offset)))
+		}
+		/* the key through the string rules, as the reference does */
+		if ((rc = string_field(s, kf, key, keylen, k)))
 			return rc;
-		skip_ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			continue;
-		}
-		if (s->p < s->end && *s->p == '}') {
-			s->p++;
-			return 0;
-		}
-		return JSON_FAST_GIVE_UP;
+		if ((rc = decode_scalar(s, vf, &val, (char *)entry + vf->offset)))
+			return rc;
 	}
+	return 0;
 }
 
-static int decode_repeated(struct fast *s, const ProtobufCFieldDescriptor *f, ProtobufCMessage *msg)
+static int decode_repeated(struct fast *s, const ProtobufCFieldDescriptor *f,
+			   const struct json_simd_value *v, ProtobufCMessage *msg)
 {
 	size_t *count = (size_t *)((char *)msg + f->quantifier_offset);
 	void **arr = (void **)((char *)msg + f->offset);
 	size_t esz = json_elem_size(f->type);
+	struct json_simd_value item;
+	struct json_simd_iter it;
 	int rc;
 
 	if (f->type == PROTOBUF_C_TYPE_MESSAGE && json_is_map_entry(f->descriptor))
-		return decode_map(s, f, msg);
-	if (s->p >= s->end || *s->p != '[')
+		return decode_map(s, f, v, msg);
+	if (json_simd_type(v) != JSON_SIMD_ARRAY)
 		return JSON_FAST_GIVE_UP;
-	s->p++;
-	skip_ws(s);
-	if (s->p < s->end && *s->p == ']') {
-		s->p++;
-		return 0;
-	}
-	for (;;) {
+	json_simd_array_begin(v, &it);
+	while (json_simd_array_next(&it, &item)) {
 		char *slot = grow(s, arr, *count, esz);
 
 		if (!slot)
 			return -ENOMEM;
 		memset(slot, 0, esz);
-		skip_ws(s);
 		if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-			rc = decode_submessage(s, f, (ProtobufCMessage **)slot);
+			rc = decode_submessage(s, f, &item, (ProtobufCMessage **)slot);
 			if (*(void **)slot) /* attached: freed with the event */
 				(*count)++;
 		} else {
-			rc = decode_scalar(s, f, slot);
+			rc = decode_scalar(s, f, &item, slot);
 			if (!rc)
 				(*count)++;
 		}
 		if (rc)
 			return rc;
-		skip_ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			continue;
-		}
-		if (s->p < s->end && *s->p == ']') {
-			s->p++;
-			return 0;
-		}
-		return JSON_FAST_GIVE_UP;
 	}
+	return 0;
 }
 
-/* The field named by key: ringtap writes fields in declaration order, so
- * the one after the previous is tried first (*next), then a lookup. */
+/* The field named key[0..len): ringtap writes fields in declaration order,
+ * so the one after the previous is tried first (*next), then a lookup. */
 static const ProtobufCFieldDescriptor *find_field(const ProtobufCMessageDescriptor *d,
-						  const struct fast_str *key, unsigned *next)
+						  const char *key, size_t len, unsigned *next)
 {
 	const ProtobufCFieldDescriptor *f;
 	char name[64];
 
 	if (*next < d->n_fields) {
-		f = &d->fields[*next];
-		if (!strncmp(f->name, key->at, key->len) && f->name[key->len] == '\0') {
-			(*next)++;
-			return f;
-		}
+		const char *n = d->fields[*next].name;
+		size_t i = 0;
+
+		while (i < len && n[i] && n[i] == key[i]) /* never past the name's NUL */
+			i++;
+		if (i == len && !n[i])
+			return &d->fields[(*next)++];
 	}
-	if (key->len >= sizeof(name))
+	if (len >= sizeof(name) || memchr(key, '\0', len)) /* NUL (\u0000): the reference refuses */
 		return NULL;
-	memcpy(name, key->at, key->len);
-	name[key->len] = '\0';
+	memcpy(name, key, len);
+	name[len] = '\0';
 	f = protobuf_c_message_descriptor_get_field_by_name(d, name);
 	if (f)
 		*next = (unsigned)(f - d->fields) + 1;
 	return f;
 }
 
-/* The common case of find_field without scanning the key first: s->p at a
- * quote followed by the name of field *next and a quote (a field name is
- * plain ASCII, so no escapes to decode). Moves s->p past the key then. */
-static inline const ProtobufCFieldDescriptor *expected_field(struct fast *s,
-							      const ProtobufCMessageDescriptor *d,
-							      unsigned *next)
-{
-	const char *p = s->p + 1, *name;
-
-	if (*next >= d->n_fields)
-		return NULL;
-	for (name = d->fields[*next].name; *name && p < s->end && *p == *name; name++)
-		p++;
-	if (*name || p >= s->end || *p != '"')
-		return NULL;
-	s->p = p + 1;
-	return &d->fields[(*next)++];
-}
-
-/* s->p at '{'; leaves it after the matching '}'. */
-static int decode_message(struct fast *s, ProtobufCMessage *msg)
+/* An object into msg. simdjson keeps duplicate keys; the reference refuses
+ * them: a bitmap of the fields seen. */
+static int decode_message(struct fast *s, const struct json_simd_value *v, ProtobufCMessage *msg)
 {
 	const ProtobufCMessageDescriptor *d = msg->descriptor;
 	uint64_t seen[FAST_MAX_FIELDS / 64] = { 0 };
+	struct json_simd_value val;
+	struct json_simd_iter it;
 	unsigned next = 0;
+	const char *key;
+	size_t keylen;
 	int rc;
 
-	if (d->n_fields > FAST_MAX_FIELDS || s->depth == FAST_MAX_DEPTH)
+	if (d->n_fields > FAST_MAX_FIELDS)
 		return JSON_FAST_GIVE_UP;
-	s->depth++;
-	s->p++;
-	skip_ws(s);
-	if (s->p < s->end && *s->p == '}') {
-		s->p++;
-		s->depth--;
-		return 0;
-	}
-	for (;;) {
-		const ProtobufCFieldDescriptor *f;
-		struct fast_str key;
+	json_simd_object_begin(v, &it);
+	while (json_simd_object_next(&it, &key, &keylen, &val)) {
+		const ProtobufCFieldDescriptor *f = find_field(d, key, keylen, &next);
 		unsigned i;
 
-		skip_ws(s);
-		if (s->p >= s->end || *s->p != '"')
+		if (!f)
 			return JSON_FAST_GIVE_UP;
-		if (!(f = expected_field(s, d, &next))) {
-			if ((rc = scan_string(s, &key)))
-				return rc;
-			if (key.escaped || !(f = find_field(d, &key, &next)))
-				return JSON_FAST_GIVE_UP;
-		}
 		i = (unsigned)(f - d->fields);
 		if (seen[i / 64] & (1ull << (i % 64)))
 			return JSON_FAST_GIVE_UP; /* a duplicate */
 		seen[i / 64] |= 1ull << (i % 64);
-		skip_ws(s);
-		if (s->p >= s->end || *s->p != ':')
-			return JSON_FAST_GIVE_UP;
-		s->p++;
-		skip_ws(s);
 		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
 			uint32_t *which = (uint32_t *)((char *)msg + f->quantifier_offset);
 			if (*which)
@@ -534,47 +330,38 @@ static int decode_message(struct fast *s, ProtobufCMessage *msg)
 		}
 		void *dst = (char *)msg + f->offset;
 		if (f->label == PROTOBUF_C_LABEL_REPEATED)
-			rc = decode_repeated(s, f, msg);
+			rc = decode_repeated(s, f, &val, msg);
 		else if (f->type == PROTOBUF_C_TYPE_MESSAGE)
-			rc = decode_submessage(s, f, dst);
+			rc = decode_submessage(s, f, &val, dst);
 		else
-			rc = decode_scalar(s, f, dst);
+			rc = decode_scalar(s, f, &val, dst);
 		if (rc)
 			return rc;
-		skip_ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			continue;
-		}
-		if (s->p < s->end && *s->p == '}') {
-			s->p++;
-			s->depth--;
-			return 0;
-		}
-		return JSON_FAST_GIVE_UP;
 	}
+	return 0;
 }
 
 /* 0 with *out, JSON_FAST_GIVE_UP, or -ENOMEM. */
-static int decode_fast(const char *text, size_t len, struct json_arena *arena,
-		       Ringtap__V1__Event **out)
+static int decode_fast(struct json_simd *parser, const char *text, size_t len,
+		       struct json_arena *arena, Ringtap__V1__Event **out)
 {
-	struct fast s = { .p = text, .end = text + len, .arena = arena };
+	struct fast s = { .arena = arena };
+	struct json_simd_value root;
 	Ringtap__V1__Event *ev;
 	int rc;
 
-	if (len > INT32_MAX) /* the reference refuses it */
+	if (len > FAST_MAX_LINE)
+		return JSON_FAST_GIVE_UP;
+	if ((rc = json_simd_parse(parser, text, len, &root)))
+		return rc == -ENOMEM ? rc : JSON_FAST_GIVE_UP;
+	if (json_simd_type(&root) != JSON_SIMD_OBJECT)
 		return JSON_FAST_GIVE_UP;
 	if (!(ev = fast_alloc(&s, sizeof(*ev))))
 		return -ENOMEM;
 	ringtap__v1__event__init(ev);
-	skip_ws(&s);
-	rc = s.p < s.end && *s.p == '{' ? decode_message(&s, &ev->base) : JSON_FAST_GIVE_UP;
-	if (!rc) {
-		skip_ws(&s);
-		if (s.p != s.end || !ev->header || ev->body_case == RINGTAP__V1__EVENT__BODY__NOT_SET)
-			rc = JSON_FAST_GIVE_UP;
-	}
+	rc = decode_message(&s, &root, &ev->base);
+	if (!rc && (!ev->header || ev->body_case == RINGTAP__V1__EVENT__BODY__NOT_SET))
+		rc = JSON_FAST_GIVE_UP;
 	if (rc) {
 		if (!arena)
 			ringtap__v1__event__free_unpacked(ev, NULL);
@@ -586,8 +373,14 @@ static int decode_fast(const char *text, size_t len, struct json_arena *arena,
 
 int json_decode_fast(const char *text, size_t len, Ringtap__V1__Event **out)
 {
-	int rc = decode_fast(text, len, NULL, out);
+	struct json_simd *parser;
+	int rc;
 
+	*out = NULL;
+	if ((rc = json_simd_new(&parser)))
+		return rc;
+	rc = decode_fast(parser, text, len, NULL, out);
+	json_simd_free(parser);
 	if (rc)
 		*out = NULL;
 	return rc;
@@ -613,7 +406,7 @@ int json_decode_event_arena(struct json_arena *a, const char *text, size_t len,
 
 	json_arena_reset(a);
 	*out = NULL;
-	rc = decode_fast(text, len, a, out);
+	rc = decode_fast(json_arena_parser(a), text, len, a, out);
 	if (rc != JSON_FAST_GIVE_UP) {
 		if (errlen)
 			err[0] = '\0';

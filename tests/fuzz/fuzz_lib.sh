@@ -48,11 +48,27 @@ fuzz_main() {
 	out="$BUILD/fuzz"
 	mkdir -p "$out"
 	bin="$out/$name"
+	# C++ sources (simdjson's facade) are compiled apart; clang++ then links
+	# everything, with the C++ runtime.
+	local -a csrcs=() objs=()
+	local cc=$CLANG
+	for f in "${srcs[@]}"; do
+		case $f in
+		*.cpp)
+			cc=${CLANG/clang/clang++}
+			# shellcheck disable=SC2086
+			"$cc" -g -O1 -std=c++17 -Wall -Wextra -Werror \
+				-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+				-I"$SRC/src" $(pkg-config --cflags $pkgs) -c "$f" -o "$work/$(basename "$f").o"
+			objs+=("$work/$(basename "$f").o") ;;
+		*) csrcs+=("$f") ;;
+		esac
+	done
 	# shellcheck disable=SC2086
-	"$CLANG" -g -O1 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	"$cc" -g -O1 -x c -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I"$SRC/src" -I"$SRC/bpf" -I"$gen" \
-		"${srcs[@]}" "$gen/ringtap/v1/event.pb-c.c" \
+		"${csrcs[@]}" "$gen/ringtap/v1/event.pb-c.c" -x none "${objs[@]}" \
 		$(pkg-config --cflags --libs libprotobuf-c $pkgs) \
 		-o "$bin"
 
