@@ -433,7 +433,7 @@ void sink_kafka_spool_drain(struct sink_kafka *s, int budget)
 	const void *data;
 	uint32_t len;
 	uint64_t pos;
-	unsigned slot;
+	unsigned slot = 0; /* set whenever record_slot succeeds; -O3 cannot see it */
 	uint16_t flags;
 
 	if (!s->sp.spool)

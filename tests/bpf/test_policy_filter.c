@@ -119,7 +119,9 @@ static unsigned run(struct policy_test_ctx *ctx)
 static unsigned kernel_open(uint32_t gen, const char *comm, uint32_t uid, const char *path)
 {
 	struct policy_test_ctx ctx = { .gen = gen, .type = RT_EVENT_OPEN, .uid = uid };
-	memcpy(ctx.comm, comm, strnlen(comm, RT_COMM_LEN - 1));
+	size_t comm_len = strlen(comm);
+
+	memcpy(ctx.comm, comm, comm_len < RT_COMM_LEN - 1 ? comm_len : RT_COMM_LEN - 1);
 	ctx.path_len = (uint32_t)strlen(path);
 	memcpy(ctx.path, path, ctx.path_len < sizeof(ctx.path) ? ctx.path_len : sizeof(ctx.path));
 	return run(&ctx);
