@@ -36,6 +36,18 @@ const volatile int nr32_accept4 = -1;
 const volatile __u32 target_tgid = 0;
 const volatile __u64 wakeup_bytes = 0; /* force a wakeup past this fill */
 
+/* Benchmark only (bench/open_stages.sh; RINGTAP_BENCH_OPEN_STOP in the
+ * environment): the open path stops after stage N (RT_BENCH_OPEN_*), so
+ * the kernel's accounting prices each stage. 0, the default, is the product:
+ * the verifier sees a constant and drops every stop. */
+#define RT_BENCH_OPEN_DISPATCH 1 /* bitmap test and self test only */
+#define RT_BENCH_OPEN_TAIL 2	 /* + call slot filled, tail call to rt_sc_open */
+#define RT_BENCH_OPEN_HEADER 3	 /* + scratch and the common header */
+#define RT_BENCH_OPEN_TASK 4	 /* + policy: generation, type switch, comm, uid */
+#define RT_BENCH_OPEN_PATH 5	 /* + body and the path read */
+#define RT_BENCH_OPEN_POLICY 6	 /* + path policy (prefix trie) */
+const volatile __u32 bench_open_stop = 0;
+
 /* ---- runtime knobs (mmapped globals: read without a helper call) ---- */
 
 /* One bit per syscall number the probes care about, native or compat;

@@ -85,7 +85,11 @@ static __always_inline void emit__open(__u32 kind, const struct sc_args *args, l
 	/* Type switch, comm and uid first: an excluded process (kubelet,
 	 * containerd) costs no path read. The size is known later. */
 	record__fill_header(hdr, RT_EVENT_OPEN, 0);
+	if (bench_open_stop == RT_BENCH_OPEN_HEADER)
+		return;
 	if (!policy__open_task(&pc, hdr))
+		return;
+	if (bench_open_stop == RT_BENCH_OPEN_TASK)
 		return;
 
 	body->ret = ret;
@@ -117,11 +121,15 @@ static __always_inline void emit__open(__u32 kind, const struct sc_args *args, l
 	}
 	len = string__read(path, upath, true, &flags);
 	body->path_len = len;
+	if (bench_open_stop == RT_BENCH_OPEN_PATH)
+		return;
 
 	size = HDR_SIZE + sizeof(*body) + len;
 	hdr->size = size;
 	hdr->flags = flags;
 	if (!policy__open_path(&pc, s, path, len))
+		return;
+	if (bench_open_stop == RT_BENCH_OPEN_POLICY)
 		return;
 	record__output(s, RT_EVENT_OPEN, size, flags);
 }
@@ -355,6 +363,8 @@ SC_HANDLER(rt_sc_open)
 {
 	struct sc_call *c = sc_call__get();
 
+	if (bench_open_stop == RT_BENCH_OPEN_TAIL)
+		return 0;
 	if (c)
 		emit__open(c->kind, &c->args, c->ret);
 	return 0;
@@ -449,6 +459,8 @@ int BPF_PROG(rt_sys_exit, struct pt_regs *regs, long ret)
 	if (!syscall__interesting(id))
 		return 0;
 	if (!task__traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	if (bench_open_stop == RT_BENCH_OPEN_DISPATCH && id == nr_openat)
 		return 0;
 	c = sc_call__get();
 	if (!c)
