@@ -65,14 +65,14 @@ name() {
 }
 echo "## BPF ns per captured open, by stage ($(date -u +%Y-%m-%d), $(uname -r), $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg), N=$N, RUNS=$RUNS)"
 echo
-echo "| stop after | openat ns (median) | step | runs | getppid ns (median) |"
-echo "|---|---:|---:|---|---:|"
+echo "| stop after | openat ns (median) | step | min | runs | getppid ns (median) |"
+echo "|---|---:|---:|---:|---|---:|"
 prev=
 for stage in $STAGES; do
 	vals=$(awk -v s="$stage" '$1 == s { print $2 }' "$tmp/results" | sort -n)
 	med=$(echo "$vals" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	gmed=$(awk -v s="$stage" '$1 == s { print $3 }' "$tmp/results" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	step=${prev:+$((med - prev))}
-	echo "| $(name "$stage") | $med | ${step:-—} | $(echo $vals | tr ' ' ',') | $gmed |"
+	echo "| $(name "$stage") | $med | ${step:-—} | $(echo "$vals" | head -1) | $(echo $vals | tr ' ' ',') | $gmed |"
 	prev=$med
 done
