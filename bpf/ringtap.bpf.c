@@ -453,12 +453,14 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(rt_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = SYSCALL_NR(regs);
+	struct task_struct *task;
 	struct sc_call *c;
 
 	/* syscall_bitmap is native | compat numbers: one test for both. */
 	if (!syscall__interesting(id))
 		return 0;
-	if (!task__traced(bpf_get_current_pid_tgid() >> 32))
+	task = bpf_get_current_task_btf();
+	if (!task__traced(task->tgid)) /* a load, not a helper call */
 		return 0;
 	if (bench_open_stop == RT_BENCH_OPEN_DISPATCH && id == nr_openat)
 		return 0;
@@ -467,7 +469,7 @@ int BPF_PROG(rt_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	c->nr = id;
 	c->ret = ret;
-	if (SYSCALL_IS_COMPAT(bpf_get_current_task_btf())) {
+	if (SYSCALL_IS_COMPAT(task)) {
 #if defined(__TARGET_ARCH_x86)
 		/* The i386 table: arguments in bx, cx, dx, si, di, bp,
 		 * 32-bit pointers. */
