@@ -87,6 +87,15 @@ struct {
 	__type(value, struct rt_counters);
 } counters SEC(".maps");
 
+/* Per-CPU count of records written, for record__wakeup_flags(): the ring's
+ * fill is tested once per RT_WAKEUP_TEST_EVERY records, not per record. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} wakeup_tick SEC(".maps");
+
 /* Per-CPU scratch where variable-size records (open, exec) are built
  * before bpf_ringbuf_output() copies out exactly the bytes used.
  * Layout: header, body, then data; argv gets twice its bound so each
