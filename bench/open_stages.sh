@@ -69,7 +69,8 @@ echo "| stop after | openat ns (median) | step | min | runs | getppid ns (median
 echo "|---|---:|---:|---:|---|---:|"
 prev=
 for stage in $STAGES; do
-	vals=$(awk -v s="$stage" '$1 == s { print $2 }' "$tmp/results" | sort -n)
+	# a failed reading (the sensor gone before prog_stats saw it) is left out
+	vals=$(awk -v s="$stage" '$1 == s && $2 ~ /^[0-9]+$/ { print $2 }' "$tmp/results" | sort -n)
 	med=$(echo "$vals" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	gmed=$(awk -v s="$stage" '$1 == s { print $3 }' "$tmp/results" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	step=${prev:+$((med - prev))}
