@@ -146,6 +146,9 @@ static __always_inline void exec__identity(struct rt_scratch *s, struct file *ex
 	struct rt_exec_body *body = (void *)(s->buf + HDR_SIZE);
 	struct task_struct *task = bpf_get_current_task_btf();
 
+	/* The header here too, before any loop: after it, its task reads
+	 * would be verified once per state the loop leaves. */
+	record__fill_header((void *)s->buf, RT_EVENT_EXEC, 0);
 	__builtin_memset((void *)body + 16, 0, sizeof(*body) - 16);
 	exec__task_identity(task, body);
 	exec__cwd_walk(task, body);
@@ -153,7 +156,7 @@ static __always_inline void exec__identity(struct rt_scratch *s, struct file *ex
 		exec__file_identity(task, exe, body);
 }
 
-/* Finish an exec record whose identity (exec__identity), filename
+/* Finish an exec record whose header and identity (exec__identity), filename
  * (fname_len bytes) and argv (argv_len) are already in scratch: the cwd
  * goes after them. */
 static __always_inline void emit__exec(struct rt_scratch *s, long ret, __u32 fname_len,
@@ -179,7 +182,7 @@ static __always_inline void emit__exec(struct rt_scratch *s, long ret, __u32 fna
 	body->filename_len = fname_len;
 	body->argv_len = argv_len;
 	body->argc = argc;
-	record__fill_header(hdr, RT_EVENT_EXEC, size);
+	hdr->size = size; /* the rest of the header: exec__identity() */
 	hdr->flags = flags;
 	if (!policy__allows_process(hdr))
 		return;
