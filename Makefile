@@ -61,6 +61,7 @@ bench: build
 	bench/type_cost.sh >$(BUILD)/bench/type_cost.md; rc=$$?; cat $(BUILD)/bench/type_cost.md; exit $$rc
 	bench/userspace_cost.sh >$(BUILD)/bench/userspace_cost.md; rc=$$?; cat $(BUILD)/bench/userspace_cost.md; exit $$rc
 	bench/net_tax.sh >$(BUILD)/bench/net_tax.md; rc=$$?; cat $(BUILD)/bench/net_tax.md; exit $$rc
+	bench/kafka_live.sh >$(BUILD)/bench/kafka_live.md; rc=$$?; cat $(BUILD)/bench/kafka_live.md; [ $$rc = 77 ] || exit $$rc
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
