@@ -64,6 +64,7 @@ bench: build
 	bench/replay_rate.sh >$(BUILD)/bench/replay_rate.md; rc=$$?; cat $(BUILD)/bench/replay_rate.md; exit $$rc
 	bench/net_tax.sh >$(BUILD)/bench/net_tax.md; rc=$$?; cat $(BUILD)/bench/net_tax.md; exit $$rc
 	bench/kafka_spool.sh 100000 5 >$(BUILD)/bench/kafka_spool.md; rc=$$?; cat $(BUILD)/bench/kafka_spool.md; exit $$rc
+	bench/kafka_live.sh >$(BUILD)/bench/kafka_live.md; rc=$$?; cat $(BUILD)/bench/kafka_live.md; [ $$rc = 77 ] || exit $$rc
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

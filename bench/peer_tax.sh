@@ -116,7 +116,7 @@ stop_hold() {
 
 # sensor_cpu_ns PID: utime+stime of every thread, ns (schedstat's run time).
 sensor_cpu_ns() {
-	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d\n", s }'
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f\n", s }'
 }
 
 # drops MODE: records the kernel side could not write, from the exit summary.

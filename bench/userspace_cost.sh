@@ -47,7 +47,7 @@ incl() {
 		awk -v names="$*" 'BEGIN { n = split(names, w, " "); for (i = 1; i <= n; i++) want[w[i]] = 1 }
 			{ f = $0; sub(/^[^:]*:/, "", f); sub(/ .*/, "", f); g = $1; gsub(",", "", g) }
 			(f in want) && !(f in seen) { seen[f] = 1; s += g }
-			END { printf "%d\n", s }'
+			END { printf "%.0f\n", s }'
 }
 per() { awk -v a="$1" -v n="$2" 'BEGIN { printf "%.0f", a / n }'; }
 

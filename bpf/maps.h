@@ -36,6 +36,18 @@ const volatile int nr32_accept4 = -1;
 const volatile __u32 target_tgid = 0;
 const volatile __u64 wakeup_bytes = 0; /* force a wakeup past this fill */
 
+/* Benchmark only (bench/open_stages.sh; RINGTAP_BENCH_OPEN_STOP in the
+ * environment): the open path stops after stage N (RT_BENCH_OPEN_*), so
+ * the kernel's accounting prices each stage. 0, the default, is the product:
+ * the verifier sees a constant and drops every stop. */
+#define RT_BENCH_OPEN_DISPATCH 1 /* bitmap test and self test only */
+#define RT_BENCH_OPEN_TAIL 2	 /* + call slot filled, tail call to rt_sc_open */
+#define RT_BENCH_OPEN_HEADER 3	 /* + scratch and the common header */
+#define RT_BENCH_OPEN_TASK 4	 /* + policy: generation, type switch, comm, uid */
+#define RT_BENCH_OPEN_PATH 5	 /* + body and the path read */
+#define RT_BENCH_OPEN_POLICY 6	 /* + path policy (prefix trie) */
+const volatile __u32 bench_open_stop = 0;
+
 /* ---- runtime knobs (mmapped globals: read without a helper call) ---- */
 
 /* One bit per syscall number the probes care about, native or compat;
@@ -74,6 +86,15 @@ struct {
 	__type(key, __u32);
 	__type(value, struct rt_counters);
 } counters SEC(".maps");
+
+/* Per-CPU count of records written, for record__wakeup_flags(): the ring's
+ * fill is tested once per RT_WAKEUP_TEST_EVERY records, not per record. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} wakeup_tick SEC(".maps");
 
 /* Per-CPU scratch where variable-size records (open, exec) are built
  * before bpf_ringbuf_output() copies out exactly the bytes used.

@@ -29,9 +29,19 @@ static __always_inline void counters__inc(__u32 type, int which)
 }
 
 /* Records go out without a wakeup; the consumer polls on a bounded interval.
- * Only a ring past the fill threshold wakes it early. */
+ * Only a ring past the fill threshold wakes it early. The fill test is a
+ * helper call (bpf_ringbuf_query), so it runs on every 16th record of a CPU:
+ * a burst passes the threshold by at most 15 records per CPU (< 256 KiB of
+ * the default 8 MiB ring, whose threshold is at 2 MiB) before the wakeup.
+ * A tick lost to a program nesting on the CPU (a socket hook in softirq)
+ * only moves the next test. */
+#define RT_WAKEUP_TEST_EVERY 16
 static __always_inline __u64 record__wakeup_flags(void)
 {
+	__u32 zero = 0, *tick = bpf_map_lookup_elem(&wakeup_tick, &zero);
+
+	if (tick && ((*tick)++ & (RT_WAKEUP_TEST_EVERY - 1)))
+		return BPF_RB_NO_WAKEUP;
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		return BPF_RB_FORCE_WAKEUP;
 	return BPF_RB_NO_WAKEUP;
@@ -69,12 +79,59 @@ static __always_inline bool task__traced(__u32 tgid)
 	return target_tgid == 0 || task__tgid_in_self_ns() == target_tgid;
 }
 
-/* Fill the common header for the current task. */
+/* Zero the bytes of w (8 bytes of comm, little-endian) from the first NUL
+ * on; *end carries "a NUL was seen" into the next word. Registers only. */
+static __always_inline __u64 comm__pad_word(__u64 w, bool *end)
+{
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 8; i++) {
+		__u64 m = 0xffULL << (8 * i);
+
+		if (*end)
+			w &= ~m;
+		else if (!(w & m))
+			*end = true;
+	}
+	return w;
+}
+
+_Static_assert(RT_COMM_LEN == 16, "comm is read as two words");
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "comm__pad_word assumes little-endian words"
+#endif
+
+/* comm as bpf_get_current_comm() writes it (NUL-terminated, NUL-padded:
+ * policy looks the 16 bytes up as a key), read with two loads instead of a
+ * helper call. The bytes after the first NUL are zeroed here because a
+ * kernel that set comm without padding leaves old bytes there. */
+static __always_inline void task__comm(struct task_struct *task, char *comm)
+{
+	__u64 lo = *(__u64 *)&task->comm[0], hi = *(__u64 *)&task->comm[8];
+	bool end = false;
+
+	lo = comm__pad_word(lo, &end);
+	hi = comm__pad_word(hi, &end) & ~(0xffULL << 56);
+	__builtin_memcpy(comm, &lo, 8);
+	__builtin_memcpy(comm + 8, &hi, 8);
+}
+
+/* Fill the common header for the current task.
+ *
+ * Fields are read straight from the task (BTF loads) rather than through
+ * bpf_get_current_{pid_tgid,uid_gid,cgroup_id,comm}: each helper is a
+ * kernel call and return, and with return-thunk mitigations (SRSO "Safe
+ * RET" on AMD, retpolines) every call costs tens of ns; these four were
+ * most of the header's ~190 ns (docs/benchmarks.md, "Where the time goes").
+ * The values are the ones the helpers return: tgid/pid, the current cred's
+ * uid/gid (init user namespace: the raw kuid), the default hierarchy's
+ * cgroup id, comm NUL-padded. */
 static __always_inline void record__fill_header(struct rt_header *h, __u16 type, __u32 size)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u64 uid_gid = bpf_get_current_uid_gid();
+	const struct cred *cred = task->cred;
+	struct task_struct *parent = task->real_parent;
 
 	h->type = type;
 	h->abi_version = RT_ABI_VERSION;
@@ -83,17 +140,17 @@ static __always_inline void record__fill_header(struct rt_header *h, __u16 type,
 	h->policy_gen = 0; /* policy__start() stamps the generation it judged by */
 	h->ts_ns = bpf_ktime_get_boot_ns();
 	h->start_ns = task->group_leader->start_boottime;
-	h->cgroup_id = bpf_get_current_cgroup_id();
-	h->tgid = pid_tgid >> 32;
-	h->tid = (__u32)pid_tgid;
-	h->ppid = task->real_parent->tgid;
-	h->uid = (__u32)uid_gid;
-	h->gid = uid_gid >> 32;
-	h->euid = task->cred->euid.val;
-	h->egid = task->cred->egid.val;
+	h->cgroup_id = task->cgroups->dfl_cgrp->kn->id;
+	h->tgid = task->tgid;
+	h->tid = task->pid;
+	h->ppid = parent->tgid;
+	h->uid = cred->uid.val;
+	h->gid = cred->gid.val;
+	h->euid = cred->euid.val;
+	h->egid = cred->egid.val;
 	h->_pad = 0;
-	bpf_get_current_comm(h->comm, sizeof(h->comm));
-	h->parent_start_ns = task->real_parent->group_leader->start_boottime;
+	task__comm(task, h->comm);
+	h->parent_start_ns = parent->group_leader->start_boottime;
 }
 
 /* Reserve a fixed-size record, counting a drop when the ring is full. */

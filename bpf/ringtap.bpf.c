@@ -85,7 +85,11 @@ static __always_inline void emit__open(__u32 kind, const struct sc_args *args, l
 	/* Type switch, comm and uid first: an excluded process (kubelet,
 	 * containerd) costs no path read. The size is known later. */
 	record__fill_header(hdr, RT_EVENT_OPEN, 0);
+	if (bench_open_stop == RT_BENCH_OPEN_HEADER)
+		return;
 	if (!policy__open_task(&pc, hdr))
+		return;
+	if (bench_open_stop == RT_BENCH_OPEN_TASK)
 		return;
 
 	body->ret = ret;
@@ -117,11 +121,15 @@ static __always_inline void emit__open(__u32 kind, const struct sc_args *args, l
 	}
 	len = string__read(path, upath, true, &flags);
 	body->path_len = len;
+	if (bench_open_stop == RT_BENCH_OPEN_PATH)
+		return;
 
 	size = HDR_SIZE + sizeof(*body) + len;
 	hdr->size = size;
 	hdr->flags = flags;
 	if (!policy__open_path(&pc, s, path, len))
+		return;
+	if (bench_open_stop == RT_BENCH_OPEN_POLICY)
 		return;
 	record__output(s, RT_EVENT_OPEN, size, flags);
 }
@@ -138,6 +146,9 @@ static __always_inline void exec__identity(struct rt_scratch *s, struct file *ex
 	struct rt_exec_body *body = (void *)(s->buf + HDR_SIZE);
 	struct task_struct *task = bpf_get_current_task_btf();
 
+	/* The header here too, before any loop: after it, its task reads
+	 * would be verified once per state the loop leaves. */
+	record__fill_header((void *)s->buf, RT_EVENT_EXEC, 0);
 	__builtin_memset((void *)body + 16, 0, sizeof(*body) - 16);
 	exec__task_identity(task, body);
 	exec__cwd_walk(task, body);
@@ -145,7 +156,7 @@ static __always_inline void exec__identity(struct rt_scratch *s, struct file *ex
 		exec__file_identity(task, exe, body);
 }
 
-/* Finish an exec record whose identity (exec__identity), filename
+/* Finish an exec record whose header and identity (exec__identity), filename
  * (fname_len bytes) and argv (argv_len) are already in scratch: the cwd
  * goes after them. */
 static __always_inline void emit__exec(struct rt_scratch *s, long ret, __u32 fname_len,
@@ -171,7 +182,7 @@ static __always_inline void emit__exec(struct rt_scratch *s, long ret, __u32 fna
 	body->filename_len = fname_len;
 	body->argv_len = argv_len;
 	body->argc = argc;
-	record__fill_header(hdr, RT_EVENT_EXEC, size);
+	hdr->size = size; /* the rest of the header: exec__identity() */
 	hdr->flags = flags;
 	if (!policy__allows_process(hdr))
 		return;
@@ -355,6 +366,8 @@ SC_HANDLER(rt_sc_open)
 {
 	struct sc_call *c = sc_call__get();
 
+	if (bench_open_stop == RT_BENCH_OPEN_TAIL)
+		return 0;
 	if (c)
 		emit__open(c->kind, &c->args, c->ret);
 	return 0;
@@ -443,19 +456,23 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(rt_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = SYSCALL_NR(regs);
+	struct task_struct *task;
 	struct sc_call *c;
 
 	/* syscall_bitmap is native | compat numbers: one test for both. */
 	if (!syscall__interesting(id))
 		return 0;
-	if (!task__traced(bpf_get_current_pid_tgid() >> 32))
+	task = bpf_get_current_task_btf();
+	if (!task__traced(task->tgid)) /* a load, not a helper call */
+		return 0;
+	if (bench_open_stop == RT_BENCH_OPEN_DISPATCH && id == nr_openat)
 		return 0;
 	c = sc_call__get();
 	if (!c)
 		return 0;
 	c->nr = id;
 	c->ret = ret;
-	if (SYSCALL_IS_COMPAT(bpf_get_current_task_btf())) {
+	if (SYSCALL_IS_COMPAT(task)) {
 #if defined(__TARGET_ARCH_x86)
 		/* The i386 table: arguments in bx, cx, dx, si, di, bp,
 		 * 32-bit pointers. */

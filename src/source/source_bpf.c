@@ -162,6 +162,9 @@ static void set_rodata(struct ringtap *skel, const struct source_config *cfg, ui
 	ro->nr32_accept4 = source_bpf_syscall_nr_compat("accept4");
 	ro->target_tgid = cfg->target_tgid;
 	ro->wakeup_bytes = ring / 4;
+	/* Benchmark only (bench/open_stages.sh): stop the open path early. */
+	if (getenv("RINGTAP_BENCH_OPEN_STOP"))
+		ro->bench_open_stop = strtoul(getenv("RINGTAP_BENCH_OPEN_STOP"), NULL, 10);
 }
 
 static void apply_enabled(struct ringtap *skel, const unsigned char *enabled)
