@@ -85,16 +85,7 @@ read -r _ _ ref_rate < <("$DECODE" reference "$rec" "$RUNS")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- instructions (callgrind) -------------------------------------------
-# incl OUT FUNCTION...: inclusive Ir of the named functions, summed.
-incl() {
-	local out=$1; shift
-	callgrind_annotate --inclusive=yes --threshold=100 "$out" 2>/dev/null |
-		awk -v names="$*" 'BEGIN { n = split(names, w, " "); for (i = 1; i <= n; i++) want[w[i]] = 1 }
-			{ f = $0; sub(/^[^:]*:/, "", f); sub(/ .*/, "", f); g = $1; gsub(",", "", g) }
-			(f in want) && !(f in seen) { seen[f] = 1; s += g }
-			END { printf "%d\n", s }'
-}
-per() { awk -v a="$1" -v n="$2" 'BEGIN { printf "%.0f", a / n }'; }
+. "$(dirname "$0")/callgrind_lib.sh" # incl, per
 
 head -n "$IR_EVENTS" "$rec" >"$tmp/ir.ndjson"
 ir_n=$(grep -c . "$tmp/ir.ndjson")
