@@ -117,6 +117,26 @@ static int64_t value_size(struct sink_kafka *s, const Ringtap__V1__Event *ev, si
 	return rc ? rc : (int64_t)s->json.len;
 }
 
+/* "%016" PRIx64 "-%" PRIu64 of instance and seq into id (>= 38 bytes), by
+ * hand: snprintf's machinery was ~3% of the live Kafka path's CPU. Returns
+ * the length (no NUL written). */
+static size_t format_ce_id(char *id, uint64_t instance, uint64_t seq)
+{
+	char dec[20];
+	size_t n = 0;
+
+	for (int i = 15; i >= 0; i--, instance >>= 4)
+		id[i] = "0123456789abcdef"[instance & 0xf];
+	id[16] = '-';
+	do {
+		dec[n++] = (char)('0' + seq % 10);
+		seq /= 10;
+	} while (seq);
+	for (size_t i = 0; i < n; i++)
+		id[17 + i] = dec[n - 1 - i];
+	return 17 + n;
+}
+
 int sink_kafka_msg_build(struct sink_kafka *s, const Ringtap__V1__Event *ev,
 			 struct sink_kafka_msg **out)
 {
@@ -142,7 +162,7 @@ int sink_kafka_msg_build(struct sink_kafka *s, const Ringtap__V1__Event *ev,
 		return -EMSGSIZE;
 	/* Same event re-sent after a producer restart keeps its ce_id, so a
 	 * consumer can drop the duplicate. */
-	id_len = (size_t)snprintf(id, sizeof(id), "%016" PRIx64 "-%" PRIu64, s->instance, ++s->seq);
+	id_len = format_ce_id(id, s->instance, ++s->seq);
 	if (s->key_mode == SINK_KAFKA_KEY_AUTO && uid)
 		key_len = strlen(uid);
 	else if (s->key_mode != SINK_KAFKA_KEY_NONE)
