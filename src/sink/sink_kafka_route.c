@@ -196,21 +196,29 @@ int sink_kafka_msg_build(struct sink_kafka *s, const Ringtap__V1__Event *ev,
 	return 0;
 }
 
+/* Names (and static values) with their lengths: -1 would make librdkafka
+ * strlen each of them per event. */
+#define HEADER_ADD(h, name, value, value_len) \
+	rd_kafka_header_add(h, name, sizeof(name) - 1, value, value_len)
+#define HEADER_ADD_LITERAL(h, name, value) HEADER_ADD(h, name, value, (ssize_t)(sizeof(value) - 1))
+
 static rd_kafka_headers_t *msg_headers(const struct sink_kafka *s, const struct sink_kafka_msg *m)
 {
 	rd_kafka_headers_t *h = rd_kafka_headers_new(6);
 
 	/* CloudEvents Kafka protocol binding, binary content mode. */
-	rd_kafka_header_add(h, "ce_specversion", -1, CE_SPECVERSION, -1);
-	rd_kafka_header_add(h, "ce_type", -1, m->ce_type, -1);
-	rd_kafka_header_add(h, "ce_source", -1, sink_kafka_msg_source(m), m->source_len);
-	rd_kafka_header_add(h, "ce_id", -1, sink_kafka_msg_id(m), m->id_len);
-	rd_kafka_header_add(h, "ce_dataschema", -1,
-			    s->encoding == SINK_KAFKA_OCSF ? CE_DATASCHEMA_OCSF : CE_DATASCHEMA, -1);
-	rd_kafka_header_add(h, "content-type", -1,
-			    s->encoding == SINK_KAFKA_PROTOBUF ? "application/x-protobuf"
-							       : "application/json",
-			    -1);
+	HEADER_ADD_LITERAL(h, "ce_specversion", CE_SPECVERSION);
+	HEADER_ADD(h, "ce_type", m->ce_type, -1); /* static, or read back from the spool */
+	HEADER_ADD(h, "ce_source", sink_kafka_msg_source(m), m->source_len);
+	HEADER_ADD(h, "ce_id", sink_kafka_msg_id(m), m->id_len);
+	if (s->encoding == SINK_KAFKA_OCSF)
+		HEADER_ADD_LITERAL(h, "ce_dataschema", CE_DATASCHEMA_OCSF);
+	else
+		HEADER_ADD_LITERAL(h, "ce_dataschema", CE_DATASCHEMA);
+	if (s->encoding == SINK_KAFKA_PROTOBUF)
+		HEADER_ADD_LITERAL(h, "content-type", "application/x-protobuf");
+	else
+		HEADER_ADD_LITERAL(h, "content-type", "application/json");
 	return h;
 }
 
