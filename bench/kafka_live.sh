@@ -36,7 +36,7 @@ CLEANUP_PIDS+=("$pid")
 for _ in $(seq 1200); do grep -q 'capturing$' "$WORK/run.log" && break; sleep 0.05; done
 grep -q 'capturing$' "$WORK/run.log" || { cat "$WORK/run.log" >&2; exit 1; }
 sleep 1 # the producer's first connection and metadata
-cpu() { cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f\n", s }'; }
+cpu() { { cat /proc/"$pid"/task/*/schedstat 2>/dev/null || true; } | awk '{ s += $1 } END { printf "%.0f\n", s }'; }
 c0=$(cpu)
 t0=$(date +%s%N)
 loops=()

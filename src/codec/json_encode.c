@@ -32,7 +32,17 @@ int json_put_string(struct strbuf *sb, const char *str)
 		unsigned char c = s[i];
 		char esc[8];
 		const char *e = NULL;
+		size_t run = i;
 
+		/* a run of printable ASCII needing no escape goes in one append */
+		while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\')
+			run++;
+		if (run > i) {
+			if ((rc = strbuf_append(sb, (const char *)s + i, run - i)))
+				return rc;
+			i = run;
+			continue;
+		}
 		if (c == '"') e = "\\\"";
 		else if (c == '\\') e = "\\\\";
 		else if (c == '\n') e = "\\n";
@@ -63,6 +73,28 @@ int json_put_string(struct strbuf *sb, const char *str)
 	return strbuf_append(sb, "\"", 1);
 }
 
+/* Decimal of v (negative when neg), as printf's %d/%u would write it, into
+ * num: snprintf per integer field was most of the NDJSON encoder's work. */
+static int put_integer(struct strbuf *sb, uint64_t v, int neg)
+{
+	char num[24];
+	size_t i = sizeof(num);
+
+	do {
+		num[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		num[--i] = '-';
+	return strbuf_append(sb, num + i, sizeof(num) - i);
+}
+
+static int put_signed(struct strbuf *sb, int64_t v)
+{
+	/* the magnitude in unsigned arithmetic: INT64_MIN has no positive int64 */
+	return put_integer(sb, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
+}
+
 static int put_scalar(struct strbuf *sb, const ProtobufCFieldDescriptor *f, const void *p)
 {
 	char num[32];
@@ -72,21 +104,17 @@ static int put_scalar(struct strbuf *sb, const ProtobufCFieldDescriptor *f, cons
 	case PROTOBUF_C_TYPE_SINT32:
 	case PROTOBUF_C_TYPE_SFIXED32:
 	case PROTOBUF_C_TYPE_ENUM:
-		snprintf(num, sizeof(num), "%" PRId32, *(const int32_t *)p);
-		break;
+		return put_signed(sb, *(const int32_t *)p);
 	case PROTOBUF_C_TYPE_UINT32:
 	case PROTOBUF_C_TYPE_FIXED32:
-		snprintf(num, sizeof(num), "%" PRIu32, *(const uint32_t *)p);
-		break;
+		return put_integer(sb, *(const uint32_t *)p, 0);
 	case PROTOBUF_C_TYPE_INT64:
 	case PROTOBUF_C_TYPE_SINT64:
 	case PROTOBUF_C_TYPE_SFIXED64:
-		snprintf(num, sizeof(num), "%" PRId64, *(const int64_t *)p);
-		break;
+		return put_signed(sb, *(const int64_t *)p);
 	case PROTOBUF_C_TYPE_UINT64:
 	case PROTOBUF_C_TYPE_FIXED64:
-		snprintf(num, sizeof(num), "%" PRIu64, *(const uint64_t *)p);
-		break;
+		return put_integer(sb, *(const uint64_t *)p, 0);
 	case PROTOBUF_C_TYPE_BOOL:
 		snprintf(num, sizeof(num), "%s", *(const protobuf_c_boolean *)p ? "true" : "false");
 		break;

@@ -18,17 +18,40 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
 	return h;
 }
 
+/* FNV state after the boot id. The boot id is the same for nearly every
+ * event, and hashing its 36 bytes (a serial multiply chain) twice per event
+ * was ~4.5% of the live Kafka path's CPU (perf, docs/benchmarks.md): keep
+ * the last one per thread, compared by content (replay events bring their
+ * own boot ids, in buffers that are reused). */
+static uint64_t boot_hash(const char *boot_id)
+{
+	static _Thread_local char last[64];
+	static _Thread_local uint64_t last_h;
+	static _Thread_local int have;
+	size_t n = strlen(boot_id);
+
+	if (have && n < sizeof(last) && !memcmp(last, boot_id, n + 1))
+		return last_h;
+	uint64_t h = fnv1a(FNV_OFFSET, boot_id, n);
+	if (n < sizeof(last)) {
+		memcpy(last, boot_id, n + 1);
+		last_h = h;
+		have = 1;
+	}
+	return h;
+}
+
 void process_entity_id(const char *boot_id, uint32_t tgid, uint64_t start_ns, char *out)
 {
 	unsigned char le[12];
-	uint64_t h = FNV_OFFSET;
+	uint64_t h;
 
 	/* fixed little-endian encoding: the same id on every architecture */
 	for (int i = 0; i < 4; i++)
 		le[i] = (unsigned char)(tgid >> (8 * i));
 	for (int i = 0; i < 8; i++)
 		le[4 + i] = (unsigned char)(start_ns >> (8 * i));
-	h = fnv1a(h, boot_id ? boot_id : "", boot_id ? strlen(boot_id) : 0);
+	h = boot_hash(boot_id ? boot_id : "");
 	h = fnv1a(h, le, sizeof(le));
 	/* 16 lowercase hex digits, as "%016" PRIx64 would print them: this runs
 	 * twice per event on the live path, where snprintf was half the

@@ -97,7 +97,7 @@ static int kafka_emit(struct event_sink *base, const Ringtap__V1__Event *ev)
 	int rc;
 
 	s->c.events++;
-	sink_kafka_producer_poll(s, 0); /* serve delivery reports, restart if fatal */
+	sink_kafka_producer_poll_emit(s); /* serve delivery reports, restart if fatal */
 	if (s->sp.spool) {
 		rc = sink_kafka_msg_build(s, ev, &m);
 		if (rc) {

@@ -38,6 +38,7 @@ struct sink_kafka {
 	rd_kafka_topic_t *rkt[SINK_KAFKA_NCLASSES];
 	int fatal;                     /* the current producer raised a fatal error */
 	int stalled;                   /* queue full past one wait; no delivery report since */
+	unsigned emit_polls_skipped;   /* sink_kafka_producer_poll_emit's countdown */
 	int last_err;                  /* transient error log rate limit */
 	int64_t last_err_ms;
 	uint64_t errs_suppressed;

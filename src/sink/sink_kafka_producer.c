@@ -11,6 +11,10 @@
 /* After a fatal error, how long to wait for in-flight requests to finish so
  * their delivery reports are accurate before the producer is replaced. */
 #define RESTART_DRAIN_MS 1000
+/* rd_kafka_poll(rk, 0) per event was a mutex pair and a clock read per
+ * event (perf of the live path); delivery reports still come at least this
+ * often, and the main loop's sink poll serves them when events stop. */
+#define SINK_KAFKA_EMIT_POLL_EVERY 32
 /* Repeats of one transient error are logged at most this often. */
 #define ERROR_LOG_INTERVAL_MS 10000
 
@@ -247,6 +251,14 @@ void sink_kafka_producer_poll(struct sink_kafka *s, int timeout_ms)
 	rd_kafka_poll(s->rk, timeout_ms);
 	if (s->fatal)
 		sink_kafka_producer_restart(s);
+}
+
+void sink_kafka_producer_poll_emit(struct sink_kafka *s)
+{
+	if (s->rk && !s->fatal && !s->stalled && ++s->emit_polls_skipped < SINK_KAFKA_EMIT_POLL_EVERY)
+		return;
+	s->emit_polls_skipped = 0;
+	sink_kafka_producer_poll(s, 0);
 }
 
 void sink_kafka_producer_stop(struct sink_kafka *s)

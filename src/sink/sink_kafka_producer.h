@@ -20,6 +20,10 @@ int sink_kafka_producer_restart(struct sink_kafka *s);
 rd_kafka_resp_err_t sink_kafka_produce(struct sink_kafka *s, struct sink_kafka_msg *m);
 /* Serve delivery reports, waiting at most timeout_ms; restart on fatal. */
 void sink_kafka_producer_poll(struct sink_kafka *s, int timeout_ms);
+/* The emit path's poll: sink_kafka_producer_poll(s, 0) every
+ * SINK_KAFKA_EMIT_POLL_EVERY events, or at once while the producer is
+ * missing, failed or stalled. */
+void sink_kafka_producer_poll_emit(struct sink_kafka *s);
 /* Destroy the producer; whatever is still queued counts as not delivered. */
 void sink_kafka_producer_stop(struct sink_kafka *s);
 void sink_kafka_inflight_add(struct sink_kafka *s, struct sink_kafka_msg *m);

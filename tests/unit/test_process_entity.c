@@ -33,6 +33,36 @@ static void test_id_is_a_function_of_the_triple(void **state)
 	assert_int_equal(strlen(b), 16);
 }
 
+/* The boot id's hash is remembered: by content, so a reused buffer holding
+ * another boot id (replay), a long one or a prefix of the last one each get
+ * their own id. */
+static void test_boot_id_buffer_reused(void **state)
+{
+	char boot[128], a[17], b[17], c[17];
+
+	(void)state;
+	strcpy(boot, "boot-1");
+	process_entity_id(boot, 100, 5000, a);
+	assert_string_equal(a, "1d33323a6bbe0532");
+	strcpy(boot, "boot-2");
+	process_entity_id(boot, 100, 5000, b);
+	assert_string_not_equal(a, b);
+	process_entity_id("boot-2", 100, 5000, c);
+	assert_string_equal(b, c);
+	strcpy(boot, "boot-");
+	process_entity_id(boot, 100, 5000, b);
+	assert_string_not_equal(a, b);
+	assert_string_not_equal(c, b);
+	memset(boot, 'x', 100);
+	boot[100] = '\0';
+	process_entity_id(boot, 100, 5000, b);
+	boot[99] = 'y';
+	process_entity_id(boot, 100, 5000, c);
+	assert_string_not_equal(b, c);
+	process_entity_id("boot-1", 100, 5000, b);
+	assert_string_equal(a, b);
+}
+
 static void test_fill_header(void **state)
 {
 	Ringtap__V1__Header h = RINGTAP__V1__HEADER__INIT;
@@ -60,6 +90,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_id_is_a_function_of_the_triple),
+		cmocka_unit_test(test_boot_id_buffer_reused),
 		cmocka_unit_test(test_fill_header),
 	};
 

@@ -2,6 +2,7 @@
  * (keys, headers, values, order) and how options are checked. The fault
  * cases are in test_sink_kafka_faults.c. */
 #include <errno.h>
+#include <inttypes.h>
 #include <json-c/json.h>
 #include "../kafka/mock_helpers.h"
 
@@ -51,11 +52,15 @@ static void test_delivers_protobuf_keyed_by_node(void **state)
 		assert_string_equal(header(m, "ce_specversion", buf, sizeof(buf)), "1.0");
 		assert_string_equal(header(m, "content-type", buf, sizeof(buf)), "application/x-protobuf");
 		assert_non_null(header(m, "ce_dataschema", buf, sizeof(buf)));
-		assert_non_null(header(m, "ce_id", buf, sizeof(buf)));
 		Ringtap__V1__Event *ev = ringtap__v1__event__unpack(NULL, m->len, m->payload);
 		assert_non_null(ev);
 		assert_int_equal(ev->body_case, RINGTAP__V1__EVENT__BODY_OPEN);
 		uint64_t seq = ev->header->ts_ns;
+		/* ce_id: the sink's instance in hex, then the emit sequence (the
+		 * n-th event emitted here is the one with ts_ns n) */
+		char want_id[64];
+		snprintf(want_id, sizeof(want_id), "%016" PRIx64 "-%" PRIu64, s->instance, seq);
+		assert_string_equal(header(m, "ce_id", buf, sizeof(buf)), want_id);
 		assert_true(seq >= 1 && seq <= N);
 		assert_false(seen[seq]);
 		seen[seq] = 1;
