@@ -31,7 +31,11 @@ config() { # config FILE SPOOL(true|false)
 }
 config "$work/on.yaml" true
 config "$work/off.yaml" false
-"$RINGTAP" replay "$work/events.ndjson" --config "$work/off.yaml" 2>/dev/null # warm-up: topics exist
+# Warm-up (the topics exist after it). With the spool off, N must fit the
+# in-memory queue (100,000 messages by default), or the replay drops.
+"$RINGTAP" replay "$work/events.ndjson" --config "$work/off.yaml" 2>"$work/warmup.log" ||
+	{ echo "kafka_spool.sh: the warm-up replay of $N events failed (N above the in-memory queue?):" >&2
+	  tail -3 "$work/warmup.log" >&2; exit 1; }
 run() { # run CONFIG -> "events/s ns_cpu/event"
 	/usr/bin/time -f '%e %U %S' -o "$work/time" \
 		"$RINGTAP" replay "$work/events.ndjson" --config "$1" 2>"$work/last.log" ||
