@@ -19,19 +19,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-${RINGTAP_BUILD:-$SRC/build}}
 N=${N:-200000}
 [ "$(id -u)" = 0 ] || { echo "SKIPPED: needs root"; exit 77; }
-tmp=$(mktemp -d)
-pid= hold=
-cleanup() {
-	[ -z "$hold" ] || { kill "$hold" 2>/dev/null; wait "$hold" 2>/dev/null; } || true
-	[ -z "$pid" ] || { kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; } || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-: >"$tmp/hold"
-"$BUILD/bench/bpf_stats_hold" >"$tmp/hold" 2>&1 &
-hold=$!
-for _ in $(seq 100); do grep -q ready "$tmp/hold" && break; sleep 0.02; done
-grep -q ready "$tmp/hold" || { cat "$tmp/hold" >&2; exit 1; }
+. "$(dirname "$0")/stats_hold_lib.sh" # tmp, pid, BPF stats on until exit
 
 # ns per call of SYSCALL for the running probe process (run_time_ns summed
 # over its programs, calls = its busiest program's run_cnt).
