@@ -64,11 +64,15 @@ fuzz_main() {
 		*) csrcs+=("$f") ;;
 		esac
 	done
+	# The objects follow `-x none` (not C); without objects clang refuses a
+	# trailing `-x none` under -Werror.
+	local -a objargs=()
+	[ ${#objs[@]} = 0 ] || objargs=(-x none "${objs[@]}")
 	# shellcheck disable=SC2086
 	"$cc" -g -O1 -x c -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I"$SRC/src" -I"$SRC/bpf" -I"$gen" \
-		"${csrcs[@]}" "$gen/ringtap/v1/event.pb-c.c" -x none "${objs[@]}" \
+		"${csrcs[@]}" "$gen/ringtap/v1/event.pb-c.c" "${objargs[@]}" \
 		$(pkg-config --cflags --libs libprotobuf-c $pkgs) \
 		-o "$bin"
 
