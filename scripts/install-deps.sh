@@ -18,10 +18,12 @@ BUILD_PKGS="build-essential cmake ninja-build make pkg-config clang-19 llvm-19 l
   libbpf-dev bpftool librdkafka-dev libprotobuf-c-dev protobuf-c-compiler
   libyaml-dev libjson-c-dev libcurl4-openssl-dev libmicrohttpd-dev
   libldns-dev libssl-dev
-  libsimdjson-dev"
+  libsimdjson-dev
+  libjemalloc2"
 RUNTIME_PKGS="libbpf1 librdkafka1 libprotobuf-c1 libyaml-0-2 libjson-c5 libelf1 zlib1g libcurl4 libmicrohttpd12 ca-certificates
   libldns3 libssl3
-  libsimdjson14 libstdc++6"
+  libsimdjson14 libstdc++6
+  libjemalloc2"
 # One line per area, so areas add packages without touching each other's lines.
 TEST_PKGS="libcmocka-dev valgrind protobuf-compiler kcat iproute2 procps maven default-jre-headless python3 python3-yaml openssl
   libcap2-bin

@@ -7,7 +7,8 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 PKGS="gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libelf-dev:arm64 zlib1g-dev:arm64 librdkafka-dev:arm64
   libprotobuf-c-dev:arm64 libyaml-dev:arm64 libjson-c-dev:arm64 libcurl4-openssl-dev:arm64
-  libmicrohttpd-dev:arm64 libssl-dev:arm64 libldns-dev:arm64 libsimdjson14:arm64"
+  libmicrohttpd-dev:arm64 libssl-dev:arm64 libldns-dev:arm64 libsimdjson14:arm64
+  libjemalloc2:arm64"
 # libsimdjson-dev is not multi-arch (its :arm64 would replace the host's):
 # the target's libsimdjson14 and the host's header (one for every arch)
 # instead, see CMakeLists.txt.
