@@ -54,7 +54,8 @@ struct io_uring_req_info {
 
 /* Requests that never complete (a ring torn down with requests pending,
  * a multishot accept left armed) age out of the LRU: memory stays bounded
- * at max_entries. */
+ * at max_entries. Beyond it in flight, the oldest requests' completions
+ * find no entry and are not reported (docs/events.md). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);

@@ -7,78 +7,14 @@
  * "port N". Usage: prog_io_uring FILE (an existing file to open). */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/io_uring.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef SYS_io_uring_setup
-#define SYS_io_uring_setup 425
-#define SYS_io_uring_enter 426
-#endif
-
-struct ring {
-	int fd;
-	unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
-	struct io_uring_sqe *sqes;
-	struct io_uring_cqe *cqes;
-};
-
-static int ring_init(struct ring *r)
-{
-	struct io_uring_params p;
-	void *sq, *cq;
-
-	memset(&p, 0, sizeof(p));
-	r->fd = syscall(SYS_io_uring_setup, 4, &p);
-	if (r->fd < 0)
-		return -1;
-	sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned), PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQ_RING);
-	cq = mmap(NULL, p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe), PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_CQ_RING);
-	r->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQES);
-	if (sq == MAP_FAILED || cq == MAP_FAILED || r->sqes == MAP_FAILED)
-		return -1;
-	r->sq_tail = (unsigned *)((char *)sq + p.sq_off.tail);
-	r->sq_mask = (unsigned *)((char *)sq + p.sq_off.ring_mask);
-	r->sq_array = (unsigned *)((char *)sq + p.sq_off.array);
-	r->cq_head = (unsigned *)((char *)cq + p.cq_off.head);
-	r->cq_tail = (unsigned *)((char *)cq + p.cq_off.tail);
-	r->cq_mask = (unsigned *)((char *)cq + p.cq_off.ring_mask);
-	r->cqes = (struct io_uring_cqe *)((char *)cq + p.cq_off.cqes);
-	return 0;
-}
-
-/* Submit sqe (if any) and wait for one completion; its result, and its
- * flags in *flags when asked. */
-static int ring_next(struct ring *r, const struct io_uring_sqe *sqe, unsigned *flags)
-{
-	unsigned tail = *r->sq_tail, idx = tail & *r->sq_mask, head;
-	int res;
-
-	if (sqe) {
-		r->sqes[idx] = *sqe;
-		r->sq_array[idx] = idx;
-		__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
-	}
-	if (syscall(SYS_io_uring_enter, r->fd, sqe ? 1 : 0, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
-		return -errno;
-	head = *r->cq_head;
-	if (head == __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE))
-		return -EAGAIN;
-	res = r->cqes[head & *r->cq_mask].res;
-	if (flags)
-		*flags = r->cqes[head & *r->cq_mask].flags;
-	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
-	return res;
-}
+#include "io_uring_ring.h"
 
 /* Submit one request and wait for its completion; its result. */
 static int ring_run(struct ring *r, const struct io_uring_sqe *sqe)
@@ -103,7 +39,7 @@ int main(int argc, char **argv)
 	memset(&bad, 0, sizeof(bad));
 	bad.flags = 0x80000000u; /* an unknown setup flag: -EINVAL */
 	printf("setup_bad %d\n", syscall(SYS_io_uring_setup, 4, &bad) < 0 ? -errno : 0);
-	if (ring_init(&r)) {
+	if (ring_init(&r, 4)) {
 		perror("io_uring");
 		return 3;
 	}

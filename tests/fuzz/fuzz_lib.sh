@@ -71,7 +71,7 @@ fuzz_main() {
 	# shellcheck disable=SC2086
 	"$cc" -g -O1 -x c -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-I"$SRC/src" -I"$SRC/bpf" -I"$gen" \
+		-I"$SRC/src" -I"$SRC/bpf" -I"$SRC/tests/support" -I"$gen" \
 		"${csrcs[@]}" "$gen/ringtap/v1/event.pb-c.c" "${objargs[@]}" \
 		$(pkg-config --cflags --libs libprotobuf-c $pkgs) \
 		-o "$bin"

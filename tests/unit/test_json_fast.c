@@ -14,64 +14,20 @@
 #include <cmocka.h>
 #include "codec/json_codec.h"
 #include "codec/json_util.h"
+#include "decode_compare.h"
 
 static struct json_arena *arena;
 
-static uint8_t *pack(const Ringtap__V1__Event *ev, size_t *len)
-{
-	uint8_t *buf;
-
-	*len = ringtap__v1__event__get_packed_size(ev);
-	buf = malloc(*len ? *len : 1);
-	assert_non_null(buf);
-	ringtap__v1__event__pack(ev, buf);
-	return buf;
-}
-
-static int same_event(const Ringtap__V1__Event *a, const Ringtap__V1__Event *b)
-{
-	size_t alen, blen;
-	uint8_t *pa = pack(a, &alen), *pb = pack(b, &blen);
-	int same = alen == blen && !memcmp(pa, pb, alen);
-
-	free(pa);
-	free(pb);
-	return same;
-}
-
-/* json_decode_event, its arena variant and the fast path alone agree with
- * the reference on text[0..len). Returns the fast path's verdict. */
+/* The decoders agree on text[0..len) (decode_compare.h). Returns the fast
+ * path's verdict. */
 static int expect_same(const char *text, size_t len, const char *what)
 {
-	Ringtap__V1__Event *ref = NULL, *ev = NULL, *fast = NULL, *in_arena = NULL;
-	char eref[512], eev[512], earena[512];
-	int rref = json_decode_event_ref(text, len, &ref, eref, sizeof(eref));
-	int rev = json_decode_event(text, len, &ev, eev, sizeof(eev));
-	int rarena = json_decode_event_arena(arena, text, len, &in_arena, earena, sizeof(earena));
-	int rfast = json_decode_fast(text, len, &fast);
+	char why[DECODE_COMPARE_WHY_SIZE];
+	int fast, rc = decode_compare(arena, text, len, &fast, why, sizeof(why));
 
-	if (rref != rev || rref != rarena)
-		fail_msg("%s: reference %d (%s), json_decode_event %d (%s), arena %d (%s)", what,
-			 rref, rref ? eref : "", rev, rev ? eev : "", rarena, rarena ? earena : "");
-	if (rref) {
-		if (strcmp(eref, eev) || strcmp(eref, earena))
-			fail_msg("%s: reasons differ: '%s' / '%s' / '%s'", what, eref, eev, earena);
-		if (rfast == 0)
-			fail_msg("%s: the fast path accepted what the reference refuses (%s)", what, eref);
-	} else {
-		if (!same_event(ref, ev) || !same_event(ref, in_arena))
-			fail_msg("%s: the decoded events differ", what);
-		if (rfast == 0 && !same_event(ref, fast))
-			fail_msg("%s: the fast path's event differs", what);
-	}
-	assert_true(rfast == 0 || rfast == JSON_FAST_GIVE_UP);
-	if (ref)
-		ringtap__v1__event__free_unpacked(ref, NULL);
-	if (ev)
-		ringtap__v1__event__free_unpacked(ev, NULL);
-	if (fast)
-		ringtap__v1__event__free_unpacked(fast, NULL);
-	return rfast;
+	if (rc)
+		fail_msg("%s: %s", what, rc == -ENOMEM ? "out of memory" : why);
+	return fast;
 }
 
 /* The recorded test cases: what `ringtap record` writes, every body. */
