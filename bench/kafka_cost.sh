@@ -19,28 +19,11 @@ PAIRS=${PAIRS:-20000}
 [ "$(id -u)" = 0 ] || { echo "SKIPPED: needs root"; exit 77; }
 command -v valgrind >/dev/null || { echo "kafka_cost: valgrind missing (scripts/install-deps.sh test)" >&2; exit 1; }
 export RINGTAP=$BUILD/ringtap
-# shellcheck source=../tests/kafka/lib.sh
-source "$SRC/tests/kafka/lib.sh"
-kafka_up >/dev/null
-cat >"$WORK/config.yaml" <<YAML
-flush_timeout_ms: 120000
-sinks:
-  - type: kafka
-    brokers: $BROKERS
-    spool: {enabled: false}
-${RINGTAP_CONFIG_EXTRA:-}
-YAML
+# shellcheck source=kafka_bench_lib.sh
+source "$SRC/bench/kafka_bench_lib.sh"
 : >"$WORK/target"
-valgrind --tool=callgrind --toggle-collect=on_record --toggle-collect=kafka_poll --toggle-collect=kafka_flush --callgrind-out-file="$WORK/cg.out" \
-	"$RINGTAP" run --config "$WORK/config.yaml" 2>"$WORK/run.log" &
-pid=$!
-CLEANUP_PIDS+=("$pid")
-for _ in $(seq 1800); do
-	grep -q 'capturing$' "$WORK/run.log" && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
-grep -q 'capturing$' "$WORK/run.log" || { cat "$WORK/run.log" >&2; exit 1; }
+kafka_bench_start valgrind --tool=callgrind --toggle-collect=on_record --toggle-collect=kafka_poll \
+	--toggle-collect=kafka_flush --callgrind-out-file="$WORK/cg.out"
 sleep 2 # the producer's first connection and metadata
 "$BUILD/bench/openclose_loop" "$WORK/target" "$PAIRS" >/dev/null
 sleep 2

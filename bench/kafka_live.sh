@@ -18,23 +18,10 @@ export RINGTAP=${RINGTAP:-$BUILD/ringtap}
 [ "$(id -u)" = 0 ] || { echo "SKIPPED: needs root"; exit 77; }
 N=${N:-2000000}
 LOOPS=${LOOPS:-1}
-# shellcheck source=../tests/kafka/lib.sh
-source "$SRC/tests/kafka/lib.sh"
-kafka_up >/dev/null
-cat >"$WORK/config.yaml" <<YAML
-flush_timeout_ms: 120000
-sinks:
-  - type: kafka
-    brokers: $BROKERS
-    spool: {enabled: false}
-${RINGTAP_CONFIG_EXTRA:-}
-YAML
+# shellcheck source=kafka_bench_lib.sh
+source "$SRC/bench/kafka_bench_lib.sh"
 : >"$WORK/oc-file"
-"$RINGTAP" run --config "$WORK/config.yaml" 2>"$WORK/run.log" &
-pid=$!
-CLEANUP_PIDS+=("$pid")
-for _ in $(seq 1200); do grep -q 'capturing$' "$WORK/run.log" && break; sleep 0.05; done
-grep -q 'capturing$' "$WORK/run.log" || { cat "$WORK/run.log" >&2; exit 1; }
+kafka_bench_start
 sleep 1 # the producer's first connection and metadata
 cpu() { { cat /proc/"$pid"/task/*/schedstat 2>/dev/null || true; } | awk '{ s += $1 } END { printf "%.0f\n", s }'; }
 c0=$(cpu)
