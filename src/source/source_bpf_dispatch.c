@@ -1,10 +1,10 @@
 /* Fill the dispatcher's tables: syscall number -> handler program. */
 #include <errno.h>
-#include <malloc.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "ringtap.skel.h"
+#include "source/heap_release.h"
 #include "source/source_bpf_dispatch.h"
 #include "source/source_bpf_syscalls.h"
 
@@ -51,11 +51,9 @@ int source_bpf_dispatch_fill(struct ringtap *skel, const char **what)
 	size_t n = sizeof(skel->bss->sc_kind[0]);
 	int err;
 
-	/* The feature probe freed a parsed kernel BTF (several MB) from mmap,
-	 * which makes glibc raise its mmap threshold: libbpf's own parse at
-	 * load then came from the heap and stays there once freed. Give it
+	/* libbpf's parse of the kernel BTF at load is freed by now: give it
 	 * back (about 10 MB of RSS for the sensor's life). */
-	malloc_trim(0);
+	heap_release_freed();
 	_Static_assert(sizeof(skel->bss->sc_kind[0]) == sizeof(skel->bss->syscall_bitmap) * 8,
 		       "one kind per bitmap bit");
 	err = fill_table(skel, source_bpf_syscalls, skel->maps.sys_exit_native,
