@@ -25,11 +25,13 @@ const struct option_def sink_kafka_option_table[] = {
 	{ "node", OPT_STRING, NULL, CFG(node),
 	  "node name for keys and ce_source (default: event's node, NODE_NAME, hostname)" },
 	{ "topic_process", OPT_STRING, "ringtap.process", CFG(topics[SINK_KAFKA_PROCESS]),
-	  "topic for exec, exit and fork events" },
+	  "topic for process events: exec, exit, fork, cred, ptrace, module, mount, "
+	  "namespace, dup, signal, bpf, io_uring" },
 	{ "topic_file", OPT_STRING, "ringtap.file", CFG(topics[SINK_KAFKA_FILE]),
-	  "topic for open events" },
+	  "topic for file events: open, unlink, rename, chmod, chown, link, mknod, memfd" },
 	{ "topic_network", OPT_STRING, "ringtap.network", CFG(topics[SINK_KAFKA_NETWORK]),
-	  "topic for connect and accept events" },
+	  "topic for network events: connect, accept, bind, listen, socket, unix_socket, "
+	  "tcp_established, tcp_close, dns" },
 	{ "topic_sensor", OPT_STRING, "ringtap.sensor", CFG(topics[SINK_KAFKA_SENSOR]),
 	  "topic for ringtap's own drop and health records" },
 	{ "queue_max_messages", OPT_INT, "100000", CFG(queue_max_messages),
