@@ -1,7 +1,8 @@
 /* io_uring, live: prog_io_uring sets up a ring (and fails one setup) and
  * submits an openat, a connect, a send, a nop and a failing openat; the
  * setups and every watched submission are reported with the kernel's copy
- * of the path and of the connect address, the nop is not; each watched
+ * of the path and the connect address as the caller passed it (read from
+ * its memory: docs/events.md, "Not yet captured"), the nop is not; each watched
  * request's completion follows its submission with the ring's result (the
  * failing openat's -ENOENT), the nop's does not. */
 #include <stdarg.h>
