@@ -175,4 +175,78 @@ static inline const void *rec_body(const struct rt_header *h)
 	return (const uint8_t *)h + sizeof(*h);
 }
 
+/* A helper program of the suite, run by a child that waits for
+ * test_child_go(): the test attaches its source in between, so the whole of
+ * the child's run is seen. Its stdout goes to a temporary file, not a pipe,
+ * so a long report cannot block it while the test is still attaching;
+ * test_child_output() gives it back once the child has exited. */
+struct test_child {
+	pid_t pid;
+	int go;	   /* write end of the go pipe */
+	FILE *out; /* the child's stdout */
+};
+
+static inline int test_child_exec(struct test_child *c, const char *prog, const char *arg)
+{
+	const char *name = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+	int go[2];
+
+	c->out = tmpfile();
+	if (!c->out || pipe(go))
+		return -errno;
+	c->pid = fork();
+	if (c->pid < 0)
+		return -errno;
+	if (c->pid == 0) {
+		char ch;
+
+		close(go[1]);
+		if (read(go[0], &ch, 1) != 1)
+			_exit(90);
+		dup2(fileno(c->out), STDOUT_FILENO);
+		execl(prog, name, arg, (char *)NULL);
+		_exit(91);
+	}
+	close(go[0]);
+	c->go = go[1];
+	return 0;
+}
+
+static inline int test_child_go(struct test_child *c)
+{
+	int rc = write(c->go, "g", 1) == 1 ? 0 : -EIO;
+
+	close(c->go);
+	return rc;
+}
+
+/* The child's stdout from its start; the caller fcloses it. */
+static inline FILE *test_child_output(struct test_child *c)
+{
+	rewind(c->out);
+	return c->out;
+}
+
+/* rec_drain_until's done() for "the process *(pid_t *)arg has exited". */
+static inline bool rec_has_exit_of(const struct rec_list *l, void *arg)
+{
+	return rec_find(l, RT_EVENT_EXIT, *(const pid_t *)arg, 0) != NULL;
+}
+
+/* The first open record of tgid pid whose path is exactly path, or NULL. */
+static inline const struct rt_header *rec_find_open(const struct rec_list *l, uint32_t pid,
+						    const char *path)
+{
+	const struct rt_header *h;
+	int i;
+
+	for (i = 0; (h = rec_find(l, RT_EVENT_OPEN, pid, i)); i++) {
+		const struct rt_open_body *b = rec_body(h);
+
+		if (b->path_len == strlen(path) && !memcmp(b + 1, path, b->path_len))
+			return h;
+	}
+	return NULL;
+}
+
 #endif

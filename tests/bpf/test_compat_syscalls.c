@@ -114,24 +114,11 @@ static void child_main(struct low *m, int report_fd)
 	_exit(0);
 }
 
-static const struct rt_open_body *find_open(const struct rec_list *l, pid_t pid, const char *path)
-{
-	const struct rt_header *h;
-	int i;
-
-	for (i = 0; (h = rec_find(l, RT_EVENT_OPEN, pid, i)); i++) {
-		const struct rt_open_body *b = rec_body(h);
-
-		if (b->path_len == strlen(path) && !memcmp(b + 1, path, b->path_len))
-			return b;
-	}
-	return NULL;
-}
-
 static void assert_open(const struct rec_list *l, pid_t pid, const char *path, long fd,
 			uint32_t kind, uint32_t flags, uint32_t mode)
 {
-	const struct rt_open_body *b = find_open(l, pid, path);
+	const struct rt_header *h = rec_find_open(l, pid, path);
+	const struct rt_open_body *b = h ? rec_body(h) : NULL;
 
 	assert_non_null(b);
 	assert_true(fd >= 0);
@@ -162,11 +149,6 @@ static const struct rt_accept_body *find_accept(const struct rec_list *l, pid_t 
 		if (((const struct rt_accept_body *)rec_body(h))->ret == fd)
 			return rec_body(h);
 	return NULL;
-}
-
-static bool has_exit_of(const struct rec_list *l, void *arg)
-{
-	return rec_find(l, RT_EVENT_EXIT, *(const pid_t *)arg, 0) != NULL;
 }
 
 static void test_compat_syscalls(void **state)
@@ -216,7 +198,7 @@ static void test_compat_syscalls(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_int_equal(read(rep[0], &r, sizeof(r)), sizeof(r));
-	assert_int_equal(rec_drain_until(src, &recs, has_exit_of, &child, 5000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 5000), 0);
 
 	assert_open(&recs, child, m->openat, r.openat_fd, RT_OPEN_OPENAT, O_RDONLY | O_CREAT, 0640);
 	assert_open(&recs, child, m->open, r.open_fd, RT_OPEN_OPEN, O_WRONLY | O_CREAT, 0604);

@@ -31,25 +31,6 @@ static int copy_file(const char *from, const char *to, mode_t mode)
 	return in < 0 || out < 0 || n < 0 || chmod(to, mode) ? -1 : 0;
 }
 
-static const struct rt_header *find_open(const struct rec_list *l, pid_t pid, const char *path)
-{
-	const struct rt_header *h;
-	int i;
-
-	for (i = 0; (h = rec_find(l, RT_EVENT_OPEN, pid, i)); i++) {
-		const struct rt_open_body *b = rec_body(h);
-
-		if (b->path_len == strlen(path) && !memcmp(b + 1, path, b->path_len))
-			return h;
-	}
-	return NULL;
-}
-
-static bool has_exit_of(const struct rec_list *l, void *arg)
-{
-	return rec_find(l, RT_EVENT_EXIT, *(const pid_t *)arg, 0) != NULL;
-}
-
 static void test_setuid_open(void **state)
 {
 	struct source_config cfg = { 0 };
@@ -93,9 +74,9 @@ static void test_setuid_open(void **state)
 	assert_int_equal(waitpid(child, &status, 0), child);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
-	assert_int_equal(rec_drain_until(src, &recs, has_exit_of, &child, 5000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 5000), 0);
 
-	h = find_open(&recs, child, data);
+	h = rec_find_open(&recs, child, data);
 	assert_non_null(h);
 	assert_int_equal(h->uid, NOBODY);
 	assert_int_equal(h->gid, NOBODY);

@@ -178,21 +178,17 @@ static void check(const struct ctx *c, const struct want *w, const struct rt_hea
 	}
 }
 
-static bool child_exited(const struct rec_list *l, void *arg)
-{
-	return rec_find(l, RT_EVENT_EXIT, *(pid_t *)arg, 0) != NULL;
-}
-
 static void test_file_events(void **state)
 {
 	unsigned char enabled[RT_EVENT_MAX];
 	struct policy_compiled *policy = bpf_test_permissive_policy(42);
 	struct source_config cfg = { .ring_bytes = 8u << 20, .policy = policy, .event_enabled = enabled };
-	char prog[4096], dir[64], line[256], name[64], val[32], ignored;
+	char prog[4096], dir[64], line[256], name[64], val[32];
 	struct event_source *src = NULL;
 	struct rec_list recs = { 0 };
 	struct ctx c = { .dirfd = -1, .fd = -1 };
-	int go[2], out[2], status, nth[RT_EVENT_MAX] = { 0 }, checked = 0;
+	int status, nth[RT_EVENT_MAX] = { 0 }, checked = 0;
+	struct test_child tc = { .pid = -1, .go = -1 };
 	const char *build = getenv("RINGTAP_BUILD");
 	FILE *f;
 	pid_t child;
@@ -206,30 +202,18 @@ static void test_file_events(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/ringtap-file-events-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	c.dir = dir;
-	assert_int_equal(pipe(go), 0);
-	assert_int_equal(pipe(out), 0);
-
-	child = fork();
-	assert_true(child >= 0);
-	if (child == 0) {
-		if (read(go[0], &ignored, 1) != 1)
-			_exit(90);
-		dup2(out[1], STDOUT_FILENO);
-		execl(prog, "prog_file_events", dir, (char *)NULL);
-		_exit(91);
-	}
-	close(out[1]);
+	assert_int_equal(test_child_exec(&tc, prog, dir), 0);
+	child = tc.pid;
 	rec_list_watch(&recs, child);
 
 	if (source_bpf_ops.create(&cfg, &src))
 		fail_msg("create: %s", src ? src->ops->last_error(src) : "?");
-	assert_int_equal(write(go[1], "g", 1), 1);
-	assert_int_equal(rec_drain_until(src, &recs, child_exited, &child, 10000), 0);
+	assert_int_equal(test_child_go(&tc), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 10000), 0);
 	assert_int_equal(waitpid(child, &status, 0), child);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
-	f = fdopen(out[0], "r");
-	assert_non_null(f);
+	f = test_child_output(&tc);
 	while (fgets(line, sizeof(line), f)) {
 		const struct want *w = NULL;
 		size_t i;

@@ -32,11 +32,6 @@ struct low {
 	char a[64], b[64], c[64];
 };
 
-static bool child_exited(const struct rec_list *l, void *arg)
-{
-	return rec_find(l, RT_EVENT_EXIT, *(pid_t *)arg, 0) != NULL;
-}
-
 static void assert_path(const void *data, uint32_t len, const char *want)
 {
 	assert_int_equal(len, strlen(want));
@@ -81,7 +76,7 @@ static void test_compat_file_events(void **state)
 	if (source_bpf_ops.create(&cfg, &src))
 		fail_msg("create: %s", src ? src->ops->last_error(src) : "?");
 	assert_int_equal(write(go[1], "g", 1), 1);
-	assert_int_equal(rec_drain_until(src, &recs, child_exited, &child, 10000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 10000), 0);
 	assert_int_equal(waitpid(child, &status, 0), child);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 

@@ -55,11 +55,6 @@ static void release_and_reap(int go[2], pid_t pid)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
-static bool has_exit_of(const struct rec_list *l, void *arg)
-{
-	return rec_find(l, RT_EVENT_EXIT, *(const pid_t *)arg, 0) != NULL;
-}
-
 static void open_path(const void *arg)
 {
 	int fd = syscall(SYS_openat, AT_FDCWD, (const char *)arg, O_RDONLY);
@@ -101,7 +96,7 @@ static void test_long_path_and_argv_are_flagged_and_counted(void **state)
 	assert_int_equal(source_bpf_ops.create(&cfg, &src), 0);
 	rec_list_watch(&recs, child);
 	release_and_reap(go, child);
-	assert_int_equal(rec_drain_until(src, &recs, has_exit_of, &child, 5000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 5000), 0);
 
 	h = rec_find(&recs, RT_EVENT_OPEN, child, 0);
 	assert_non_null(h);
@@ -128,7 +123,7 @@ static void test_long_path_and_argv_are_flagged_and_counted(void **state)
 	assert_int_equal(source_bpf_ops.create(&cfg, &src), 0);
 	rec_list_watch(&recs, child);
 	release_and_reap(go, child);
-	assert_int_equal(rec_drain_until(src, &recs, has_exit_of, &child, 5000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 5000), 0);
 	h = rec_find(&recs, RT_EVENT_EXEC, child, 0);
 	assert_non_null(h);
 	{
@@ -169,7 +164,7 @@ static void test_own_process_is_not_traced(void **state)
 	for (i = 0; i < 10; i++)
 		open_path(mine);
 	release_and_reap(go, child); /* the control: the same open, elsewhere */
-	assert_int_equal(rec_drain_until(src, &recs, has_exit_of, &child, 5000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 5000), 0);
 
 	h = rec_find(&recs, RT_EVENT_OPEN, child, 0);
 	assert_non_null(h);
@@ -205,7 +200,7 @@ static void test_disabled_types_emit_nothing_until_enabled(void **state)
 	assert_true(child > 0);
 	rec_list_watch(&recs, child);
 	release_and_reap(go, child);
-	assert_int_equal(rec_drain_until(src, &recs, has_exit_of, &child, 5000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 5000), 0);
 	assert_null(rec_find(&recs, RT_EVENT_OPEN, child, 0));
 	assert_int_equal(rec_find(&recs, RT_EVENT_EXIT, child, 0)->policy_gen, 1);
 	assert_int_equal(src->ops->stats(src, st, RT_EVENT_MAX), 0);
@@ -219,7 +214,7 @@ static void test_disabled_types_emit_nothing_until_enabled(void **state)
 	assert_true(child > 0);
 	rec_list_watch(&recs, child);
 	release_and_reap(go, child);
-	assert_int_equal(rec_drain_until(src, &recs, has_exit_of, &child, 5000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 5000), 0);
 	h = rec_find(&recs, RT_EVENT_OPEN, child, 0);
 	assert_non_null(h);
 	assert_int_equal(h->policy_gen, 2);
@@ -275,7 +270,7 @@ static void test_threads_and_signals(void **state)
 	rec_list_watch(&recs, child);
 	status = release_and_reap_status(go, child);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 5);
-	assert_int_equal(rec_drain_until(src, &recs, has_exit_of, &child, 5000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 5000), 0);
 	assert_int_equal(rec_count(&recs, RT_EVENT_FORK, child), 0);
 	assert_int_equal(rec_count(&recs, RT_EVENT_EXIT, child), 1);
 	b = rec_body(rec_find(&recs, RT_EVENT_EXIT, child, 0));
@@ -292,7 +287,7 @@ static void test_threads_and_signals(void **state)
 	rec_list_watch(&recs, child);
 	status = release_and_reap_status(go, child);
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
-	assert_int_equal(rec_drain_until(src, &recs, has_exit_of, &child, 5000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 5000), 0);
 	b = rec_body(rec_find(&recs, RT_EVENT_EXIT, child, 0));
 	assert_int_equal(b->code, 0);
 	assert_int_equal(b->signal, SIGTERM);

@@ -17,11 +17,6 @@
 
 #include "bpf_test.h"
 
-static bool child_exited(const struct rec_list *l, void *arg)
-{
-	return rec_find(l, RT_EVENT_EXIT, *(pid_t *)arg, 0) != NULL;
-}
-
 /* The n-th io_uring record that is not a completion. */
 static const struct rt_io_uring_body *nth_uring(const struct rec_list *l, pid_t pid, int n)
 {
@@ -112,10 +107,11 @@ static void test_io_uring_events(void **state)
 	unsigned char enabled[RT_EVENT_MAX];
 	struct policy_compiled *policy = bpf_test_permissive_policy(42);
 	struct source_config cfg = { .ring_bytes = 8u << 20, .policy = policy, .event_enabled = enabled };
-	char prog[4096], target[] = "/tmp/ringtap-uring-XXXXXX", line[128], name[32], ignored;
+	char prog[4096], target[] = "/tmp/ringtap-uring-XXXXXX", line[128], name[32];
 	struct event_source *src = NULL;
 	struct rec_list recs = { 0 };
-	int go[2], out[2], status, ring = -1, sock = -1, port = -1, fd;
+	int status, ring = -1, sock = -1, port = -1, fd;
+	struct test_child tc = { .pid = -1, .go = -1 };
 	long res[8] = { 0 };
 	const char *build = getenv("RINGTAP_BUILD");
 	const struct rt_io_uring_body *b;
@@ -130,26 +126,15 @@ static void test_io_uring_events(void **state)
 	fd = mkstemp(target);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(pipe(go), 0);
-	assert_int_equal(pipe(out), 0);
-	child = fork();
-	assert_true(child >= 0);
-	if (child == 0) {
-		if (read(go[0], &ignored, 1) != 1)
-			_exit(90);
-		dup2(out[1], STDOUT_FILENO);
-		execl(prog, "prog_io_uring", target, (char *)NULL);
-		_exit(91);
-	}
-	close(out[1]);
+	assert_int_equal(test_child_exec(&tc, prog, target), 0);
+	child = tc.pid;
 	rec_list_watch(&recs, child);
 	if (source_bpf_ops.create(&cfg, &src))
 		fail_msg("create: %s", src ? src->ops->last_error(src) : "?");
-	assert_int_equal(write(go[1], "g", 1), 1);
-	assert_int_equal(rec_drain_until(src, &recs, child_exited, &child, 10000), 0);
+	assert_int_equal(test_child_go(&tc), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 10000), 0);
 	assert_int_equal(waitpid(child, &status, 0), child);
-	f = fdopen(out[0], "r");
-	assert_non_null(f);
+	f = test_child_output(&tc);
 	while (fgets(line, sizeof(line), f)) {
 		long v;
 

@@ -20,11 +20,6 @@
 #define INFLIGHT_MAP_ENTRIES 4096 /* bpf/emit_io_uring.h, io_uring_inflight */
 #define OPEN_USER_DATA 0xF00Du	  /* prog_io_uring_inflight's last request */
 
-static bool child_exited(const struct rec_list *l, void *arg)
-{
-	return rec_find(l, RT_EVENT_EXIT, *(pid_t *)arg, 0) != NULL;
-}
-
 /* What the ring said: res[user_data] per accept, the listener, the open. */
 struct ring_results {
 	long res[REQUESTS + 1];
@@ -111,36 +106,27 @@ static void test_io_uring_beyond_the_inflight_map(void **state)
 	struct event_source *src = NULL;
 	struct rec_list recs = { 0 };
 	const char *build = getenv("RINGTAP_BUILD");
-	char prog[4096], count[16], ignored;
-	int go[2], status, reported = 0;
+	char prog[4096], count[16];
+	int status, reported = 0;
+	struct test_child tc = { .pid = -1, .go = -1 };
 	long started;
-	FILE *out = tmpfile();
 	pid_t child;
 
 	(void)state;
 	assert_non_null(policy);
 	assert_non_null(build);
-	assert_non_null(out);
 	memset(enabled, 1, sizeof(enabled));
 	snprintf(prog, sizeof(prog), "%s/tests/prog_io_uring_inflight", build);
 	snprintf(count, sizeof(count), "%d", REQUESTS);
-	assert_int_equal(pipe(go), 0);
-	child = fork();
-	assert_true(child >= 0);
-	if (child == 0) {
-		if (read(go[0], &ignored, 1) != 1)
-			_exit(90);
-		dup2(fileno(out), STDOUT_FILENO);
-		execl(prog, "prog_io_uring_inflight", count, (char *)NULL);
-		_exit(91);
-	}
+	assert_int_equal(test_child_exec(&tc, prog, count), 0);
+	child = tc.pid;
 	rec_list_watch(&recs, child);
 	if (source_bpf_ops.create(&cfg, &src))
 		fail_msg("create: %s", src ? src->ops->last_error(src) : "?");
 	started = bpf_test_now_ms();
-	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(test_child_go(&tc), 0);
 	/* the sensor keeps up: the storm is over, and reported, in seconds */
-	assert_int_equal(rec_drain_until(src, &recs, child_exited, &child, 10000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 10000), 0);
 	assert_int_equal(waitpid(child, &status, 0), child);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 3) {
 		printf("SKIPPED: io_uring is not available here\n");
@@ -149,8 +135,8 @@ static void test_io_uring_beyond_the_inflight_map(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	printf("# %d requests in flight, reported in %ld ms\n", REQUESTS, bpf_test_now_ms() - started);
-	read_results(out, &rr);
-	fclose(out);
+	read_results(test_child_output(&tc), &rr);
+	fclose(tc.out);
 	assert_true(rr.listener >= 0);
 	assert_int_equal(rr.inflight_cqes, 0); /* all were in flight at once */
 	assert_true(rr.open_res >= 0);

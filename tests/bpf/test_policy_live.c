@@ -75,11 +75,6 @@ static void touch(const char *sub, int i)
 		close(fd);
 }
 
-static bool has_exit(const struct rec_list *l, void *arg)
-{
-	return rec_find(l, RT_EVENT_EXIT, *(pid_t *)arg, 0) != NULL;
-}
-
 static void reap(pid_t child)
 {
 	int status;
@@ -141,7 +136,7 @@ static void test_exclude_prefix_keeps_1000_opens_out_of_the_ring(void **state)
 	}
 	rec_list_watch(&recs, child);
 	reap(child);
-	assert_int_equal(rec_drain_until(src, &recs, has_exit, &child, 10000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 10000), 0);
 
 	snprintf(prefix, sizeof(prefix), "%s/", dir);
 	assert_int_equal(count_opens_under(&recs, child, prefix), 10);
@@ -201,7 +196,7 @@ static void test_reference_policy_reports_evasive_paths(void **state)
 	}
 	rec_list_watch(&recs, child);
 	reap(child);
-	assert_int_equal(rec_drain_until(src, &recs, has_exit, &child, 10000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 10000), 0);
 	for (size_t i = 0; i < n_evasive; i++) {
 		snprintf(path, sizeof(path), evasive_paths[i], (int)child);
 		bool found = false;
@@ -241,7 +236,7 @@ static void test_include_prefix_passes_only_matching_paths(void **state)
 	}
 	rec_list_watch(&recs, child);
 	reap(child);
-	assert_int_equal(rec_drain_until(src, &recs, has_exit, &child, 10000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 10000), 0);
 	snprintf(prefix, sizeof(prefix), "%s/in/", dir);
 	assert_int_equal(count_opens_under(&recs, child, prefix), 5);
 	assert_int_equal(rec_count(&recs, RT_EVENT_OPEN, child), 5);
@@ -283,7 +278,7 @@ static void test_comm_exclusion_holds(void **state)
 	rec_list_watch(&recs, kept);
 	reap(skipped);
 	reap(kept);
-	assert_int_equal(rec_drain_until(src, &recs, has_exit, &kept, 10000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &kept, 10000), 0);
 	rec_drain_until(src, &recs, NULL, NULL, 300); /* anything of skipped's still in flight */
 	assert_int_equal(rec_count(&recs, RT_EVENT_OPEN, kept), 5);
 	assert_int_equal(rec_count(&recs, RT_EVENT_OPEN, skipped), 0);
@@ -356,7 +351,7 @@ static void test_cidr_and_port_exclusions_hold(void **state)
 	close(l_closed);
 	rec_list_watch(&recs, child);
 	reap(child);
-	assert_int_equal(rec_drain_until(src, &recs, has_exit, &child, 10000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 10000), 0);
 
 	assert_int_equal(rec_count(&recs, RT_EVENT_CONNECT, child), 1);
 	h = rec_find(&recs, RT_EVENT_CONNECT, child, 0);
@@ -445,7 +440,7 @@ static void test_reload_under_a_steady_stream_switches_at_one_boundary(void **st
 	assert_int_equal(write(stop[1], "s", 1), 1);
 	close(stop[1]);
 	reap(s.child);
-	assert_int_equal(rec_drain_until(src, &recs, has_exit, &s.child, 10000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &s.child, 10000), 0);
 
 	int next_keep = 0, first_gen2 = -1, flips = 0;
 	for (size_t i = 0; i < recs.n; i++) {

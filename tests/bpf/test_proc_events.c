@@ -402,11 +402,6 @@ static const struct family families[] = {
 	{ "pidfd", check_signal }, { "set", check_cred },	 { "capset", check_cred },
 };
 
-static bool helper_exited(const struct rec_list *l, void *arg)
-{
-	return rec_find(l, RT_EVENT_EXIT, *(pid_t *)arg, 0) != NULL;
-}
-
 static uint64_t own_caps(void)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -421,11 +416,12 @@ static void test_proc_events(void **state)
 	unsigned char enabled[RT_EVENT_MAX];
 	struct policy_compiled *policy = bpf_test_permissive_policy(42);
 	struct source_config cfg = { .ring_bytes = 8u << 20, .policy = policy, .event_enabled = enabled };
-	char prog[4096], dir[64], line[256], name[64], val[32], ignored, cmd[128];
+	char prog[4096], dir[64], line[256], name[64], val[32], cmd[128];
 	struct event_source *src = NULL;
 	struct rec_list recs = { 0 };
 	struct ctx c = { .recs = &recs };
-	int go[2], out[2], status, checked = 0, unreported = 0;
+	int status, checked = 0, unreported = 0;
+	struct test_child tc = { .pid = -1, .go = -1 };
 	unsigned long tty = 0;
 	const char *build = getenv("RINGTAP_BUILD");
 	FILE *f;
@@ -440,30 +436,18 @@ static void test_proc_events(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/ringtap-proc-events-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	c.dir = dir;
-	assert_int_equal(pipe(go), 0);
-	assert_int_equal(pipe(out), 0);
-
-	c.helper = fork();
-	assert_true(c.helper >= 0);
-	if (c.helper == 0) {
-		if (read(go[0], &ignored, 1) != 1)
-			_exit(90);
-		dup2(out[1], STDOUT_FILENO);
-		execl(prog, "prog_proc_events", dir, (char *)NULL);
-		_exit(91);
-	}
-	close(out[1]);
+	assert_int_equal(test_child_exec(&tc, prog, dir), 0);
+	c.helper = tc.pid;
 	rec_list_watch(&recs, c.helper);
 
 	if (source_bpf_ops.create(&cfg, &src))
 		fail_msg("create: %s", src ? src->ops->last_error(src) : "?");
-	assert_int_equal(write(go[1], "g", 1), 1);
-	assert_int_equal(rec_drain_until(src, &recs, helper_exited, &c.helper, 15000), 0);
+	assert_int_equal(test_child_go(&tc), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &c.helper, 15000), 0);
 	assert_int_equal(waitpid(c.helper, &status, 0), c.helper);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
-	f = fdopen(out[0], "r");
-	assert_non_null(f);
+	f = test_child_output(&tc);
 	while (fgets(line, sizeof(line), f)) {
 		const struct family *fam = NULL;
 		long ret;

@@ -41,11 +41,6 @@ struct low {
 	char name[32], src[32], target[32], fstype[32];
 };
 
-static bool child_exited(const struct rec_list *l, void *arg)
-{
-	return rec_find(l, RT_EVENT_EXIT, *(pid_t *)arg, 0) != NULL;
-}
-
 static void assert_str(const void *data, uint32_t len, const char *want)
 {
 	assert_int_equal(len, strlen(want));
@@ -116,7 +111,7 @@ static void test_compat_proc_events(void **state)
 	if (source_bpf_ops.create(&cfg, &src))
 		fail_msg("create: %s", src ? src->ops->last_error(src) : "?");
 	assert_int_equal(write(go[1], "g", 1), 1);
-	assert_int_equal(rec_drain_until(src, &recs, child_exited, &child, 10000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 10000), 0);
 	assert_int_equal(waitpid(child, &status, 0), child);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		fail_msg("the 32-bit caller failed: status %#x", status);

@@ -120,20 +120,6 @@ static void child_main(const struct paths *p, int report_fd)
 	_exit(0);
 }
 
-static const struct rt_header *find_open(const struct rec_list *l, pid_t pid, const char *path)
-{
-	const struct rt_header *h;
-	int i;
-
-	for (i = 0; (h = rec_find(l, RT_EVENT_OPEN, pid, i)); i++) {
-		const struct rt_open_body *b = rec_body(h);
-
-		if (b->path_len == strlen(path) && !memcmp(b + 1, path, b->path_len))
-			return h;
-	}
-	return NULL;
-}
-
 static const struct rt_connect_body *find_connect(const struct rec_list *l, pid_t pid, int fd)
 {
 	const struct rt_header *h;
@@ -148,7 +134,7 @@ static const struct rt_connect_body *find_connect(const struct rec_list *l, pid_
 static void assert_open(const struct rec_list *l, pid_t pid, const char *path, int fd,
 			uint32_t syscall_kind, uint32_t flags, uint32_t mode)
 {
-	const struct rt_header *h = find_open(l, pid, path);
+	const struct rt_header *h = rec_find_open(l, pid, path);
 	const struct rt_open_body *b;
 
 	assert_non_null(h);
@@ -175,11 +161,6 @@ static void assert_v6_loopback(const struct rt_sockaddr *a, int port)
 	assert_int_equal(a->family, AF_INET6);
 	assert_memory_equal(a->addr, &in6addr_loopback, 16);
 	assert_int_equal(a->port, port);
-}
-
-static bool has_exit_of(const struct rec_list *l, void *arg)
-{
-	return rec_find(l, RT_EVENT_EXIT, *(const pid_t *)arg, 0) != NULL;
 }
 
 static void test_syscall_variants(void **state)
@@ -216,7 +197,7 @@ static void test_syscall_variants(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_int_equal(read(rep[0], &r, sizeof(r)), sizeof(r));
-	assert_int_equal(rec_drain_until(src, &recs, has_exit_of, &child, 5000), 0);
+	assert_int_equal(rec_drain_until(src, &recs, rec_has_exit_of, &child, 5000), 0);
 
 	assert_open(&recs, child, p.openat2, r.openat2_fd, RT_OPEN_OPENAT2, O_RDONLY | O_CREAT, 0600);
 #ifdef SYS_open
