@@ -44,6 +44,25 @@ static inline void mock_stop(struct mock *m)
 	rd_kafka_destroy(m->owner);
 }
 
+/* The test file's cluster (each test file is its own program). */
+static struct mock mock;
+
+/* cmocka setup/teardown for a file that needs only the cluster around each
+ * test (three partitions per topic, what consume_all reads). */
+static inline int mock_setup(void **state)
+{
+	(void)state;
+	mock_start(&mock, 3);
+	return 0;
+}
+
+static inline int mock_teardown(void **state)
+{
+	(void)state;
+	mock_stop(&mock);
+	return 0;
+}
+
 /* Options for a sink: pairs of key, value, terminated by NULL. */
 static inline void opts_set(struct sink_options *o, ...)
 {

@@ -6,22 +6,6 @@
 #include <json-c/json.h>
 #include "../kafka/mock_helpers.h"
 
-static struct mock mock;
-
-static int setup(void **state)
-{
-	(void)state;
-	mock_start(&mock, 3);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	mock_stop(&mock);
-	return 0;
-}
-
 /* Protobuf values, node key, CloudEvents headers, per-key order. */
 static void test_delivers_protobuf_keyed_by_node(void **state)
 {
@@ -203,9 +187,9 @@ static void test_bad_options_are_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_delivers_protobuf_keyed_by_node, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pod_key_and_unique_ids, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_json_encoding, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delivers_protobuf_keyed_by_node, mock_setup, mock_teardown),
+		cmocka_unit_test_setup_teardown(test_pod_key_and_unique_ids, mock_setup, mock_teardown),
+		cmocka_unit_test_setup_teardown(test_json_encoding, mock_setup, mock_teardown),
 		cmocka_unit_test(test_bad_options_are_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,22 +6,6 @@
 #include <time.h>
 #include "../kafka/mock_helpers.h"
 
-static struct mock mock;
-
-static int setup(void **state)
-{
-	(void)state;
-	mock_start(&mock, 3);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	mock_stop(&mock);
-	return 0;
-}
-
 static void assert_accounted(const struct sink_kafka *s)
 {
 	assert_int_equal(s->c.events,
@@ -325,12 +309,12 @@ static void test_queue_full_one_wait_per_stall(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_request_errors_are_retried, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_broker_down_past_timeout_counts_drops, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fatal_error_recreates_producer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fatal_error_with_messages_in_flight, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queue_full_drops_and_counts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queue_full_one_wait_per_stall, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_request_errors_are_retried, mock_setup, mock_teardown),
+		cmocka_unit_test_setup_teardown(test_broker_down_past_timeout_counts_drops, mock_setup, mock_teardown),
+		cmocka_unit_test_setup_teardown(test_fatal_error_recreates_producer, mock_setup, mock_teardown),
+		cmocka_unit_test_setup_teardown(test_fatal_error_with_messages_in_flight, mock_setup, mock_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_full_drops_and_counts, mock_setup, mock_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_full_one_wait_per_stall, mock_setup, mock_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

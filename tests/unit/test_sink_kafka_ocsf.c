@@ -5,22 +5,6 @@
 #include <json-c/json.h>
 #include "../kafka/mock_helpers.h"
 
-static struct mock mock;
-
-static int setup(void **state)
-{
-	(void)state;
-	mock_start(&mock, 3);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	mock_stop(&mock);
-	return 0;
-}
-
 static void test_ocsf_values(void **state)
 {
 	struct sink_options o = { 0 };
@@ -76,7 +60,7 @@ static void test_bad_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_ocsf_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ocsf_values, mock_setup, mock_teardown),
 		cmocka_unit_test(test_bad_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include "../kafka/mock_helpers.h"
 
-static struct mock mock;
 static char dir[64];
 static int generation;
 

@@ -12,7 +12,6 @@
 #include "../kafka/mock_helpers.h"
 #include "sink/spool.h"
 
-static struct mock mock;
 static char dir[64];
 
 static int setup(void **state)
