@@ -183,8 +183,26 @@ cleanup:
 	return rc;
 }
 
+/* The first valid record at or after offset at, or end (the valid records'
+ * end) when none is. The cursor file and the segment reach the disk
+ * independently: after a power loss the ack mark can point past the records
+ * left, and reading from there would skip what is appended next. */
+static uint64_t first_record_from(const uint8_t *p, uint64_t end, uint64_t at)
+{
+	uint64_t off = SEG_HEADER;
+
+	while (off < end && off < at) {
+		uint32_t len;
+		memcpy(&len, p + off, 4);
+		off += (REC_HEADER + len + 7) & ~7ull;
+	}
+	return off < end ? off : end;
+}
+
 static int scan_segments(struct spool *sp)
 {
+	/* Read from the ack cursor, or the first segment after it. */
+	sp->roff = SEG_HEADER;
 	for (size_t i = 0; i < sp->nsegs; i++) {
 		struct seg *s = &sp->segs[i];
 		sp->rid = s->id; /* keep its mapping while scanning */
@@ -192,6 +210,8 @@ static int scan_segments(struct spool *sp)
 		if (!p)
 			return -errno ? -errno : -EIO;
 		uint64_t end = seg_scan(sp, s, p);
+		if (i == 0 && s->id == POS_ID(sp->ack))
+			sp->roff = first_record_from(p, end, POS_OFF(sp->ack));
 		if (i == sp->nsegs - 1) {
 			sp->wid = s->id;
 			sp->woff = end;
@@ -199,11 +219,18 @@ static int scan_segments(struct spool *sp)
 			spool_map_release(sp, s->id);
 		}
 	}
-	/* Read from the ack cursor, or the first segment after it. */
 	sp->rid = sp->nsegs ? sp->segs[0].id : 0;
-	sp->roff = SEG_HEADER;
-	if (sp->nsegs && sp->segs[0].id == POS_ID(sp->ack) && POS_OFF(sp->ack) >= SEG_HEADER)
-		sp->roff = POS_OFF(sp->ack);
+	/* Marks past the records that exist would also call delivered what is
+	 * appended there after this start: pull them back to the write cursor,
+	 * and say so in the cursor file before anything is appended. */
+	uint64_t wpos = sp->nsegs ? POS(sp->wid, sp->woff) : 0;
+	if (sp->ack > wpos || sp->sent > wpos) {
+		if (sp->ack > wpos)
+			sp->ack = wpos;
+		if (sp->sent > wpos)
+			sp->sent = wpos;
+		spool_cursor_write(sp);
+	}
 	return 0;
 }
 

@@ -297,6 +297,50 @@ static void test_corrupt_record_is_cut(void **state)
 	spool_close(sp);
 }
 
+/* Power loss after the cursor reached the disk but the segment's records
+ * did not (the two are written back independently): the ack mark points
+ * past the records left. Nothing before it is pending, and what is appended
+ * after the restart is read back from its first record, not from the old
+ * mark (which would skip it, or land inside a record). */
+static void test_ack_past_the_records_left(void **state)
+{
+	static uint64_t pos[40];
+	char path[256], zeros[4096] = { 0 };
+	struct spool *sp = open_spool(1 << 20);
+	struct spool_stats st;
+
+	(void)state;
+	assert_int_equal(append_n(sp, 0, 30, pos), 0);
+	for (int i = 0; i < 30; i++)
+		expect_record(sp, i);
+	spool_ack(sp, spool_read_pos(sp)); /* all 30 delivered; the cursor says so */
+	spool_close(sp);
+	last_segment(path, sizeof(path));
+	int fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	for (off_t off = 64; off < 64 * 1024; off += sizeof(zeros)) /* the records never hit the disk */
+		assert_int_equal(pwrite(fd, zeros, sizeof(zeros) - (off == 64 ? 64 : 0), off),
+				 (ssize_t)(sizeof(zeros) - (off == 64 ? 64 : 0)));
+	close(fd);
+
+	sp = open_spool(1 << 20);
+	spool_stats(sp, &st);
+	assert_int_equal(st.recovered, 0);
+	assert_true(spool_caught_up(sp));
+	/* Fewer and shorter records than before: they end before the old mark. */
+	assert_int_equal(append_n(sp, 30, 5, pos), 0);
+	for (int i = 30; i < 35; i++)
+		expect_record(sp, i);
+	assert_true(spool_caught_up(sp));
+	spool_close(sp);
+	sp = open_spool(1 << 20);
+	spool_stats(sp, &st);
+	assert_int_equal(st.recovered, 5);
+	for (int i = 30; i < 35; i++)
+		expect_record(sp, i);
+	spool_close(sp);
+}
+
 /* A file that is not a segment is set aside, not trusted, not fatal. */
 static void test_bad_header_is_set_aside(void **state)
 {
@@ -353,6 +397,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scan_leaves_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mark_sent_ahead_of_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_record_is_cut, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ack_past_the_records_left, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_header_is_set_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_open_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unusable_dir, setup, teardown),
