@@ -28,10 +28,12 @@ static uint64_t used_end(const uint8_t *p, uint64_t from, uint64_t size)
 }
 
 /* Check one segment's records, cut a corrupt tail, count what is pending.
- * Returns the end of its valid records. */
-static uint64_t seg_scan(struct spool *sp, struct seg *s, uint8_t *p)
+ * Returns the end of its valid records; *first_pending gets the offset of
+ * the first record at or past the ack mark (that end when none is). */
+static uint64_t seg_scan(struct spool *sp, struct seg *s, uint8_t *p, uint64_t *first_pending)
 {
 	uint64_t off = SEG_HEADER;
+	int pending = 0;
 	const char *why = NULL;
 	char name[64];
 
@@ -56,6 +58,8 @@ static uint64_t seg_scan(struct spool *sp, struct seg *s, uint8_t *p)
 		}
 		uint64_t pos = POS(s->id, off);
 		if (pos >= sp->ack) {
+			if (!pending++)
+				*first_pending = off;
 			sp->st.recovered++;
 			if (pos < sp->sent)
 				sp->st.resend++;
@@ -73,6 +77,8 @@ static uint64_t seg_scan(struct spool *sp, struct seg *s, uint8_t *p)
 		       sp->dir, name, why, off, end - off, s->n_records);
 		memset(p + off, 0, s->size - off);
 	}
+	if (!pending)
+		*first_pending = off;
 	return off;
 }
 
@@ -183,22 +189,6 @@ cleanup:
 	return rc;
 }
 
-/* The first valid record at or after offset at, or end (the valid records'
- * end) when none is. The cursor file and the segment reach the disk
- * independently: after a power loss the ack mark can point past the records
- * left, and reading from there would skip what is appended next. */
-static uint64_t first_record_from(const uint8_t *p, uint64_t end, uint64_t at)
-{
-	uint64_t off = SEG_HEADER;
-
-	while (off < end && off < at) {
-		uint32_t len;
-		memcpy(&len, p + off, 4);
-		off += (REC_HEADER + len + 7) & ~7ull;
-	}
-	return off < end ? off : end;
-}
-
 static int scan_segments(struct spool *sp)
 {
 	/* Read from the ack cursor, or the first segment after it. */
@@ -209,9 +199,13 @@ static int scan_segments(struct spool *sp)
 		uint8_t *p = spool_map_get(sp, s->id);
 		if (!p)
 			return -errno ? -errno : -EIO;
-		uint64_t end = seg_scan(sp, s, p);
+		uint64_t first_pending;
+		uint64_t end = seg_scan(sp, s, p, &first_pending);
+		/* The first record at or past ack, not the mark itself: the cursor
+		 * file and the segment reach the disk independently, and after a
+		 * power loss the mark can point past the records left. */
 		if (i == 0 && s->id == POS_ID(sp->ack))
-			sp->roff = first_record_from(p, end, POS_OFF(sp->ack));
+			sp->roff = first_pending;
 		if (i == sp->nsegs - 1) {
 			sp->wid = s->id;
 			sp->woff = end;
